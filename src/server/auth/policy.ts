@@ -1,0 +1,65 @@
+// Who may do what: roles ranked viewer < editor < admin < super_admin, scoped by groups.
+// The domain calls these before every read and write; transports and the UI only mirror them.
+import type { Actor, Role } from "../core/context.ts";
+import { DomainError, forbidden } from "../core/errors.ts";
+
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, super_admin: 3 };
+
+export function roleAtLeast(role: Role, minimum: Role): boolean {
+  return RANK[role] >= RANK[minimum];
+}
+
+/** What each kind of operation needs. Group-scoped permissions also need access to the group. */
+export const PERMISSIONS = {
+  "catalog.read": "viewer",
+  "catalog.write": "super_admin",
+  "group.read": "viewer",
+  "group.write": "super_admin",
+  "customer.read": "viewer",
+  "customer.write": "editor",
+  "customer.delete": "admin",
+  "license.read": "viewer",
+  "license.write": "editor",
+  "license.status": "admin",
+  "audit.read": "viewer",
+} as const satisfies Record<string, Role>;
+export type Permission = keyof typeof PERMISSIONS;
+
+const DESCRIPTIONS: Record<Permission, string> = {
+  "catalog.read": "read products and features",
+  "catalog.write": "change products and features",
+  "group.read": "read groups",
+  "group.write": "change groups",
+  "customer.read": "read customers",
+  "customer.write": "create or edit customers",
+  "customer.delete": "archive or delete customers",
+  "license.read": "read licenses",
+  "license.write": "issue or edit licenses",
+  "license.status": "suspend, reinstate or revoke licenses",
+  "audit.read": "read the audit log",
+};
+
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!roleAtLeast(actor.role, PERMISSIONS[permission])) {
+    throw forbidden(`role ${actor.role} may not ${DESCRIPTIONS[permission]} (needs ${PERMISSIONS[permission]})`);
+  }
+}
+
+/** True for super_admin (every group) and for actors assigned the group. */
+export function inGroup(actor: Actor, groupId: string): boolean {
+  return actor.role === "super_admin" || actor.groupIds.includes(groupId);
+}
+
+/** A Prisma `where` fragment limiting rows to the actor's groups (undefined: no limit). */
+export function groupScope(actor: Actor): { in: string[] } | undefined {
+  return actor.role === "super_admin" ? undefined : { in: [...actor.groupIds] };
+}
+
+/** For a group the caller names (creating into it, moving to it): refused when not theirs. */
+export function requireGroup(actor: Actor, groupId: string): void {
+  if (!inGroup(actor, groupId)) {
+    throw new DomainError("FORBIDDEN", `you are not a member of group ${groupId}`, [
+      { path: "groupId", message: "not one of your groups" },
+    ]);
+  }
+}

@@ -1,0 +1,149 @@
+// Configuration from the environment and an optional JSON file (LICENSE_SERVER_CONFIG), checked
+// with Zod at start. Environment variables win over the file. Secrets that are not given are
+// generated once into <DATA_DIR>/secrets.json (mode 0600) by the launcher.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { parseDatabaseUrl, type DbTarget } from "./db/provider.ts";
+
+const port = z.coerce.number().int().min(1).max(65535);
+const key32 = z
+  .string()
+  .refine((v) => decodeKey(v)?.length === 32, "must be 32 bytes, as 64 hex digits or base64");
+
+export const ZConfigInput = z.object({
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z.string().min(1).optional(),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: port.default(3000),
+  GRPC_HOST: z.string().min(1).optional(),
+  GRPC_PORT: port.default(50051),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** HMAC key for admin JWTs; at least 32 characters */
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** AES-256-GCM key for secrets at rest (signing keys, TOTP secrets, backups) */
+  ENCRYPTION_KEY: key32.optional(),
+  LICENSE_SERVER_ADMIN_EMAIL: z.email().optional(),
+  LICENSE_SERVER_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+});
+export type TConfigInput = z.input<typeof ZConfigInput>;
+
+export interface Config {
+  dataDir: string;
+  database: DbTarget;
+  databaseUrl: string;
+  host: string;
+  port: number;
+  grpcHost: string;
+  grpcPort: number;
+  logLevel: z.infer<typeof ZConfigInput>["LOG_LEVEL"];
+  jwtSecret: string;
+  encryptionKey: Buffer;
+  initialAdmin: { email?: string; password?: string };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const SECRETS_FILE = "secrets.json";
+
+function decodeKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  const buf = Buffer.from(value, "base64");
+  return buf.length > 0 ? buf : undefined;
+}
+
+function readJson(path: string, what: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`${what} ${path} cannot be read: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`${what} ${path} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Keeps the variables the schema knows; empty strings count as unset. */
+function pick(source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(ZConfigInput.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== "") out[key] = value;
+  }
+  return out;
+}
+
+function parse(input: Record<string, unknown>) {
+  const result = ZConfigInput.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join(".");
+      const given = input[name];
+      const shown = name.includes("SECRET") || name.includes("PASSWORD") || name.includes("KEY") ? "" : ` (got ${JSON.stringify(given)})`;
+      return `  ${name}: ${issue.message}${given === undefined ? "" : shown}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+/**
+ * Loads and checks the configuration. With `generateSecrets`, missing secrets are created in the
+ * data directory (the launcher does this once, before the web app and the sidecar start).
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: { generateSecrets?: boolean } = {},
+): Config {
+  const file = env.LICENSE_SERVER_CONFIG ? readJson(env.LICENSE_SERVER_CONFIG, "Config file") : {};
+  const settings = parse({ ...pick(file), ...pick(env) });
+  const dataDir = resolve(settings.DATA_DIR);
+
+  const secretsPath = join(dataDir, SECRETS_FILE);
+  let stored: Record<string, unknown> = existsSync(secretsPath) ? readJson(secretsPath, "Secrets file") : {};
+  if ((!settings.JWT_SECRET && !stored.JWT_SECRET) || (!settings.ENCRYPTION_KEY && !stored.ENCRYPTION_KEY)) {
+    if (!options.generateSecrets) {
+      throw new ConfigError(
+        `JWT_SECRET and ENCRYPTION_KEY are not set and ${secretsPath} does not hold them; start the server with npm start once, or set them`,
+      );
+    }
+    stored = {
+      JWT_SECRET: randomBytes(48).toString("base64url"),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      ...stored,
+    };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(secretsPath, JSON.stringify(stored, null, 2) + "\n", { mode: 0o600 });
+  }
+  const secrets = parse({ ...pick(stored), ...pick(file), ...pick(env) });
+
+  const databaseUrl = settings.DATABASE_URL ?? `file:${join(dataDir, "license.db")}`;
+  let database: DbTarget;
+  try {
+    database = parseDatabaseUrl(databaseUrl);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: ${(error as Error).message}`);
+  }
+
+  return {
+    dataDir,
+    database,
+    databaseUrl,
+    host: settings.HOST,
+    port: settings.PORT,
+    grpcHost: settings.GRPC_HOST ?? settings.HOST,
+    grpcPort: settings.GRPC_PORT,
+    logLevel: settings.LOG_LEVEL,
+    jwtSecret: secrets.JWT_SECRET ?? "",
+    encryptionKey: decodeKey(secrets.ENCRYPTION_KEY ?? "") ?? Buffer.alloc(0),
+    initialAdmin: {
+      email: settings.LICENSE_SERVER_ADMIN_EMAIL,
+      password: settings.LICENSE_SERVER_ADMIN_PASSWORD,
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Db } from "../db/client.ts";
+import type { DbProvider } from "../db/provider.ts";
+import type { Logger } from "../logger.ts";
+
+export const ROLES = ["viewer", "editor", "admin", "super_admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who is acting. Admins and API keys act with a role inside their groups (super_admin: all
+ * groups); `system` is the server itself (first-run seeding, reapers).
+ */
+export interface Actor {
+  type: "admin" | "api_key" | "system";
+  id: string | null;
+  /** shown in the audit log: an email, an API key's name and prefix, "system" */
+  label: string;
+  role: Role;
+  groupIds: readonly string[];
+}
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface DomainContext {
+  db: Db;
+  provider: DbProvider;
+  clock: Clock;
+  logger: Logger;
+  actor: Actor;
+  /** the client's address, for the audit log */
+  ip?: string | null;
+}
+
+export const systemActor: Actor = { type: "system", id: null, label: "system", role: "super_admin", groupIds: [] };

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import { groupScope, inGroup, requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZId, ZPagination, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
+import { containsText } from "../shared/text-search.ts";
+import { customerSelect, toCustomerDto, type CustomerDto } from "./select.ts";
+
+export const ZListCustomersInput = z.object({
+  /** matches name, email or company */
+  q: ZSearch,
+  groupId: ZId.optional(),
+  includeArchived: z.boolean().default(false),
+  sort: z.enum(["name", "createdAt", "updatedAt"]).default("name"),
+  direction: ZSortDirection,
+  ...ZPagination,
+});
+export type TListCustomersInput = z.input<typeof ZListCustomersInput>;
+
+export async function listCustomers(ctx: DomainContext, input: TListCustomersInput = {}): Promise<Page<CustomerDto>> {
+  requirePermission(ctx.actor, "customer.read");
+  const { q, groupId, includeArchived, sort, direction, page, pageSize } = parseInput(ZListCustomersInput, input);
+  if (groupId !== undefined && !inGroup(ctx.actor, groupId)) return { items: [], total: 0, page, pageSize };
+  const text = q ? containsText(ctx.provider, q) : undefined;
+  const where: Prisma.CustomerWhereInput = {
+    groupId: groupId ?? groupScope(ctx.actor),
+    ...(includeArchived ? {} : { archivedAt: null }),
+    ...(text ? { OR: [{ name: text }, { email: text }, { company: text }] } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    ctx.db.customer.findMany({
+      where,
+      orderBy: [{ [sort]: direction }, { id: "asc" }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: customerSelect,
+    }),
+    ctx.db.customer.count({ where }),
+  ]);
+  return { items: rows.map(toCustomerDto), total, page, pageSize };
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { groupScope, requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { containsText } from "../shared/text-search.ts";
+import { ZPagination, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
+import { groupSelect, toGroupDto, type GroupDto } from "./select.ts";
+
+export const ZListGroupsInput = z.object({
+    q: ZSearch,
+    sort: z.enum(["name", "createdAt"]).default("name"),
+    direction: ZSortDirection,
+    ...ZPagination,
+  });
+export type TListGroupsInput = z.input<typeof ZListGroupsInput>;
+
+/** The groups the caller belongs to (super_admin: all). */
+export async function listGroups(ctx: DomainContext, input: TListGroupsInput = {}): Promise<Page<GroupDto>> {
+  requirePermission(ctx.actor, "group.read");
+  const { q, sort, direction, page, pageSize } = parseInput(ZListGroupsInput, input);
+  const where = {
+    id: groupScope(ctx.actor),
+    ...(q ? { name: containsText(ctx.provider, q) } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    ctx.db.group.findMany({
+      where,
+      orderBy: [{ [sort]: direction }, { id: "asc" }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: groupSelect,
+    }),
+    ctx.db.group.count({ where }),
+  ]);
+  return { items: rows.map(toGroupDto), total, page, pageSize };
+}

@@ -1,0 +1,58 @@
+// The shared path of every license status change: scope check, the rule for the current status,
+// the write, open sessions ended where the license stops granting, one audit event.
+import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import { requirePermission, type Permission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { failedPrecondition } from "../errors.ts";
+import { mutate } from "../shared/mutate.ts";
+import { findLicenseInScope, type ScopedLicense } from "./find-license.ts";
+import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
+import { effectiveStatus, type LicenseStatus } from "./status.ts";
+
+export interface StatusChange {
+  permission: Permission;
+  action: string;
+  /** effective statuses the change may start from */
+  from: readonly LicenseStatus[];
+  /** what the change writes, given the license and the time */
+  data(license: ScopedLicense, now: Date): Prisma.LicenseUpdateInput;
+  /** ends the license's open sessions with this reason */
+  endSessions?: string;
+  summary?: Record<string, unknown>;
+}
+
+export async function changeLicenseStatus(ctx: DomainContext, id: string, change: StatusChange): Promise<LicenseDto> {
+  requirePermission(ctx.actor, change.permission);
+  return mutate(ctx, async ({ tx, now, audit }) => {
+    const license = await findLicenseInScope(tx, ctx.actor, id);
+    const current = effectiveStatus(license, now);
+    if (!change.from.includes(current)) {
+      throw failedPrecondition(
+        `the license is ${current}; ${change.action.replace("license.", "")} needs it to be ${change.from.join(" or ")}`,
+      );
+    }
+    const data = change.data(license, now);
+    const updated = await tx.license.update({ where: { id }, data, select: licenseSelect });
+    let sessionsEnded = 0;
+    if (change.endSessions) {
+      const ended = await tx.session.updateMany({
+        where: { licenseId: id, endedAt: null },
+        data: { endedAt: now, endReason: change.endSessions },
+      });
+      sessionsEnded = ended.count;
+    }
+    audit({
+      action: change.action,
+      targetType: "license",
+      targetId: id,
+      summary: {
+        from: current,
+        to: effectiveStatus(updated, now),
+        set: data,
+        ...change.summary,
+        ...(sessionsEnded ? { sessionsEnded } : {}),
+      },
+    });
+    return toLicenseDto(updated, now);
+  });
+}

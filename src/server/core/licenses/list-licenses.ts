@@ -1,0 +1,62 @@
+import { z } from "zod";
+import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import { groupScope, inGroup, requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZId, ZPagination, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
+import { containsText } from "../shared/text-search.ts";
+import { normalizeLicenseKey } from "./license-key.ts";
+import { LICENSE_TYPES, licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
+import { LICENSE_STATUSES, statusWhere } from "./status.ts";
+
+export const ZListLicensesInput = z.object({
+  /** a whole license key, or text in the customer's name */
+  q: ZSearch,
+  customerId: ZId.optional(),
+  productId: ZId.optional(),
+  groupId: ZId.optional(),
+  /** effective status: an active license past its expiry counts as expired */
+  status: z.enum(LICENSE_STATUSES).optional(),
+  type: z.enum(LICENSE_TYPES).optional(),
+  /** active licenses that expire within this many days */
+  expiringWithinDays: z.number().int().min(1).max(3650).optional(),
+  sort: z.enum(["createdAt", "expiresAt", "updatedAt", "key"]).default("createdAt"),
+  direction: ZSortDirection.default("desc"),
+  ...ZPagination,
+});
+export type TListLicensesInput = z.input<typeof ZListLicensesInput>;
+
+export async function listLicenses(ctx: DomainContext, input: TListLicensesInput = {}): Promise<Page<LicenseDto>> {
+  requirePermission(ctx.actor, "license.read");
+  const filter = parseInput(ZListLicensesInput, input);
+  const { page, pageSize } = filter;
+  if (filter.groupId !== undefined && !inGroup(ctx.actor, filter.groupId)) return { items: [], total: 0, page, pageSize };
+  const now = ctx.clock.now();
+
+  const and: Prisma.LicenseWhereInput[] = [{ customer: { groupId: filter.groupId ?? groupScope(ctx.actor) } }];
+  if (filter.customerId) and.push({ customerId: filter.customerId });
+  if (filter.productId) and.push({ productId: filter.productId });
+  if (filter.type) and.push({ type: filter.type });
+  if (filter.status) and.push(statusWhere(filter.status, now));
+  if (filter.expiringWithinDays) {
+    const until = new Date(now.getTime() + filter.expiringWithinDays * 86_400_000);
+    and.push({ status: "active", expiresAt: { gt: now, lte: until } });
+  }
+  if (filter.q) {
+    const key = normalizeLicenseKey(filter.q);
+    and.push(key ? { key } : { customer: { name: containsText(ctx.provider, filter.q) } });
+  }
+  const where: Prisma.LicenseWhereInput = { AND: and };
+
+  const [rows, total] = await Promise.all([
+    ctx.db.license.findMany({
+      where,
+      orderBy: [{ [filter.sort]: filter.direction }, { id: "asc" }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: licenseSelect,
+    }),
+    ctx.db.license.count({ where }),
+  ]);
+  return { items: rows.map((row) => toLicenseDto(row, now)), total, page, pageSize };
+}

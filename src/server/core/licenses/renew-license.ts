@@ -1,0 +1,48 @@
+import { z } from "zod";
+import type { DomainContext } from "../context.ts";
+import { invalidArgument } from "../errors.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZDateTime, ZId } from "../shared/schemas.ts";
+import { changeLicenseStatus } from "./change-status.ts";
+import type { LicenseDto } from "./select.ts";
+
+export const ZRenewLicenseInput = z.union([
+  /** a new expiry (null: perpetual) */
+  z.object({ id: ZId, expiresAt: ZDateTime.nullable() }),
+  /** or: extend from the current expiry (from now, if already past) */
+  z.object({ id: ZId, extendDays: z.number().int().min(1).max(3650) }),
+]);
+export type TRenewLicenseInput = z.input<typeof ZRenewLicenseInput>;
+
+/** Sets a later expiry; an expired license becomes active again, a suspended one stays suspended. */
+export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput): Promise<LicenseDto> {
+  const parsed = parseInput(ZRenewLicenseInput, input);
+  return changeLicenseStatus(ctx, parsed.id, {
+    permission: "license.write",
+    action: "license.renew",
+    from: ["active", "suspended", "expired"],
+    data: (license, now) => {
+      let expiresAt: Date | null;
+      if ("extendDays" in parsed) {
+        if (license.expiresAt === null) {
+          throw invalidArgument("the license is perpetual; there is no expiry to extend", [
+            { path: "extendDays", message: "the license does not expire" },
+          ]);
+        }
+        const base = license.expiresAt > now ? license.expiresAt : now;
+        expiresAt = new Date(base.getTime() + parsed.extendDays * 86_400_000);
+      } else {
+        expiresAt = parsed.expiresAt;
+        if (expiresAt !== null && (expiresAt <= now || expiresAt <= license.startsAt)) {
+          throw invalidArgument("the new expiry must be in the future and after the start", [
+            { path: "expiresAt", message: "must be in the future and after startsAt" },
+          ]);
+        }
+      }
+      return {
+        expiresAt,
+        ...(license.status === "expired" || license.status === "active" ? { status: "active" } : {}),
+      };
+    },
+  });
+}

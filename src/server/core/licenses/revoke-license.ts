@@ -1,0 +1,22 @@
+import { z } from "zod";
+import type { DomainContext } from "../context.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZId } from "../shared/schemas.ts";
+import { changeLicenseStatus } from "./change-status.ts";
+import type { LicenseDto } from "./select.ts";
+
+export const ZRevokeLicenseInput = z.object({ id: ZId, reason: z.string().trim().max(500).optional() });
+export type TRevokeLicenseInput = z.input<typeof ZRevokeLicenseInput>;
+
+/** Ends a license for good: a revoked license never validates or changes again. */
+export async function revokeLicense(ctx: DomainContext, input: TRevokeLicenseInput): Promise<LicenseDto> {
+  const { id, reason } = parseInput(ZRevokeLicenseInput, input);
+  return changeLicenseStatus(ctx, id, {
+    permission: "license.status",
+    action: "license.revoke",
+    from: ["active", "suspended", "expired"],
+    data: (_license, now) => ({ status: "revoked", revokedAt: now, statusReason: reason ?? null }),
+    endSessions: "license_revoked",
+    summary: { reason },
+  });
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { failedPrecondition } from "../errors.ts";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZId } from "../shared/schemas.ts";
+import { resolveEntitlements, ZEntitlementList } from "./entitlements.ts";
+import { findLicenseInScope } from "./find-license.ts";
+import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
+
+/** Replaces the license's entitlements with the given set. */
+export const ZSetEntitlementsInput = z.object({ id: ZId, entitlements: ZEntitlementList });
+export type TSetEntitlementsInput = z.input<typeof ZSetEntitlementsInput>;
+
+export async function setEntitlements(ctx: DomainContext, input: TSetEntitlementsInput): Promise<LicenseDto> {
+  requirePermission(ctx.actor, "license.write");
+  const { id, entitlements } = parseInput(ZSetEntitlementsInput, input);
+  return mutate(ctx, async ({ tx, now, audit }) => {
+    const license = await findLicenseInScope(tx, ctx.actor, id);
+    if (license.status === "revoked") throw failedPrecondition("the license is revoked; a revoked license cannot change");
+    const resolved = await resolveEntitlements(tx, license.productId, entitlements);
+    const before = await tx.entitlement.findMany({
+      where: { licenseId: id },
+      select: { featureId: true, quota: true, quotaPeriod: true },
+    });
+    const keep = resolved.map((e) => e.featureId);
+    await tx.entitlement.deleteMany({ where: { licenseId: id, featureId: { notIn: keep } } });
+    for (const entry of resolved) {
+      await tx.entitlement.upsert({
+        where: { licenseId_featureId: { licenseId: id, featureId: entry.featureId } },
+        create: { licenseId: id, ...entry },
+        update: { quota: entry.quota, quotaPeriod: entry.quotaPeriod },
+        select: { id: true },
+      });
+    }
+    audit({
+      action: "license.entitlements",
+      targetType: "license",
+      targetId: id,
+      summary: { from: before, to: resolved },
+    });
+    const updated = await tx.license.findUniqueOrThrow({ where: { id }, select: licenseSelect });
+    return toLicenseDto(updated, now);
+  });
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { failedPrecondition } from "../errors.ts";
+import { changes, mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZId } from "../shared/schemas.ts";
+import { ZLicenseTerms } from "./create-license.ts";
+import { findLicenseInScope } from "./find-license.ts";
+import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
+
+/** Terms only: status changes, expiry and entitlements have their own operations. */
+export const ZUpdateLicenseInput = z.object({
+  id: ZId,
+  type: ZLicenseTerms.type.optional(),
+  seatLimit: ZLicenseTerms.seatLimit.optional(),
+  heartbeatIntervalSeconds: ZLicenseTerms.heartbeatIntervalSeconds.optional(),
+  gracePeriodHours: ZLicenseTerms.gracePeriodHours.optional(),
+  offlineAllowanceDays: ZLicenseTerms.offlineAllowanceDays.optional(),
+  metadata: ZLicenseTerms.metadata.optional(),
+});
+export type TUpdateLicenseInput = z.input<typeof ZUpdateLicenseInput>;
+
+export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInput): Promise<LicenseDto> {
+  requirePermission(ctx.actor, "license.write");
+  const { id, metadata, ...patch } = parseInput(ZUpdateLicenseInput, input);
+  return mutate(ctx, async ({ tx, now, audit }) => {
+    const license = await findLicenseInScope(tx, ctx.actor, id);
+    if (license.status === "revoked") throw failedPrecondition("the license is revoked; a revoked license cannot change");
+    const before = await tx.license.findUniqueOrThrow({ where: { id }, select: licenseSelect });
+    const data = { ...patch, ...(metadata !== undefined ? { metadata: JSON.stringify(metadata) } : {}) };
+    const updated = await tx.license.update({ where: { id }, data, select: licenseSelect });
+    audit({ action: "license.update", targetType: "license", targetId: id, summary: changes(before, data) });
+    return toLicenseDto(updated, now);
+  });
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZCode, ZDescription, ZName } from "../shared/schemas.ts";
+import { productSelect, toProductDto, type ProductDto } from "./select.ts";
+
+export const ZCreateProductInput = z.object({
+  code: ZCode,
+  name: ZName,
+  description: ZDescription.default(""),
+});
+export type TCreateProductInput = z.input<typeof ZCreateProductInput>;
+
+export async function createProduct(ctx: DomainContext, input: TCreateProductInput): Promise<ProductDto> {
+  requirePermission(ctx.actor, "catalog.write");
+  const data = parseInput(ZCreateProductInput, input);
+  return mutate(ctx, async ({ tx, audit }) => {
+    const product = await tx.product.create({ data, select: productSelect });
+    audit({ action: "product.create", targetType: "product", targetId: product.id, summary: data });
+    return toProductDto(product);
+  });
+}

@@ -1,0 +1,52 @@
+import type { Tx } from "../../db/client.ts";
+import { writeAuditEvent, type AuditEntry } from "../audit/write-audit-event.ts";
+import type { DomainContext } from "../context.ts";
+import { toDomainError } from "../errors.ts";
+
+export interface MutationScope {
+  tx: Tx;
+  now: Date;
+  /** records an audit event; written at the end of the transaction, in it */
+  audit(entry: AuditEntry): void;
+}
+
+/**
+ * Runs a change in one transaction together with its audit events: both are written or neither.
+ * Database errors that express a rule (unique, foreign key) come out as DomainErrors.
+ */
+export async function mutate<T>(ctx: DomainContext, change: (scope: MutationScope) => Promise<T>): Promise<T> {
+  const now = ctx.clock.now();
+  try {
+    return await ctx.db.$transaction(
+      async (tx) => {
+        const entries: AuditEntry[] = [];
+        const result = await change({ tx, now, audit: (entry) => entries.push(entry) });
+        for (const entry of entries) {
+          await writeAuditEvent(tx, { provider: ctx.provider, actor: ctx.actor, ip: ctx.ip, now }, entry);
+        }
+        return result;
+      },
+      { maxWait: 10_000, timeout: 20_000 },
+    );
+  } catch (error) {
+    const domainError = toDomainError(error);
+    if (domainError.code === "INTERNAL") ctx.logger.error({ err: error }, "mutation failed");
+    throw domainError;
+  }
+}
+
+/** Field-by-field changes between two snapshots, for audit summaries. */
+export function changes<T extends Record<string, unknown>>(
+  before: T,
+  after: Partial<T>,
+): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of Object.keys(after)) {
+    const from = before[key];
+    const to = after[key];
+    if (to === undefined) continue;
+    const same = from instanceof Date && to instanceof Date ? from.getTime() === to.getTime() : JSON.stringify(from) === JSON.stringify(to);
+    if (!same) out[key] = { from, to };
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+// Zod building blocks shared by the operations' schemas.
+import { z } from "zod";
+
+export const ZId = z.string().trim().min(1, "is required").max(64);
+
+/** Machine names used by shipped software: lower-case letters, digits, "-", "_", ".". */
+export const ZCode = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "use lower-case letters, digits, '.', '-' and '_', starting with a letter or digit");
+
+export const ZName = z.string().trim().min(1, "is required").max(200);
+export const ZDescription = z.string().trim().max(2000);
+
+const MAX_METADATA_BYTES = 16 * 1024;
+/** Free-form JSON object attached to a record; stored as JSON text. */
+export const ZMetadata = z
+  .record(z.string().max(100), z.json())
+  .refine((value) => JSON.stringify(value).length <= MAX_METADATA_BYTES, `must be at most ${MAX_METADATA_BYTES} bytes as JSON`);
+export type TMetadata = z.infer<typeof ZMetadata>;
+
+export const ZSortDirection = z.enum(["asc", "desc"]).default("asc");
+
+/** Page-number pagination; pageSize is capped so a list is never unbounded. */
+export const ZPagination = {
+  page: z.number().int().min(1).max(100_000).default(1),
+  pageSize: z.number().int().min(1).max(200).default(50),
+};
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export const ZSearch = z.string().trim().max(200).optional();
+
+export function parseMetadata(text: string): TMetadata {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as TMetadata) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A point in time: a Date (tRPC, domain callers) or an ISO-8601 string with offset (REST, JSON). */
+export const ZDateTime = z.union([
+  z.date(),
+  z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }).transform((value) => new Date(value)),
+]);

@@ -1,0 +1,35 @@
+import type { PrismaClient as SqliteClient } from "../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../generated/prisma-sqlite/client.ts";
+import { createAdapter } from "./adapter.ts";
+import type { DbProvider, DbTarget } from "./provider.ts";
+
+/**
+ * The database client the domain uses. Both generated clients are built from one data model, so
+ * they share one API; the SQLite client's types stand for both.
+ */
+export type Db = SqliteClient;
+/** What a `$transaction(async (tx) => ...)` callback receives. */
+export type Tx = Prisma.TransactionClient;
+
+export interface DbHandle {
+  db: Db;
+  provider: DbProvider;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: DbTarget, options: { poolSize?: number } = {}): Promise<DbHandle> {
+  const adapter = createAdapter(target, options);
+  let db: Db;
+  if (target.provider === "postgresql") {
+    const { PrismaClient } = await import("../../generated/prisma-postgresql/client.ts");
+    db = new PrismaClient({ adapter }) as unknown as Db;
+  } else {
+    const { PrismaClient } = await import("../../generated/prisma-sqlite/client.ts");
+    db = new PrismaClient({ adapter });
+    // WAL lets readers work beside the writer; foreign keys are off by default in SQLite.
+    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+  }
+  return { db, provider: target.provider, close: () => db.$disconnect() };
+}

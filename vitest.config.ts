@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts", "sdk/test/**/*.test.ts", "release-cli/test/**/*.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 180_000,
+    // database suites are I/O bound; two cores still run four files well
+    maxWorkers: 4,
+  },
+});
