@@ -44,7 +44,7 @@ export async function createLicense(ctx: DomainContext, input: TCreateLicenseInp
   const { entitlements, metadata, ...terms } = parseInput(ZCreateLicenseInput, input);
   const startsAt = terms.startsAt ?? ctx.clock.now();
   if (terms.expiresAt && terms.expiresAt <= startsAt) {
-    throw invalidArgument("expiresAt must be after startsAt", [{ path: "expiresAt", message: "must be after startsAt" }]);
+    throw invalidArgument("expiresAt: must be after startsAt", [{ path: "expiresAt", message: "must be after startsAt" }]);
   }
 
   // 125 random bits make a collision practically impossible; the unique index decides anyway.

@@ -8,20 +8,19 @@ import { normalizeLicenseKey } from "./license-key.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 
 /** By id, or by key in any form a person may type it (case, dashes, O/0, I/L/1). */
-export const ZGetLicenseInput = z.union([
-  z.object({ id: ZId }),
-  z.object({ key: z.string().trim().min(1, "is required").max(64) }),
-]);
+export const ZGetLicenseInput = z
+  .object({ id: ZId.optional(), key: z.string().trim().min(1, "is required").max(64).optional() })
+  .refine((v) => (v.id === undefined) !== (v.key === undefined), { path: ["id"], message: "give either id or key" });
 export type TGetLicenseInput = z.input<typeof ZGetLicenseInput>;
 
 export async function getLicense(ctx: DomainContext, input: TGetLicenseInput): Promise<LicenseDto> {
   requirePermission(ctx.actor, "license.read");
   const parsed = parseInput(ZGetLicenseInput, input);
   let where: { id: string } | { key: string };
-  if ("id" in parsed) {
+  if (parsed.id !== undefined) {
     where = { id: parsed.id };
   } else {
-    const key = normalizeLicenseKey(parsed.key);
+    const key = normalizeLicenseKey(parsed.key ?? "");
     if (!key) throw notFound("license");
     where = { key };
   }

@@ -6,12 +6,18 @@ import { ZDateTime, ZId } from "../shared/schemas.ts";
 import { changeLicenseStatus } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
 
-export const ZRenewLicenseInput = z.union([
-  /** a new expiry (null: perpetual) */
-  z.object({ id: ZId, expiresAt: ZDateTime.nullable() }),
-  /** or: extend from the current expiry (from now, if already past) */
-  z.object({ id: ZId, extendDays: z.number().int().min(1).max(3650) }),
-]);
+export const ZRenewLicenseInput = z
+  .object({
+    id: ZId,
+    /** a new expiry (null: perpetual) */
+    expiresAt: ZDateTime.nullable().optional(),
+    /** or: extend from the current expiry (from now, if already past) */
+    extendDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .refine((v) => (v.expiresAt === undefined) !== (v.extendDays === undefined), {
+    path: ["expiresAt"],
+    message: "give either expiresAt or extendDays",
+  });
 export type TRenewLicenseInput = z.input<typeof ZRenewLicenseInput>;
 
 /** Sets a later expiry; an expired license becomes active again, a suspended one stays suspended. */
@@ -23,18 +29,18 @@ export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput
     from: ["active", "suspended", "expired"],
     data: (license, now) => {
       let expiresAt: Date | null;
-      if ("extendDays" in parsed) {
+      if (parsed.extendDays !== undefined) {
         if (license.expiresAt === null) {
-          throw invalidArgument("the license is perpetual; there is no expiry to extend", [
+          throw invalidArgument("extendDays: the license is perpetual; there is no expiry to extend", [
             { path: "extendDays", message: "the license does not expire" },
           ]);
         }
         const base = license.expiresAt > now ? license.expiresAt : now;
         expiresAt = new Date(base.getTime() + parsed.extendDays * 86_400_000);
       } else {
-        expiresAt = parsed.expiresAt;
+        expiresAt = parsed.expiresAt ?? null;
         if (expiresAt !== null && (expiresAt <= now || expiresAt <= license.startsAt)) {
-          throw invalidArgument("the new expiry must be in the future and after the start", [
+          throw invalidArgument("expiresAt: the new expiry must be in the future and after the start", [
             { path: "expiresAt", message: "must be in the future and after startsAt" },
           ]);
         }
