@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   "license.write": "editor",
   "license.status": "admin",
   "audit.read": "viewer",
+  "audit.verify": "admin",
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -37,6 +38,7 @@ const DESCRIPTIONS: Record<Permission, string> = {
   "license.write": "issue or edit licenses",
   "license.status": "suspend, reinstate or revoke licenses",
   "audit.read": "read the audit log",
+  "audit.verify": "verify the audit log",
 };
 
 export function requirePermission(actor: Actor, permission: Permission): void {

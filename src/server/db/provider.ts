@@ -17,7 +17,7 @@ export function parseDatabaseUrl(databaseUrl: string): DbTarget {
     return { provider: "postgresql", url: databaseUrl };
   }
   const path = databaseUrl.replace(/^file:(\/\/)?/i, "");
-  if (path === "" || path.includes("?")) {
+  if (path === "" || path.includes("?") || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
     throw new Error(
       `DATABASE_URL "${databaseUrl}" is neither postgres://... nor a SQLite file path (file:./data/license.db)`,
     );
