@@ -41,7 +41,9 @@ try {
     let sql: string;
     try {
       sql = await engine.diff(
-        previous === null ? { tag: "empty" } : { tag: "schemaDatamodel", schema: providerSchema(provider, previous) },
+        previous === null
+          ? { tag: "empty" }
+          : { tag: "schemaDatamodel", schema: providerSchema(provider, previous) },
         { tag: "schemaDatamodel", schema: providerSchema(provider, models) },
       );
     } finally {

@@ -14,7 +14,15 @@ describeEachDb("audit log", (getDb) => {
     await updateCustomer({ ...db.ctx(editor), ip: "203.0.113.9" }, { id: customer.id, company: "ACME GmbH" });
     const event = await db.handle.db.auditEvent.findFirstOrThrow({
       where: { targetId: customer.id, action: "customer.update" },
-      select: { actorType: true, actorId: true, actorLabel: true, targetType: true, ip: true, at: true, summary: true },
+      select: {
+        actorType: true,
+        actorId: true,
+        actorLabel: true,
+        targetType: true,
+        ip: true,
+        at: true,
+        summary: true,
+      },
     });
     expect(event).toMatchObject({
       actorType: "admin",
@@ -30,7 +38,11 @@ describeEachDb("audit log", (getDb) => {
   it("keeps one unbroken chain under concurrent mutations", async () => {
     const db = getDb();
     const { groupA } = await makeWorld(db);
-    await Promise.all(Array.from({ length: 20 }, () => createCustomer(db.ctx(), { name: unique("Concurrent"), groupId: groupA.id })));
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        createCustomer(db.ctx(), { name: unique("Concurrent"), groupId: groupA.id }),
+      ),
+    );
     const report = await verifyAuditChain(db.ctx(), { batchSize: 10 });
     const count = await db.handle.db.auditEvent.count();
     expect(report).toEqual({ ok: true, checked: count, lastSeq: count });
@@ -41,16 +53,30 @@ describeEachDb("audit log", (getDb) => {
     await makeWorld(db);
     const { lastSeq } = (await verifyAuditChain(db.ctx())) as { lastSeq: number };
     const target = Math.max(2, lastSeq - 3);
-    const row = await db.handle.db.auditEvent.findUniqueOrThrow({ where: { seq: target }, select: { id: true, summary: true } });
+    const row = await db.handle.db.auditEvent.findUniqueOrThrow({
+      where: { seq: target },
+      select: { id: true, summary: true },
+    });
 
     await db.handle.db.auditEvent.update({ where: { id: row.id }, data: { summary: '{"forged":true}' } });
-    expect(await verifyAuditChain(db.ctx())).toMatchObject({ ok: false, brokenAt: target, reason: "hash-mismatch" });
+    expect(await verifyAuditChain(db.ctx())).toMatchObject({
+      ok: false,
+      brokenAt: target,
+      reason: "hash-mismatch",
+    });
     await db.handle.db.auditEvent.update({ where: { id: row.id }, data: { summary: row.summary } });
     expect(await verifyAuditChain(db.ctx())).toMatchObject({ ok: true });
 
-    const next = await db.handle.db.auditEvent.findUniqueOrThrow({ where: { seq: target + 1 }, select: { id: true, prevHash: true } });
+    const next = await db.handle.db.auditEvent.findUniqueOrThrow({
+      where: { seq: target + 1 },
+      select: { id: true, prevHash: true },
+    });
     await db.handle.db.auditEvent.update({ where: { id: next.id }, data: { prevHash: "f".repeat(64) } });
-    expect(await verifyAuditChain(db.ctx())).toMatchObject({ ok: false, brokenAt: target + 1, reason: "previous-hash-mismatch" });
+    expect(await verifyAuditChain(db.ctx())).toMatchObject({
+      ok: false,
+      brokenAt: target + 1,
+      reason: "previous-hash-mismatch",
+    });
     await db.handle.db.auditEvent.update({ where: { id: next.id }, data: { prevHash: next.prevHash } });
 
     const deleted = await db.handle.db.auditEvent.findUniqueOrThrow({ where: { seq: target } });

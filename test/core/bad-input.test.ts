@@ -39,6 +39,7 @@ type World = Awaited<ReturnType<typeof makeWorld>>;
 
 /** [operation, bad input, the field the error must name] — inputs are deliberately ill-typed. */
 type Case = [string, (ctx: DomainContext, w: World) => Promise<unknown>, string];
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- a cast helper by design
 const bad = <T>(value: unknown) => value as T;
 
 const cases: Case[] = [
@@ -46,7 +47,11 @@ const cases: Case[] = [
   ["createProduct: missing name", (ctx) => createProduct(ctx, bad({ code: "p1" })), "name"],
   ["updateProduct: empty name", (ctx, w) => updateProduct(ctx, { id: w.product.id, name: "  " }), "name"],
   ["updateProduct: missing id", (ctx) => updateProduct(ctx, bad({ name: "x" })), "id"],
-  ["archiveProduct: archived not boolean", (ctx, w) => archiveProduct(ctx, bad({ id: w.product.id, archived: "yes" })), "archived"],
+  [
+    "archiveProduct: archived not boolean",
+    (ctx, w) => archiveProduct(ctx, bad({ id: w.product.id, archived: "yes" })),
+    "archived",
+  ],
   ["deleteProduct: id not a string", (ctx) => deleteProduct(ctx, bad({ id: 42 })), "id"],
   ["getProduct: empty id", (ctx) => getProduct(ctx, { id: "" }), "id"],
   ["listProducts: pageSize over the cap", (ctx) => listProducts(ctx, { pageSize: 10_000 }), "pageSize"],
@@ -61,15 +66,27 @@ const cases: Case[] = [
     (ctx, w) => createFeature(ctx, bad({ productId: w.product.id, code: "k", name: "K", kind: "floating" })),
     "kind",
   ],
-  ["updateFeature: unit on a boolean feature", (ctx, w) => updateFeature(ctx, { id: w.features.exportPdf.id, unit: "x" }), "unit"],
+  [
+    "updateFeature: unit on a boolean feature",
+    (ctx, w) => updateFeature(ctx, { id: w.features.exportPdf.id, unit: "x" }),
+    "unit",
+  ],
   ["deleteFeature: missing id", (ctx) => deleteFeature(ctx, bad({})), "id"],
   ["listFeatures: missing productId", (ctx) => listFeatures(ctx, bad({})), "productId"],
   ["createGroup: name too long", (ctx) => createGroup(ctx, { name: "g".repeat(201) }), "name"],
-  ["updateGroup: description not a string", (ctx, w) => updateGroup(ctx, bad({ id: w.groupA.id, description: 5 })), "description"],
+  [
+    "updateGroup: description not a string",
+    (ctx, w) => updateGroup(ctx, bad({ id: w.groupA.id, description: 5 })),
+    "description",
+  ],
   ["deleteGroup: missing id", (ctx) => deleteGroup(ctx, bad({})), "id"],
   ["getGroup: missing id", (ctx) => getGroup(ctx, bad({})), "id"],
   ["listGroups: page 0", (ctx) => listGroups(ctx, { page: 0 }), "page"],
-  ["createCustomer: bad email", (ctx, w) => createCustomer(ctx, { name: "C", email: "not-an-email", groupId: w.groupA.id }), "email"],
+  [
+    "createCustomer: bad email",
+    (ctx, w) => createCustomer(ctx, { name: "C", email: "not-an-email", groupId: w.groupA.id }),
+    "email",
+  ],
   ["createCustomer: missing group", (ctx) => createCustomer(ctx, bad({ name: "C" })), "groupId"],
   [
     "createCustomer: metadata not an object",
@@ -88,7 +105,8 @@ const cases: Case[] = [
   ],
   [
     "createLicense: offline allowance over 365 days",
-    (ctx, w) => createLicense(ctx, { customerId: w.customer.id, productId: w.product.id, offlineAllowanceDays: 400 }),
+    (ctx, w) =>
+      createLicense(ctx, { customerId: w.customer.id, productId: w.product.id, offlineAllowanceDays: 400 }),
     "offlineAllowanceDays",
   ],
   [
@@ -98,12 +116,14 @@ const cases: Case[] = [
   ],
   [
     "createLicense: expiry not a date",
-    (ctx, w) => createLicense(ctx, bad({ customerId: w.customer.id, productId: w.product.id, expiresAt: "next year" })),
+    (ctx, w) =>
+      createLicense(ctx, bad({ customerId: w.customer.id, productId: w.product.id, expiresAt: "next year" })),
     "expiresAt",
   ],
   [
     "createLicense: heartbeat every second",
-    (ctx, w) => createLicense(ctx, { customerId: w.customer.id, productId: w.product.id, heartbeatIntervalSeconds: 1 }),
+    (ctx, w) =>
+      createLicense(ctx, { customerId: w.customer.id, productId: w.product.id, heartbeatIntervalSeconds: 1 }),
     "heartbeatIntervalSeconds",
   ],
   [
@@ -116,21 +136,49 @@ const cases: Case[] = [
       }),
     "entitlements.0.quota",
   ],
-  ["updateLicense: fractional seats", (ctx, w) => updateLicense(ctx, { id: w.license.id, seatLimit: 1.5 }), "seatLimit"],
-  ["setEntitlements: not a list", (ctx, w) => setEntitlements(ctx, bad({ id: w.license.id, entitlements: "all" })), "entitlements"],
+  [
+    "updateLicense: fractional seats",
+    (ctx, w) => updateLicense(ctx, { id: w.license.id, seatLimit: 1.5 }),
+    "seatLimit",
+  ],
+  [
+    "setEntitlements: not a list",
+    (ctx, w) => setEntitlements(ctx, bad({ id: w.license.id, entitlements: "all" })),
+    "entitlements",
+  ],
   [
     "setEntitlements: unknown quota period",
-    (ctx, w) => setEntitlements(ctx, bad({ id: w.license.id, entitlements: [{ featureId: w.features.apiCalls.id, quotaPeriod: "week" }] })),
+    (ctx, w) =>
+      setEntitlements(
+        ctx,
+        bad({ id: w.license.id, entitlements: [{ featureId: w.features.apiCalls.id, quotaPeriod: "week" }] }),
+      ),
     "entitlements.0.quotaPeriod",
   ],
   ["getLicense: neither id nor key", (ctx) => getLicense(ctx, bad({})), "id"],
   ["listLicenses: unknown status", (ctx) => listLicenses(ctx, bad({ status: "paused" })), "status"],
-  ["listLicenses: negative window", (ctx) => listLicenses(ctx, { expiringWithinDays: -3 }), "expiringWithinDays"],
-  ["suspendLicense: reason too long", (ctx, w) => suspendLicense(ctx, { id: w.license.id, reason: "r".repeat(501) }), "reason"],
+  [
+    "listLicenses: negative window",
+    (ctx) => listLicenses(ctx, { expiringWithinDays: -3 }),
+    "expiringWithinDays",
+  ],
+  [
+    "suspendLicense: reason too long",
+    (ctx, w) => suspendLicense(ctx, { id: w.license.id, reason: "r".repeat(501) }),
+    "reason",
+  ],
   ["reinstateLicense: missing id", (ctx) => reinstateLicense(ctx, bad({})), "id"],
   ["revokeLicense: id not a string", (ctx) => revokeLicense(ctx, bad({ id: ["x"] })), "id"],
-  ["renewLicense: zero days", (ctx, w) => renewLicense(ctx, { id: w.license.id, extendDays: 0 }), "extendDays"],
-  ["renewLicense: expiry in the past", (ctx, w) => renewLicense(ctx, { id: w.license.id, expiresAt: new Date("2020-01-01") }), "expiresAt"],
+  [
+    "renewLicense: zero days",
+    (ctx, w) => renewLicense(ctx, { id: w.license.id, extendDays: 0 }),
+    "extendDays",
+  ],
+  [
+    "renewLicense: expiry in the past",
+    (ctx, w) => renewLicense(ctx, { id: w.license.id, expiresAt: new Date("2020-01-01") }),
+    "expiresAt",
+  ],
 ];
 
 /** Row counts of every table a mutation could touch. */

@@ -23,7 +23,13 @@ describeEachDb("catalog and groups", (getDb) => {
       const db = getDb();
       const code = unique("cad");
       const product = await createProduct(db.ctx(), { code, name: "Acme CAD", description: "2D/3D" });
-      expect(product).toMatchObject({ code, name: "Acme CAD", archivedAt: null, featureCount: 0, licenseCount: 0 });
+      expect(product).toMatchObject({
+        code,
+        name: "Acme CAD",
+        archivedAt: null,
+        featureCount: 0,
+        licenseCount: 0,
+      });
       await expectDomainError(createProduct(db.ctx(), { code, name: "Duplicate" }), "CONFLICT");
 
       const renamed = await updateProduct(db.ctx(), { id: product.id, name: "Acme CAD Pro" });
@@ -41,7 +47,10 @@ describeEachDb("catalog and groups", (getDb) => {
     it("refuses to archive or delete a product with active licenses, then deletes it once they ended", async () => {
       const db = getDb();
       const { product, license } = await makeWorld(db);
-      const archiveError = await expectDomainError(archiveProduct(db.ctx(), { id: product.id }), "FAILED_PRECONDITION");
+      const archiveError = await expectDomainError(
+        archiveProduct(db.ctx(), { id: product.id }),
+        "FAILED_PRECONDITION",
+      );
       expect(archiveError.message).toMatch(/1 active or suspended license/);
       await expectDomainError(deleteProduct(db.ctx(), { id: product.id }), "FAILED_PRECONDITION");
       expect(await db.handle.db.product.count({ where: { id: product.id } })).toBe(1);
@@ -60,12 +69,24 @@ describeEachDb("catalog and groups", (getDb) => {
       const db = getDb();
       const { product } = await makeProduct(db);
       const other = await makeProduct(db);
-      const metered = await createFeature(db.ctx(), { productId: product.id, code: "storage", name: "Storage", kind: "metered", unit: "GB" });
+      const metered = await createFeature(db.ctx(), {
+        productId: product.id,
+        code: "storage",
+        name: "Storage",
+        kind: "metered",
+        unit: "GB",
+      });
       expect(metered).toMatchObject({ kind: "metered", unit: "GB" });
-      await expectDomainError(createFeature(db.ctx(), { productId: product.id, code: "storage", name: "Again" }), "CONFLICT");
+      await expectDomainError(
+        createFeature(db.ctx(), { productId: product.id, code: "storage", name: "Again" }),
+        "CONFLICT",
+      );
       // the same code in another product is fine
       await createFeature(db.ctx(), { productId: other.product.id, code: "storage", name: "Storage" });
-      await expectDomainError(createFeature(db.ctx(), { productId: "missing", code: "x", name: "X" }), "NOT_FOUND");
+      await expectDomainError(
+        createFeature(db.ctx(), { productId: "missing", code: "x", name: "X" }),
+        "NOT_FOUND",
+      );
 
       const updated = await updateFeature(db.ctx(), { id: metered.id, unit: "TB" });
       expect(updated.unit).toBe("TB");
@@ -92,13 +113,14 @@ describeEachDb("catalog and groups", (getDb) => {
       await expectDomainError(createGroup(db.ctx(), { name }), "CONFLICT");
       const customer = await makeCustomer(db, group.id);
       const listed = await listGroups(db.ctx(), { q: name });
-      expect(listed.items).toEqual([expect.objectContaining({ id: group.id, customerCount: 1, adminCount: 0 })]);
+      expect(listed.items).toEqual([
+        expect.objectContaining({ id: group.id, customerCount: 1, adminCount: 0 }),
+      ]);
       await expectDomainError(deleteGroup(db.ctx(), { id: group.id }), "FAILED_PRECONDITION");
       await db.handle.db.customer.delete({ where: { id: customer.id } });
       await deleteGroup(db.ctx(), { id: group.id });
       expect(await db.handle.db.group.count({ where: { id: group.id } })).toBe(0);
       await expectDomainError(deleteGroup(db.ctx(), { id: group.id }), "NOT_FOUND");
     });
-
   });
 });

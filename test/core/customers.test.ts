@@ -22,13 +22,24 @@ describeEachDb("customers", (getDb) => {
       groupId: group.id,
       metadata: { crmId: 42, tags: ["gold"] },
     });
-    expect(customer).toMatchObject({ name: "Initech", groupId: group.id, groupName: group.name, licenseCount: 0 });
+    expect(customer).toMatchObject({
+      name: "Initech",
+      groupId: group.id,
+      groupName: group.name,
+      licenseCount: 0,
+    });
     expect(await getCustomer(db.ctx(), { id: customer.id })).toEqual(customer);
     const updated = await updateCustomer(db.ctx(), { id: customer.id, email: null, metadata: { crmId: 43 } });
     expect(updated).toMatchObject({ email: null, metadata: { crmId: 43 } });
-    const stored = await db.handle.db.customer.findUniqueOrThrow({ where: { id: customer.id }, select: { metadata: true, email: true } });
+    const stored = await db.handle.db.customer.findUniqueOrThrow({
+      where: { id: customer.id },
+      select: { metadata: true, email: true },
+    });
     expect(stored).toEqual({ metadata: '{"crmId":43}', email: null });
-    await expectDomainError(createCustomer(db.ctx(), { name: "Lost", groupId: "no-such-group" }), "NOT_FOUND");
+    await expectDomainError(
+      createCustomer(db.ctx(), { name: "Lost", groupId: "no-such-group" }),
+      "NOT_FOUND",
+    );
   });
 
   it("searches case-insensitively, sorts and paginates on the server", async () => {
@@ -38,12 +49,27 @@ describeEachDb("customers", (getDb) => {
     for (const name of ["Charlie", "alpha", "Bravo", "delta", "Echo"]) {
       await createCustomer(db.ctx(), { name: `${name} ${tag}`, groupId: group.id });
     }
-    const first = await listCustomers(db.ctx(), { q: tag.toUpperCase(), sort: "createdAt", direction: "asc", pageSize: 2 });
+    const first = await listCustomers(db.ctx(), {
+      q: tag.toUpperCase(),
+      sort: "createdAt",
+      direction: "asc",
+      pageSize: 2,
+    });
     expect(first.total).toBe(5);
     expect(first.items.map((c) => c.name.split(" ")[0])).toEqual(["Charlie", "alpha"]);
-    const third = await listCustomers(db.ctx(), { q: tag, sort: "createdAt", direction: "asc", pageSize: 2, page: 3 });
+    const third = await listCustomers(db.ctx(), {
+      q: tag,
+      sort: "createdAt",
+      direction: "asc",
+      pageSize: 2,
+      page: 3,
+    });
     expect(third.items.map((c) => c.name.split(" ")[0])).toEqual(["Echo"]);
-    const byGroup = await listCustomers(db.ctx(), { groupId: group.id, sort: "createdAt", direction: "desc" });
+    const byGroup = await listCustomers(db.ctx(), {
+      groupId: group.id,
+      sort: "createdAt",
+      direction: "desc",
+    });
     expect(byGroup.items[0]?.name.startsWith("Echo")).toBe(true);
   });
 
@@ -52,7 +78,10 @@ describeEachDb("customers", (getDb) => {
     const { customer, product, license } = await makeWorld(db);
     const suspended = await createLicense(db.ctx(), { customerId: customer.id, productId: product.id });
     await expectDomainError(archiveCustomer(db.ctx(), { id: customer.id }), "FAILED_PRECONDITION");
-    const error = await expectDomainError(deleteCustomer(db.ctx(), { id: customer.id }), "FAILED_PRECONDITION");
+    const error = await expectDomainError(
+      deleteCustomer(db.ctx(), { id: customer.id }),
+      "FAILED_PRECONDITION",
+    );
     expect(error.message).toMatch(/2 active or suspended license/);
     expect(await db.handle.db.customer.count({ where: { id: customer.id } })).toBe(1);
 
@@ -61,7 +90,10 @@ describeEachDb("customers", (getDb) => {
     await archiveCustomer(db.ctx(), { id: customer.id });
     expect((await listCustomers(db.ctx(), { q: customer.name })).total).toBe(0);
     expect((await listCustomers(db.ctx(), { q: customer.name, includeArchived: true })).total).toBe(1);
-    await expectDomainError(createLicense(db.ctx(), { customerId: customer.id, productId: product.id }), "FAILED_PRECONDITION");
+    await expectDomainError(
+      createLicense(db.ctx(), { customerId: customer.id, productId: product.id }),
+      "FAILED_PRECONDITION",
+    );
 
     await deleteCustomer(db.ctx(), { id: customer.id });
     expect(await db.handle.db.customer.count({ where: { id: customer.id } })).toBe(0);

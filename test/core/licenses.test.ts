@@ -43,7 +43,9 @@ describeEachDb("licenses", (getDb) => {
         select: { key: true, entitlements: { select: { featureId: true } } },
       });
       expect(stored.key).toBe(license.key);
-      expect(stored.entitlements.map((e) => e.featureId).sort()).toEqual([features.apiCalls.id, features.exportPdf.id].sort());
+      expect(stored.entitlements.map((e) => e.featureId).sort()).toEqual(
+        [features.apiCalls.id, features.exportPdf.id].sort(),
+      );
       const event = await db.handle.db.auditEvent.findFirstOrThrow({
         where: { targetId: license.id, action: "license.create" },
         select: { actorType: true, ip: true },
@@ -81,12 +83,22 @@ describeEachDb("licenses", (getDb) => {
       const audits = await auditCount(db);
 
       const wrongProduct = await expectDomainError(
-        createLicense(db.ctx(), { customerId: customer.id, productId: product.id, entitlements: [{ featureId: other.features.exportPdf.id }] }),
+        createLicense(db.ctx(), {
+          customerId: customer.id,
+          productId: product.id,
+          entitlements: [{ featureId: other.features.exportPdf.id }],
+        }),
         "INVALID_ARGUMENT",
       );
-      expect(wrongProduct.fields).toEqual([{ path: "entitlements.0.featureId", message: expect.any(String) as string }]);
+      expect(wrongProduct.fields).toEqual([
+        { path: "entitlements.0.featureId", message: expect.any(String) as string },
+      ]);
       const quotaOnBoolean = await expectDomainError(
-        createLicense(db.ctx(), { customerId: customer.id, productId: product.id, entitlements: [{ featureId: features.exportPdf.id, quota: 5 }] }),
+        createLicense(db.ctx(), {
+          customerId: customer.id,
+          productId: product.id,
+          entitlements: [{ featureId: features.exportPdf.id, quota: 5 }],
+        }),
         "INVALID_ARGUMENT",
       );
       expect(quotaOnBoolean.fields[0]?.path).toBe("entitlements.0.quota");
@@ -116,7 +128,10 @@ describeEachDb("licenses", (getDb) => {
       const { customer } = await makeWorld(db);
       const { product } = await makeProduct(db);
       await archiveProduct(db.ctx(), { id: product.id });
-      await expectDomainError(createLicense(db.ctx(), { customerId: customer.id, productId: product.id }), "FAILED_PRECONDITION");
+      await expectDomainError(
+        createLicense(db.ctx(), { customerId: customer.id, productId: product.id }),
+        "FAILED_PRECONDITION",
+      );
     });
 
     it("accepts ISO-8601 strings for dates", async () => {
@@ -159,7 +174,10 @@ describeEachDb("licenses", (getDb) => {
         await expectDomainError(attempt(), "FAILED_PRECONDITION");
       }
       expect(await auditCount(db)).toBe(audits);
-      const stored = await db.handle.db.license.findUniqueOrThrow({ where: { id: license.id }, select: { status: true, seatLimit: true } });
+      const stored = await db.handle.db.license.findUniqueOrThrow({
+        where: { id: license.id },
+        select: { status: true, seatLimit: true },
+      });
       expect(stored).toEqual({ status: "revoked", seatLimit: 3 });
 
       const actions = await db.handle.db.auditEvent.findMany({
@@ -167,7 +185,12 @@ describeEachDb("licenses", (getDb) => {
         orderBy: { seq: "asc" },
         select: { action: true },
       });
-      expect(actions.map((a) => a.action)).toEqual(["license.create", "license.suspend", "license.reinstate", "license.revoke"]);
+      expect(actions.map((a) => a.action)).toEqual([
+        "license.create",
+        "license.suspend",
+        "license.reinstate",
+        "license.revoke",
+      ]);
     });
 
     it("ends open sessions when a license is suspended or revoked", async () => {
@@ -175,11 +198,20 @@ describeEachDb("licenses", (getDb) => {
       const { license } = await makeWorld(db);
       const now = db.clock.now();
       await db.handle.db.session.create({
-        data: { licenseId: license.id, fingerprint: "fp-1", startedAt: now, lastHeartbeatAt: now, deadlineAt: new Date(now.getTime() + 600_000) },
+        data: {
+          licenseId: license.id,
+          fingerprint: "fp-1",
+          startedAt: now,
+          lastHeartbeatAt: now,
+          deadlineAt: new Date(now.getTime() + 600_000),
+        },
         select: { id: true },
       });
       await suspendLicense(db.ctx(), { id: license.id });
-      const session = await db.handle.db.session.findFirstOrThrow({ where: { licenseId: license.id }, select: { endedAt: true, endReason: true } });
+      const session = await db.handle.db.session.findFirstOrThrow({
+        where: { licenseId: license.id },
+        select: { endedAt: true, endReason: true },
+      });
       expect(session).toEqual({ endedAt: now, endReason: "license_suspended" });
     });
 
@@ -196,7 +228,10 @@ describeEachDb("licenses", (getDb) => {
       const expired = await getLicense(db.ctx(), { id: license.id });
       expect(expired).toMatchObject({ status: "active", effectiveStatus: "expired" });
       await expectDomainError(suspendLicense(db.ctx(), { id: license.id }), "FAILED_PRECONDITION");
-      await expectDomainError(renewLicense(db.ctx(), { id: license.id, expiresAt: new Date(db.clock.now().getTime() - DAY) }), "INVALID_ARGUMENT");
+      await expectDomainError(
+        renewLicense(db.ctx(), { id: license.id, expiresAt: new Date(db.clock.now().getTime() - DAY) }),
+        "INVALID_ARGUMENT",
+      );
 
       const extended = await renewLicense(db.ctx(), { id: license.id, extendDays: 30 });
       expect(extended.effectiveStatus).toBe("active");
@@ -221,20 +256,33 @@ describeEachDb("licenses", (getDb) => {
         offlineAllowanceDays: 365,
         metadata: { po: "PO-1234" },
       });
-      expect(updated).toMatchObject({ seatLimit: 10, type: "node_locked", offlineAllowanceDays: 365, metadata: { po: "PO-1234" } });
+      expect(updated).toMatchObject({
+        seatLimit: 10,
+        type: "node_locked",
+        offlineAllowanceDays: 365,
+        metadata: { po: "PO-1234" },
+      });
       const event = await db.handle.db.auditEvent.findFirstOrThrow({
         where: { targetId: license.id, action: "license.update" },
         select: { summary: true },
       });
-      expect(JSON.parse(event.summary)).toMatchObject({ seatLimit: { from: 3, to: 10 }, type: { from: "floating", to: "node_locked" } });
+      expect(JSON.parse(event.summary)).toMatchObject({
+        seatLimit: { from: 3, to: 10 },
+        type: { from: "floating", to: "node_locked" },
+      });
 
       const replaced = await setEntitlements(db.ctx(), {
         id: license.id,
         entitlements: [{ featureId: features.apiCalls.id, quota: 50, quotaPeriod: "month" }],
       });
-      expect(replaced.entitlements).toEqual([expect.objectContaining({ code: "api-calls", quota: 50, quotaPeriod: "month" })]);
+      expect(replaced.entitlements).toEqual([
+        expect.objectContaining({ code: "api-calls", quota: 50, quotaPeriod: "month" }),
+      ]);
       expect(await db.handle.db.entitlement.count({ where: { licenseId: license.id } })).toBe(1);
-      await expectDomainError(updateLicense(db.ctx(), { id: license.id, offlineAllowanceDays: 366 }), "INVALID_ARGUMENT");
+      await expectDomainError(
+        updateLicense(db.ctx(), { id: license.id, offlineAllowanceDays: 366 }),
+        "INVALID_ARGUMENT",
+      );
     });
   });
 
@@ -243,12 +291,24 @@ describeEachDb("licenses", (getDb) => {
       const db = getDb();
       const { customer, product, license } = await makeWorld(db);
       const now = db.clock.now();
-      const soon = await createLicense(db.ctx(), { customerId: customer.id, productId: product.id, expiresAt: new Date(now.getTime() + 5 * DAY) });
-      const later = await createLicense(db.ctx(), { customerId: customer.id, productId: product.id, expiresAt: new Date(now.getTime() + 90 * DAY) });
+      const soon = await createLicense(db.ctx(), {
+        customerId: customer.id,
+        productId: product.id,
+        expiresAt: new Date(now.getTime() + 5 * DAY),
+      });
+      const later = await createLicense(db.ctx(), {
+        customerId: customer.id,
+        productId: product.id,
+        expiresAt: new Date(now.getTime() + 90 * DAY),
+      });
       const gone = await createLicense(db.ctx(), { customerId: customer.id, productId: product.id });
       await revokeLicense(db.ctx(), { id: gone.id });
 
-      const all = await listLicenses(db.ctx(), { customerId: customer.id, sort: "createdAt", direction: "asc" });
+      const all = await listLicenses(db.ctx(), {
+        customerId: customer.id,
+        sort: "createdAt",
+        direction: "asc",
+      });
       expect(all.total).toBe(4);
       expect(all.items.map((l) => l.id)).toEqual([license.id, soon.id, later.id, gone.id]);
 
@@ -261,7 +321,13 @@ describeEachDb("licenses", (getDb) => {
       const byCustomerName = await listLicenses(db.ctx(), { q: customer.name.toUpperCase().slice(0, 12) });
       expect(byCustomerName.items.map((l) => l.id)).toContain(license.id);
 
-      const page2 = await listLicenses(db.ctx(), { customerId: customer.id, sort: "expiresAt", direction: "desc", page: 2, pageSize: 3 });
+      const page2 = await listLicenses(db.ctx(), {
+        customerId: customer.id,
+        sort: "expiresAt",
+        direction: "desc",
+        page: 2,
+        pageSize: 3,
+      });
       expect(page2.total).toBe(4);
       expect(page2.items).toHaveLength(1);
 

@@ -35,7 +35,15 @@ import { getProduct } from "../../src/server/core/products/get-product.ts";
 import { listProducts } from "../../src/server/core/products/list-products.ts";
 import { updateProduct } from "../../src/server/core/products/update-product.ts";
 import { actor, describeEachDb, type TestDb } from "../support/db.ts";
-import { auditCount, makeCustomer, makeGroup, makeLicense, makeProduct, makeWorld, unique } from "../support/fixtures.ts";
+import {
+  auditCount,
+  makeCustomer,
+  makeGroup,
+  makeLicense,
+  makeProduct,
+  makeWorld,
+  unique,
+} from "../support/fixtures.ts";
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
 
@@ -62,12 +70,25 @@ interface Listing {
 }
 
 const future = new Date("2031-01-01T00:00:00Z");
-const freshLicense = async (db: TestDb, world: World) => (await makeLicense(db, world.customer.id, world.product.id)).id;
+const freshLicense = async (db: TestDb, world: World) =>
+  (await makeLicense(db, world.customer.id, world.product.id)).id;
 
 const operations: Operation[] = [
   // catalog: global, super_admin writes
-  { name: "createProduct", min: "super_admin", scope: "global", write: true, run: (ctx) => createProduct(ctx, { code: unique("p"), name: "P" }) },
-  { name: "updateProduct", min: "super_admin", scope: "global", write: true, run: (ctx, w) => updateProduct(ctx, { id: w.product.id, name: unique("P") }) },
+  {
+    name: "createProduct",
+    min: "super_admin",
+    scope: "global",
+    write: true,
+    run: (ctx) => createProduct(ctx, { code: unique("p"), name: "P" }),
+  },
+  {
+    name: "updateProduct",
+    min: "super_admin",
+    scope: "global",
+    write: true,
+    run: (ctx, w) => updateProduct(ctx, { id: w.product.id, name: unique("P") }),
+  },
   {
     name: "archiveProduct",
     min: "super_admin",
@@ -84,7 +105,13 @@ const operations: Operation[] = [
     setup: async (db) => (await makeProduct(db)).product.id,
     run: (ctx, _w, id) => deleteProduct(ctx, { id }),
   },
-  { name: "getProduct", min: "viewer", scope: "global", write: false, run: (ctx, w) => getProduct(ctx, { id: w.product.id }) },
+  {
+    name: "getProduct",
+    min: "viewer",
+    scope: "global",
+    write: false,
+    run: (ctx, w) => getProduct(ctx, { id: w.product.id }),
+  },
   { name: "listProducts", min: "viewer", scope: "global", write: false, run: (ctx) => listProducts(ctx, {}) },
   {
     name: "createFeature",
@@ -105,13 +132,32 @@ const operations: Operation[] = [
     min: "super_admin",
     scope: "global",
     write: true,
-    setup: async (db, w) => (await createFeature(db.ctx(), { productId: w.product.id, code: unique("f"), name: "F" })).id,
+    setup: async (db, w) =>
+      (await createFeature(db.ctx(), { productId: w.product.id, code: unique("f"), name: "F" })).id,
     run: (ctx, _w, id) => deleteFeature(ctx, { id }),
   },
-  { name: "listFeatures", min: "viewer", scope: "global", write: false, run: (ctx, w) => listFeatures(ctx, { productId: w.product.id }) },
+  {
+    name: "listFeatures",
+    min: "viewer",
+    scope: "global",
+    write: false,
+    run: (ctx, w) => listFeatures(ctx, { productId: w.product.id }),
+  },
   // groups
-  { name: "createGroup", min: "super_admin", scope: "global", write: true, run: (ctx) => createGroup(ctx, { name: unique("g") }) },
-  { name: "updateGroup", min: "super_admin", scope: "global", write: true, run: (ctx, w) => updateGroup(ctx, { id: w.groupA.id, description: unique("d") }) },
+  {
+    name: "createGroup",
+    min: "super_admin",
+    scope: "global",
+    write: true,
+    run: (ctx) => createGroup(ctx, { name: unique("g") }),
+  },
+  {
+    name: "updateGroup",
+    min: "super_admin",
+    scope: "global",
+    write: true,
+    run: (ctx, w) => updateGroup(ctx, { id: w.groupA.id, description: unique("d") }),
+  },
   {
     name: "deleteGroup",
     min: "super_admin",
@@ -120,7 +166,13 @@ const operations: Operation[] = [
     setup: async (db) => (await makeGroup(db)).id,
     run: (ctx, _w, id) => deleteGroup(ctx, { id }),
   },
-  { name: "getGroup", min: "viewer", scope: "target", write: false, run: (ctx, w) => getGroup(ctx, { id: w.groupA.id }) },
+  {
+    name: "getGroup",
+    min: "viewer",
+    scope: "target",
+    write: false,
+    run: (ctx, w) => getGroup(ctx, { id: w.groupA.id }),
+  },
   // customers
   {
     name: "createCustomer",
@@ -129,8 +181,20 @@ const operations: Operation[] = [
     write: true,
     run: (ctx, w) => createCustomer(ctx, { name: unique("C"), groupId: w.groupA.id }),
   },
-  { name: "updateCustomer", min: "editor", scope: "target", write: true, run: (ctx, w) => updateCustomer(ctx, { id: w.customer.id, notes: unique("n") }) },
-  { name: "getCustomer", min: "viewer", scope: "target", write: false, run: (ctx, w) => getCustomer(ctx, { id: w.customer.id }) },
+  {
+    name: "updateCustomer",
+    min: "editor",
+    scope: "target",
+    write: true,
+    run: (ctx, w) => updateCustomer(ctx, { id: w.customer.id, notes: unique("n") }),
+  },
+  {
+    name: "getCustomer",
+    min: "viewer",
+    scope: "target",
+    write: false,
+    run: (ctx, w) => getCustomer(ctx, { id: w.customer.id }),
+  },
   {
     name: "archiveCustomer",
     min: "admin",
@@ -155,8 +219,20 @@ const operations: Operation[] = [
     write: true,
     run: (ctx, w) => createLicense(ctx, { customerId: w.customer.id, productId: w.product.id }),
   },
-  { name: "getLicense", min: "viewer", scope: "target", write: false, run: (ctx, w) => getLicense(ctx, { id: w.license.id }) },
-  { name: "getLicenseByKey", min: "viewer", scope: "target", write: false, run: (ctx, w) => getLicense(ctx, { key: w.license.key }) },
+  {
+    name: "getLicense",
+    min: "viewer",
+    scope: "target",
+    write: false,
+    run: (ctx, w) => getLicense(ctx, { id: w.license.id }),
+  },
+  {
+    name: "getLicenseByKey",
+    min: "viewer",
+    scope: "target",
+    write: false,
+    run: (ctx, w) => getLicense(ctx, { key: w.license.key }),
+  },
   {
     name: "updateLicense",
     min: "editor",
@@ -181,7 +257,14 @@ const operations: Operation[] = [
     setup: freshLicense,
     run: (ctx, _w, id) => renewLicense(ctx, { id, expiresAt: future }),
   },
-  { name: "suspendLicense", min: "admin", scope: "target", write: true, setup: freshLicense, run: (ctx, _w, id) => suspendLicense(ctx, { id }) },
+  {
+    name: "suspendLicense",
+    min: "admin",
+    scope: "target",
+    write: true,
+    setup: freshLicense,
+    run: (ctx, _w, id) => suspendLicense(ctx, { id }),
+  },
   {
     name: "reinstateLicense",
     min: "admin",
@@ -194,22 +277,38 @@ const operations: Operation[] = [
     },
     run: (ctx, _w, id) => reinstateLicense(ctx, { id }),
   },
-  { name: "revokeLicense", min: "admin", scope: "target", write: true, setup: freshLicense, run: (ctx, _w, id) => revokeLicense(ctx, { id }) },
+  {
+    name: "revokeLicense",
+    min: "admin",
+    scope: "target",
+    write: true,
+    setup: freshLicense,
+    run: (ctx, _w, id) => revokeLicense(ctx, { id }),
+  },
 ];
 
 const listings: Listing[] = [
-  { name: "listGroups", visible: async (ctx, w) => (await listGroups(ctx, { pageSize: 200 })).items.some((g) => g.id === w.groupA.id) },
+  {
+    name: "listGroups",
+    visible: async (ctx, w) =>
+      (await listGroups(ctx, { pageSize: 200 })).items.some((g) => g.id === w.groupA.id),
+  },
   {
     name: "listCustomers",
-    visible: async (ctx, w) => (await listCustomers(ctx, { q: w.customer.name })).items.some((c) => c.id === w.customer.id),
+    visible: async (ctx, w) =>
+      (await listCustomers(ctx, { q: w.customer.name })).items.some((c) => c.id === w.customer.id),
   },
   {
     name: "listCustomers(groupId)",
-    visible: async (ctx, w) => (await listCustomers(ctx, { groupId: w.groupA.id })).items.some((c) => c.id === w.customer.id),
+    visible: async (ctx, w) =>
+      (await listCustomers(ctx, { groupId: w.groupA.id })).items.some((c) => c.id === w.customer.id),
   },
   {
     name: "listLicenses",
-    visible: async (ctx, w) => (await listLicenses(ctx, { customerId: w.customer.id, q: w.license.key })).items.some((l) => l.id === w.license.id),
+    visible: async (ctx, w) =>
+      (await listLicenses(ctx, { customerId: w.customer.id, q: w.license.key })).items.some(
+        (l) => l.id === w.license.id,
+      ),
   },
 ];
 
@@ -279,7 +378,9 @@ describeEachDb("permission matrix", (getDb) => {
     const db = getDb();
     const customer = await makeCustomer(db, world.groupA.id);
     const editor = actor("editor", [world.groupA.id]);
-    expect(await outcome(updateCustomer(db.ctx(editor), { id: customer.id, groupId: world.groupB.id }))).toBe("FORBIDDEN");
+    expect(await outcome(updateCustomer(db.ctx(editor), { id: customer.id, groupId: world.groupB.id }))).toBe(
+      "FORBIDDEN",
+    );
     const both = actor("editor", [world.groupA.id, world.groupB.id]);
     const moved = await updateCustomer(db.ctx(both), { id: customer.id, groupId: world.groupB.id });
     expect(moved.groupId).toBe(world.groupB.id);

@@ -24,32 +24,37 @@ describe("migrations", () => {
     try {
       expect(await handle.db.$queryRawUnsafe("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
       expect(await handle.db.$queryRawUnsafe("PRAGMA foreign_keys")).toEqual([{ foreign_keys: 1n }]);
-      await expect(handle.db.customer.create({ data: { name: "orphan", groupId: "missing" } })).rejects.toThrow();
+      await expect(
+        handle.db.customer.create({ data: { name: "orphan", groupId: "missing" } }),
+      ).rejects.toThrow();
       expect(await handle.db.customer.count()).toBe(0);
     } finally {
       await handle.close();
     }
   });
 
-  it.skipIf(inject("postgresUnavailable") !== null)("apply to an empty PostgreSQL database once", async () => {
-    const name = randomDatabaseName("ls_mig");
-    const url = await createDatabase(name);
-    try {
-      const target = { provider: "postgresql" as const, url };
-      expect(await applyMigrations(target)).toEqual(readMigrations("postgresql").map((m) => m.name));
-      expect(await applyMigrations(target)).toEqual([]);
-      const handle = await openDatabase(target);
+  it.skipIf(inject("postgresUnavailable") !== null)(
+    "apply to an empty PostgreSQL database once",
+    async () => {
+      const name = randomDatabaseName("ls_mig");
+      const url = await createDatabase(name);
       try {
-        const tables = await handle.db.$queryRawUnsafe<{ n: bigint }[]>(
-          "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
-        );
-        // 16 models + _prisma_migrations
-        expect(Number(tables[0]?.n)).toBe(17);
+        const target = { provider: "postgresql" as const, url };
+        expect(await applyMigrations(target)).toEqual(readMigrations("postgresql").map((m) => m.name));
+        expect(await applyMigrations(target)).toEqual([]);
+        const handle = await openDatabase(target);
+        try {
+          const tables = await handle.db.$queryRawUnsafe<{ n: bigint }[]>(
+            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
+          );
+          // 16 models + _prisma_migrations
+          expect(Number(tables[0]?.n)).toBe(17);
+        } finally {
+          await handle.close();
+        }
       } finally {
-        await handle.close();
+        await dropDatabase(name);
       }
-    } finally {
-      await dropDatabase(name);
-    }
-  });
+    },
+  );
 });

@@ -39,7 +39,10 @@ export async function openTestDb(provider: DbProvider): Promise<TestDb> {
     const dir = mkdtempSync(join(tmpdir(), "ls-db-"));
     url = join(dir, "test.db");
     copyFileSync(inject("sqliteTemplate"), url);
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    cleanup = () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    };
   } else {
     const template = inject("postgresTemplate");
     if (!template) throw new Error("PostgreSQL template missing");

@@ -2,7 +2,10 @@ import { expect } from "vitest";
 import { DomainError, type DomainErrorCode } from "../../src/server/core/errors.ts";
 
 /** Awaits `promise` and asserts it failed with a DomainError of `code`; returns the error. */
-export async function expectDomainError(promise: Promise<unknown>, code: DomainErrorCode): Promise<DomainError> {
+export async function expectDomainError(
+  promise: Promise<unknown>,
+  code: DomainErrorCode,
+): Promise<DomainError> {
   let caught: unknown;
   try {
     await promise;

@@ -15,7 +15,11 @@ export async function makeGroup(db: TestDb) {
 
 export async function makeProduct(db: TestDb) {
   const product = await createProduct(db.ctx(), { code: unique("prod"), name: "Product" });
-  const exportPdf = await createFeature(db.ctx(), { productId: product.id, code: "export-pdf", name: "Export PDF" });
+  const exportPdf = await createFeature(db.ctx(), {
+    productId: product.id,
+    code: "export-pdf",
+    name: "Export PDF",
+  });
   const apiCalls = await createFeature(db.ctx(), {
     productId: product.id,
     code: "api-calls",
@@ -30,7 +34,12 @@ export async function makeCustomer(db: TestDb, groupId: string) {
   return createCustomer(db.ctx(), { name: unique("Customer"), email: "ops@example.com", groupId });
 }
 
-export async function makeLicense(db: TestDb, customerId: string, productId: string, extra: Partial<TCreateLicenseInput> = {}) {
+export async function makeLicense(
+  db: TestDb,
+  customerId: string,
+  productId: string,
+  extra: Partial<TCreateLicenseInput> = {},
+) {
   return createLicense(db.ctx(), { customerId, productId, seatLimit: 3, ...extra });
 }
 

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 
 /** The server the tests use; override with TEST_POSTGRES_URL (any database the user may connect to). */
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const POSTGRES_ADMIN_URL =
+  process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export function databaseUrl(name: string): string {
   const url = new URL(POSTGRES_ADMIN_URL);
@@ -33,7 +34,9 @@ export async function postgresUnavailable(): Promise<string | null> {
 export const randomDatabaseName = (prefix: string) => `${prefix}_${randomBytes(6).toString("hex")}`;
 
 export async function createDatabase(name: string, template?: string): Promise<string> {
-  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`));
+  await withAdminClient((client) =>
+    client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`),
+  );
   return databaseUrl(name);
 }
 

@@ -44,7 +44,8 @@ describe("configuration", () => {
 
   it("names the bad setting, without echoing secrets", () => {
     const dir = dataDir();
-    const attempt = (env: Record<string, string>) => () => loadConfig({ DATA_DIR: dir, ...env }, { generateSecrets: true });
+    const attempt = (env: Record<string, string>) => () =>
+      loadConfig({ DATA_DIR: dir, ...env }, { generateSecrets: true });
     expect(attempt({ PORT: "abc" })).toThrow(ConfigError);
     expect(attempt({ PORT: "abc" })).toThrow(/PORT: .*\(got "abc"\)/);
     expect(attempt({ GRPC_PORT: "70000" })).toThrow(/GRPC_PORT/);
@@ -64,10 +65,15 @@ describe("configuration", () => {
     const dir = dataDir();
     const file = join(dir, "config.json");
     writeFileSync(file, JSON.stringify({ PORT: 4000, GRPC_PORT: 4001, LOG_LEVEL: "debug" }));
-    const config = loadConfig({ DATA_DIR: dir, LICENSE_SERVER_CONFIG: file, GRPC_PORT: "5001" }, { generateSecrets: true });
+    const config = loadConfig(
+      { DATA_DIR: dir, LICENSE_SERVER_CONFIG: file, GRPC_PORT: "5001" },
+      { generateSecrets: true },
+    );
     expect(config).toMatchObject({ port: 4000, grpcPort: 5001, logLevel: "debug" });
     writeFileSync(file, "{ not json");
-    expect(() => loadConfig({ DATA_DIR: dir, LICENSE_SERVER_CONFIG: file })).toThrow(/Config file .* cannot be read/);
+    expect(() => loadConfig({ DATA_DIR: dir, LICENSE_SERVER_CONFIG: file })).toThrow(
+      /Config file .* cannot be read/,
+    );
     expect(readFileSync(join(dir, "secrets.json"), "utf8")).toContain("ENCRYPTION_KEY");
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { generateLicenseKey, LICENSE_KEY_PATTERN, normalizeLicenseKey } from "../../src/server/core/licenses/license-key.ts";
+import {
+  generateLicenseKey,
+  LICENSE_KEY_PATTERN,
+  normalizeLicenseKey,
+} from "../../src/server/core/licenses/license-key.ts";
 
 describe("license keys", () => {
   it("are five groups of five copy-safe symbols, spread over the whole alphabet", () => {

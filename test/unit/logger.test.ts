@@ -13,7 +13,11 @@ describe("logger", () => {
     });
     const logger = createLogger({ level: "info" }, sink);
     logger.info(
-      { password: "hunter2-hunter2", user: { email: "a@b.c", passwordHash: "scrypt$x" }, req: { headers: { authorization: "Bearer lsk_secret" } } },
+      {
+        password: "hunter2-hunter2",
+        user: { email: "a@b.c", passwordHash: "scrypt$x" },
+        req: { headers: { authorization: "Bearer lsk_secret" } },
+      },
       "login",
     );
     const entry = JSON.parse(lines[0] ?? "{}") as Record<string, unknown>;

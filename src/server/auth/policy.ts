@@ -43,7 +43,9 @@ const DESCRIPTIONS: Record<Permission, string> = {
 
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!roleAtLeast(actor.role, PERMISSIONS[permission])) {
-    throw forbidden(`role ${actor.role} may not ${DESCRIPTIONS[permission]} (needs ${PERMISSIONS[permission]})`);
+    throw forbidden(
+      `role ${actor.role} may not ${DESCRIPTIONS[permission]} (needs ${PERMISSIONS[permission]})`,
+    );
   }
 }
 

@@ -33,4 +33,10 @@ export interface DomainContext {
   ip?: string | null;
 }
 
-export const systemActor: Actor = { type: "system", id: null, label: "system", role: "super_admin", groupIds: [] };
+export const systemActor: Actor = {
+  type: "system",
+  id: null,
+  label: "system",
+  role: "super_admin",
+  groupIds: [],
+};

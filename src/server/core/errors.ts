@@ -34,14 +34,19 @@ export class DomainError extends Error {
 export const notFound = (what: string, id?: string) =>
   new DomainError("NOT_FOUND", id ? `${what} ${id} was not found` : `${what} was not found`);
 export const forbidden = (message: string) => new DomainError("FORBIDDEN", message);
-export const conflict = (message: string, fields: FieldIssue[] = []) => new DomainError("CONFLICT", message, fields);
+export const conflict = (message: string, fields: FieldIssue[] = []) =>
+  new DomainError("CONFLICT", message, fields);
 export const failedPrecondition = (message: string) => new DomainError("FAILED_PRECONDITION", message);
 export const invalidArgument = (message: string, fields: FieldIssue[] = []) =>
   new DomainError("INVALID_ARGUMENT", message, fields);
 
 interface PrismaLikeError {
   code?: unknown;
-  meta?: { target?: unknown; modelName?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } };
+  meta?: {
+    target?: unknown;
+    modelName?: unknown;
+    driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } };
+  };
 }
 
 /** Columns named by a unique-constraint violation, whichever way the driver adapter reports them. */
@@ -63,7 +68,9 @@ export function toDomainError(error: unknown): DomainError {
   if (code === "P2002") {
     const fields = violatedFields(error as PrismaLikeError);
     return conflict(
-      fields.length ? `a record with this ${fields.join(", ")} already exists` : "a record with these values already exists",
+      fields.length
+        ? `a record with this ${fields.join(", ")} already exists`
+        : "a record with these values already exists",
       fields.map((path) => ({ path, message: "already in use" })),
     );
   }

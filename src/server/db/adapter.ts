@@ -8,7 +8,10 @@ import type { DbTarget } from "./provider.ts";
 /** How long a SQLite writer waits for the lock before SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
-export function createAdapter(target: DbTarget, options: { poolSize?: number } = {}): SqlMigrationAwareDriverAdapterFactory {
+export function createAdapter(
+  target: DbTarget,
+  options: { poolSize?: number } = {},
+): SqlMigrationAwareDriverAdapterFactory {
   if (target.provider === "postgresql") {
     return new PrismaPg({ connectionString: target.url, max: options.poolSize ?? 10 });
   }

@@ -25,7 +25,10 @@ export type AuditChainReport =
  * record not pointing at its predecessor's hash, or a record whose content no longer matches its
  * own hash (edited after the fact).
  */
-export async function verifyAuditChain(ctx: DomainContext, input: TVerifyAuditChainInput = {}): Promise<AuditChainReport> {
+export async function verifyAuditChain(
+  ctx: DomainContext,
+  input: TVerifyAuditChainInput = {},
+): Promise<AuditChainReport> {
   requirePermission(ctx.actor, "audit.verify");
   const { batchSize } = parseInput(ZVerifyAuditChainInput, input);
   let expectedSeq = 1;
@@ -53,8 +56,10 @@ export async function verifyAuditChain(ctx: DomainContext, input: TVerifyAuditCh
     });
     for (const row of rows) {
       if (row.seq !== expectedSeq) return { ok: false, checked, brokenAt: expectedSeq, reason: "gap" };
-      if (row.prevHash !== previousHash) return { ok: false, checked, brokenAt: row.seq, reason: "previous-hash-mismatch" };
-      if (auditHash(row) !== row.hash) return { ok: false, checked, brokenAt: row.seq, reason: "hash-mismatch" };
+      if (row.prevHash !== previousHash)
+        return { ok: false, checked, brokenAt: row.seq, reason: "previous-hash-mismatch" };
+      if (auditHash(row) !== row.hash)
+        return { ok: false, checked, brokenAt: row.seq, reason: "hash-mismatch" };
       previousHash = row.hash;
       expectedSeq++;
       checked++;

@@ -17,7 +17,10 @@ export const ZArchiveCustomerInput = z.object({
 export type TArchiveCustomerInput = z.input<typeof ZArchiveCustomerInput>;
 
 /** Archived customers are hidden from lists and get no new licenses; live licenses block it. */
-export async function archiveCustomer(ctx: DomainContext, input: TArchiveCustomerInput): Promise<CustomerDto> {
+export async function archiveCustomer(
+  ctx: DomainContext,
+  input: TArchiveCustomerInput,
+): Promise<CustomerDto> {
   requirePermission(ctx.actor, "customer.delete");
   const { id, archived } = parseInput(ZArchiveCustomerInput, input);
   return mutate(ctx, async ({ tx, now, audit }) => {
@@ -25,7 +28,9 @@ export async function archiveCustomer(ctx: DomainContext, input: TArchiveCustome
     if (archived) {
       const live = await tx.license.count({ where: { customerId: id, ...liveLicenseWhere(now) } });
       if (live > 0) {
-        throw failedPrecondition(`customer "${customer.name}" still has ${live} active or suspended license(s); revoke them first`);
+        throw failedPrecondition(
+          `customer "${customer.name}" still has ${live} active or suspended license(s); revoke them first`,
+        );
       }
     }
     const updated = await tx.customer.update({

@@ -15,14 +15,19 @@ export type TDeleteCustomerInput = z.input<typeof ZDeleteCustomerInput>;
  * Deletes a customer with its ended (revoked or expired) licenses. Refused while any license is
  * active or suspended. The audit log keeps the history.
  */
-export async function deleteCustomer(ctx: DomainContext, input: TDeleteCustomerInput): Promise<{ id: string }> {
+export async function deleteCustomer(
+  ctx: DomainContext,
+  input: TDeleteCustomerInput,
+): Promise<{ id: string }> {
   requirePermission(ctx.actor, "customer.delete");
   const { id } = parseInput(ZDeleteCustomerInput, input);
   return mutate(ctx, async ({ tx, now, audit }) => {
     const customer = await findCustomerInScope(tx, ctx.actor, id);
     const live = await tx.license.count({ where: { customerId: id, ...liveLicenseWhere(now) } });
     if (live > 0) {
-      throw failedPrecondition(`customer "${customer.name}" still has ${live} active or suspended license(s); revoke them first`);
+      throw failedPrecondition(
+        `customer "${customer.name}" still has ${live} active or suspended license(s); revoke them first`,
+      );
     }
     const ended = await tx.license.deleteMany({ where: { customerId: id } });
     await tx.customer.delete({ where: { id }, select: { id: true } });

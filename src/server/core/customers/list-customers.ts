@@ -18,9 +18,15 @@ export const ZListCustomersInput = z.object({
 });
 export type TListCustomersInput = z.input<typeof ZListCustomersInput>;
 
-export async function listCustomers(ctx: DomainContext, input: TListCustomersInput = {}): Promise<Page<CustomerDto>> {
+export async function listCustomers(
+  ctx: DomainContext,
+  input: TListCustomersInput = {},
+): Promise<Page<CustomerDto>> {
   requirePermission(ctx.actor, "customer.read");
-  const { q, groupId, includeArchived, sort, direction, page, pageSize } = parseInput(ZListCustomersInput, input);
+  const { q, groupId, includeArchived, sort, direction, page, pageSize } = parseInput(
+    ZListCustomersInput,
+    input,
+  );
   if (groupId !== undefined && !inGroup(ctx.actor, groupId)) return { items: [], total: 0, page, pageSize };
   const text = q ? containsText(ctx.provider, q) : undefined;
   const where: Prisma.CustomerWhereInput = {

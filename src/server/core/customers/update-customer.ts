@@ -34,7 +34,12 @@ export async function updateCustomer(ctx: DomainContext, input: TUpdateCustomerI
     const before = await tx.customer.findUniqueOrThrow({ where: { id }, select: customerSelect });
     const data = { ...patch, ...(metadata !== undefined ? { metadata: JSON.stringify(metadata) } : {}) };
     const customer = await tx.customer.update({ where: { id }, data, select: customerSelect });
-    audit({ action: "customer.update", targetType: "customer", targetId: id, summary: changes(before, data) });
+    audit({
+      action: "customer.update",
+      targetType: "customer",
+      targetId: id,
+      summary: changes(before, data),
+    });
     return toCustomerDto(customer);
   });
 }

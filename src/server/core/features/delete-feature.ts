@@ -26,7 +26,12 @@ export async function deleteFeature(ctx: DomainContext, input: TDeleteFeatureInp
       );
     }
     await tx.feature.delete({ where: { id }, select: { id: true } });
-    audit({ action: "feature.delete", targetType: "feature", targetId: id, summary: { code: feature.code, productId: feature.productId } });
+    audit({
+      action: "feature.delete",
+      targetType: "feature",
+      targetId: id,
+      summary: { code: feature.code, productId: feature.productId },
+    });
     return { id };
   });
 }

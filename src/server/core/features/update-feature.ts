@@ -24,7 +24,9 @@ export async function updateFeature(ctx: DomainContext, input: TUpdateFeatureInp
     const before = await tx.feature.findUnique({ where: { id }, select: featureSelect });
     if (!before) throw notFound("feature", id);
     if (patch.unit !== undefined && before.kind !== "metered") {
-      throw invalidArgument("unit: only metered features have a unit", [{ path: "unit", message: "only metered features have a unit" }]);
+      throw invalidArgument("unit: only metered features have a unit", [
+        { path: "unit", message: "only metered features have a unit" },
+      ]);
     }
     const feature = await tx.feature.update({ where: { id }, data: patch, select: featureSelect });
     audit({ action: "feature.update", targetType: "feature", targetId: id, summary: changes(before, patch) });

@@ -12,7 +12,9 @@ export type TGetGroupInput = z.input<typeof ZGetGroupInput>;
 export async function getGroup(ctx: DomainContext, input: TGetGroupInput): Promise<GroupDto> {
   requirePermission(ctx.actor, "group.read");
   const { id } = parseInput(ZGetGroupInput, input);
-  const group = inGroup(ctx.actor, id) ? await ctx.db.group.findUnique({ where: { id }, select: groupSelect }) : null;
+  const group = inGroup(ctx.actor, id)
+    ? await ctx.db.group.findUnique({ where: { id }, select: groupSelect })
+    : null;
   if (!group) throw notFound("group", id);
   return toGroupDto(group);
 }

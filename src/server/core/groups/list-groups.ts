@@ -7,11 +7,11 @@ import { ZPagination, ZSearch, ZSortDirection, type Page } from "../shared/schem
 import { groupSelect, toGroupDto, type GroupDto } from "./select.ts";
 
 export const ZListGroupsInput = z.object({
-    q: ZSearch,
-    sort: z.enum(["name", "createdAt"]).default("name"),
-    direction: ZSortDirection,
-    ...ZPagination,
-  });
+  q: ZSearch,
+  sort: z.enum(["name", "createdAt"]).default("name"),
+  direction: ZSortDirection,
+  ...ZPagination,
+});
 export type TListGroupsInput = z.input<typeof ZListGroupsInput>;
 
 /** The groups the caller belongs to (super_admin: all). */

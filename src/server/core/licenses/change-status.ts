@@ -21,7 +21,11 @@ export interface StatusChange {
   summary?: Record<string, unknown>;
 }
 
-export async function changeLicenseStatus(ctx: DomainContext, id: string, change: StatusChange): Promise<LicenseDto> {
+export async function changeLicenseStatus(
+  ctx: DomainContext,
+  id: string,
+  change: StatusChange,
+): Promise<LicenseDto> {
   requirePermission(ctx.actor, change.permission);
   return mutate(ctx, async ({ tx, now, audit }) => {
     const license = await findLicenseInScope(tx, ctx.actor, id);

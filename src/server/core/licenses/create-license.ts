@@ -15,7 +15,11 @@ export const ZLicenseTerms = {
   type: z.enum(LICENSE_TYPES),
   seatLimit: z.number().int().min(1).max(1_000_000),
   heartbeatIntervalSeconds: z.number().int().min(30).max(86_400),
-  gracePeriodHours: z.number().int().min(0).max(24 * 90),
+  gracePeriodHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 90),
   offlineAllowanceDays: z.number().int().min(0).max(365),
   metadata: ZMetadata,
 };
@@ -44,7 +48,9 @@ export async function createLicense(ctx: DomainContext, input: TCreateLicenseInp
   const { entitlements, metadata, ...terms } = parseInput(ZCreateLicenseInput, input);
   const startsAt = terms.startsAt ?? ctx.clock.now();
   if (terms.expiresAt && terms.expiresAt <= startsAt) {
-    throw invalidArgument("expiresAt: must be after startsAt", [{ path: "expiresAt", message: "must be after startsAt" }]);
+    throw invalidArgument("expiresAt: must be after startsAt", [
+      { path: "expiresAt", message: "must be after startsAt" },
+    ]);
   }
 
   // 125 random bits make a collision practically impossible; the unique index decides anyway.
@@ -53,7 +59,9 @@ export async function createLicense(ctx: DomainContext, input: TCreateLicenseInp
       return await issue(generateLicenseKey());
     } catch (error) {
       const keyTaken =
-        error instanceof DomainError && error.code === "CONFLICT" && error.fields.some((f) => f.path.includes("key"));
+        error instanceof DomainError &&
+        error.code === "CONFLICT" &&
+        error.fields.some((f) => f.path.includes("key"));
       if (!keyTaken || attempt >= KEY_ATTEMPTS) throw error;
     }
   }
@@ -85,7 +93,13 @@ export async function createLicense(ctx: DomainContext, input: TCreateLicenseInp
         action: "license.create",
         targetType: "license",
         targetId: license.id,
-        summary: { ...terms, startsAt, product: product.code, customer: customer.name, entitlements: resolved },
+        summary: {
+          ...terms,
+          startsAt,
+          product: product.code,
+          customer: customer.name,
+          entitlements: resolved,
+        },
       });
       return toLicenseDto(license, now);
     });

@@ -52,11 +52,17 @@ export async function resolveEntitlements(
     if (!feature || feature.productId !== productId) {
       issues.push({ path: `${path}.${index}.featureId`, message: "not a feature of this license's product" });
     } else if (feature.kind !== "metered" && entry.quota !== null) {
-      issues.push({ path: `${path}.${index}.quota`, message: `feature ${feature.code} is not metered and takes no quota` });
+      issues.push({
+        path: `${path}.${index}.quota`,
+        message: `feature ${feature.code} is not metered and takes no quota`,
+      });
     }
   });
   if (issues.length > 0) {
-    throw invalidArgument(`invalid entitlements: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues);
+    throw invalidArgument(
+      `invalid entitlements: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      issues,
+    );
   }
   return entries.map((e) => ({ featureId: e.featureId, quota: e.quota, quotaPeriod: e.quotaPeriod }));
 }

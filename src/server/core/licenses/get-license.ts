@@ -10,7 +10,10 @@ import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 /** By id, or by key in any form a person may type it (case, dashes, O/0, I/L/1). */
 export const ZGetLicenseInput = z
   .object({ id: ZId.optional(), key: z.string().trim().min(1, "is required").max(64).optional() })
-  .refine((v) => (v.id === undefined) !== (v.key === undefined), { path: ["id"], message: "give either id or key" });
+  .refine((v) => (v.id === undefined) !== (v.key === undefined), {
+    path: ["id"],
+    error: "give either id or key",
+  });
 export type TGetLicenseInput = z.input<typeof ZGetLicenseInput>;
 
 export async function getLicense(ctx: DomainContext, input: TGetLicenseInput): Promise<LicenseDto> {

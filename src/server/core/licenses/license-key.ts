@@ -14,7 +14,7 @@ export function generateLicenseKey(): string {
   for (let i = 0; i < symbols; i++) {
     if (i > 0 && i % GROUP_LENGTH === 0) key += "-";
     // 256 is a multiple of 32: the low five bits of a uniform byte are uniform
-    key += ALPHABET[(bytes[i] ?? 0) & 31];
+    key += ALPHABET.charAt((bytes[i] ?? 0) & 31);
   }
   return key;
 }
@@ -25,11 +25,7 @@ export function generateLicenseKey(): string {
  * Returns null when the result is not a well-formed key.
  */
 export function normalizeLicenseKey(input: string): string | null {
-  const symbols = input
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/O/g, "0")
-    .replace(/[IL]/g, "1");
+  const symbols = input.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
   if (symbols.length !== GROUPS * GROUP_LENGTH) return null;
   const key = symbols.match(new RegExp(`.{${GROUP_LENGTH}}`, "g"))?.join("-") ?? "";
   return LICENSE_KEY_PATTERN.test(key) ? key : null;

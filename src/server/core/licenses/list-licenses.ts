@@ -26,14 +26,20 @@ export const ZListLicensesInput = z.object({
 });
 export type TListLicensesInput = z.input<typeof ZListLicensesInput>;
 
-export async function listLicenses(ctx: DomainContext, input: TListLicensesInput = {}): Promise<Page<LicenseDto>> {
+export async function listLicenses(
+  ctx: DomainContext,
+  input: TListLicensesInput = {},
+): Promise<Page<LicenseDto>> {
   requirePermission(ctx.actor, "license.read");
   const filter = parseInput(ZListLicensesInput, input);
   const { page, pageSize } = filter;
-  if (filter.groupId !== undefined && !inGroup(ctx.actor, filter.groupId)) return { items: [], total: 0, page, pageSize };
+  if (filter.groupId !== undefined && !inGroup(ctx.actor, filter.groupId))
+    return { items: [], total: 0, page, pageSize };
   const now = ctx.clock.now();
 
-  const and: Prisma.LicenseWhereInput[] = [{ customer: { groupId: filter.groupId ?? groupScope(ctx.actor) } }];
+  const and: Prisma.LicenseWhereInput[] = [
+    { customer: { groupId: filter.groupId ?? groupScope(ctx.actor) } },
+  ];
   if (filter.customerId) and.push({ customerId: filter.customerId });
   if (filter.productId) and.push({ productId: filter.productId });
   if (filter.type) and.push({ type: filter.type });

@@ -9,7 +9,10 @@ export const ZReinstateLicenseInput = z.object({ id: ZId });
 export type TReinstateLicenseInput = z.input<typeof ZReinstateLicenseInput>;
 
 /** Lifts a suspension. A license that expired while suspended comes back expired. */
-export async function reinstateLicense(ctx: DomainContext, input: TReinstateLicenseInput): Promise<LicenseDto> {
+export async function reinstateLicense(
+  ctx: DomainContext,
+  input: TReinstateLicenseInput,
+): Promise<LicenseDto> {
   const { id } = parseInput(ZReinstateLicenseInput, input);
   return changeLicenseStatus(ctx, id, {
     permission: "license.status",

@@ -16,7 +16,7 @@ export const ZRenewLicenseInput = z
   })
   .refine((v) => (v.expiresAt === undefined) !== (v.extendDays === undefined), {
     path: ["expiresAt"],
-    message: "give either expiresAt or extendDays",
+    error: "give either expiresAt or extendDays",
   });
 export type TRenewLicenseInput = z.input<typeof ZRenewLicenseInput>;
 

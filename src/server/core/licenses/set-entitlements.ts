@@ -18,7 +18,8 @@ export async function setEntitlements(ctx: DomainContext, input: TSetEntitlement
   const { id, entitlements } = parseInput(ZSetEntitlementsInput, input);
   return mutate(ctx, async ({ tx, now, audit }) => {
     const license = await findLicenseInScope(tx, ctx.actor, id);
-    if (license.status === "revoked") throw failedPrecondition("the license is revoked; a revoked license cannot change");
+    if (license.status === "revoked")
+      throw failedPrecondition("the license is revoked; a revoked license cannot change");
     const resolved = await resolveEntitlements(tx, license.productId, entitlements);
     const before = await tx.entitlement.findMany({
       where: { licenseId: id },

@@ -5,7 +5,10 @@ import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 export const LICENSE_STATUSES = ["active", "suspended", "revoked", "expired"] as const;
 export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
 
-export function effectiveStatus(license: { status: string; expiresAt: Date | null }, now: Date): LicenseStatus {
+export function effectiveStatus(
+  license: { status: string; expiresAt: Date | null },
+  now: Date,
+): LicenseStatus {
   const status = license.status as LicenseStatus;
   if (status === "active" && license.expiresAt !== null && license.expiresAt <= now) return "expired";
   return status;

@@ -26,7 +26,8 @@ export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInp
   const { id, metadata, ...patch } = parseInput(ZUpdateLicenseInput, input);
   return mutate(ctx, async ({ tx, now, audit }) => {
     const license = await findLicenseInScope(tx, ctx.actor, id);
-    if (license.status === "revoked") throw failedPrecondition("the license is revoked; a revoked license cannot change");
+    if (license.status === "revoked")
+      throw failedPrecondition("the license is revoked; a revoked license cannot change");
     const before = await tx.license.findUniqueOrThrow({ where: { id }, select: licenseSelect });
     const data = { ...patch, ...(metadata !== undefined ? { metadata: JSON.stringify(metadata) } : {}) };
     const updated = await tx.license.update({ where: { id }, data, select: licenseSelect });

@@ -25,7 +25,9 @@ export async function archiveProduct(ctx: DomainContext, input: TArchiveProductI
     if (archived) {
       const live = await tx.license.count({ where: { productId: id, ...liveLicenseWhere(now) } });
       if (live > 0) {
-        throw failedPrecondition(`product ${product.code} still has ${live} active or suspended license(s); revoke them first`);
+        throw failedPrecondition(
+          `product ${product.code} still has ${live} active or suspended license(s); revoke them first`,
+        );
       }
     }
     const updated = await tx.product.update({
@@ -33,7 +35,12 @@ export async function archiveProduct(ctx: DomainContext, input: TArchiveProductI
       data: { archivedAt: archived ? now : null },
       select: productSelect,
     });
-    audit({ action: archived ? "product.archive" : "product.restore", targetType: "product", targetId: id, summary: { code: product.code } });
+    audit({
+      action: archived ? "product.archive" : "product.restore",
+      targetType: "product",
+      targetId: id,
+      summary: { code: product.code },
+    });
     return toProductDto(updated);
   });
 }

@@ -29,7 +29,12 @@ export async function deleteProduct(ctx: DomainContext, input: TDeleteProductInp
     const ended = await tx.license.deleteMany({ where: { productId: id } });
     await tx.feature.deleteMany({ where: { productId: id } });
     await tx.product.delete({ where: { id }, select: { id: true } });
-    audit({ action: "product.delete", targetType: "product", targetId: id, summary: { code: product.code, endedLicensesDeleted: ended.count } });
+    audit({
+      action: "product.delete",
+      targetType: "product",
+      targetId: id,
+      summary: { code: product.code, endedLicensesDeleted: ended.count },
+    });
     return { id };
   });
 }

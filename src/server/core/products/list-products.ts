@@ -15,7 +15,10 @@ export const ZListProductsInput = z.object({
 });
 export type TListProductsInput = z.input<typeof ZListProductsInput>;
 
-export async function listProducts(ctx: DomainContext, input: TListProductsInput = {}): Promise<Page<ProductDto>> {
+export async function listProducts(
+  ctx: DomainContext,
+  input: TListProductsInput = {},
+): Promise<Page<ProductDto>> {
   requirePermission(ctx.actor, "catalog.read");
   const { q, includeArchived, sort, direction, page, pageSize } = parseInput(ZListProductsInput, input);
   const where = {

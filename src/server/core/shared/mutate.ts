@@ -7,14 +7,17 @@ export interface MutationScope {
   tx: Tx;
   now: Date;
   /** records an audit event; written at the end of the transaction, in it */
-  audit(entry: AuditEntry): void;
+  audit: (entry: AuditEntry) => void;
 }
 
 /**
  * Runs a change in one transaction together with its audit events: both are written or neither.
  * Database errors that express a rule (unique, foreign key) come out as DomainErrors.
  */
-export async function mutate<T>(ctx: DomainContext, change: (scope: MutationScope) => Promise<T>): Promise<T> {
+export async function mutate<T>(
+  ctx: DomainContext,
+  change: (scope: MutationScope) => Promise<T>,
+): Promise<T> {
   const now = ctx.clock.now();
   try {
     return await ctx.db.$transaction(
@@ -45,7 +48,10 @@ export function changes<T extends Record<string, unknown>>(
     const from = before[key];
     const to = after[key];
     if (to === undefined) continue;
-    const same = from instanceof Date && to instanceof Date ? from.getTime() === to.getTime() : JSON.stringify(from) === JSON.stringify(to);
+    const same =
+      from instanceof Date && to instanceof Date
+        ? from.getTime() === to.getTime()
+        : JSON.stringify(from) === JSON.stringify(to);
     if (!same) out[key] = { from, to };
   }
   return out;

@@ -9,7 +9,10 @@ export const ZCode = z
   .trim()
   .min(1, "is required")
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, "use lower-case letters, digits, '.', '-' and '_', starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*$/,
+    "use lower-case letters, digits, '.', '-' and '_', starting with a letter or digit",
+  );
 
 export const ZName = z.string().trim().min(1, "is required").max(200);
 export const ZDescription = z.string().trim().max(2000);
@@ -18,7 +21,10 @@ const MAX_METADATA_BYTES = 16 * 1024;
 /** Free-form JSON object attached to a record; stored as JSON text. */
 export const ZMetadata = z
   .record(z.string().max(100), z.json())
-  .refine((value) => JSON.stringify(value).length <= MAX_METADATA_BYTES, `must be at most ${MAX_METADATA_BYTES} bytes as JSON`);
+  .refine(
+    (value) => JSON.stringify(value).length <= MAX_METADATA_BYTES,
+    `must be at most ${MAX_METADATA_BYTES} bytes as JSON`,
+  );
 export type TMetadata = z.infer<typeof ZMetadata>;
 
 export const ZSortDirection = z.enum(["asc", "desc"]).default("asc");
@@ -50,5 +56,7 @@ export function parseMetadata(text: string): TMetadata {
 /** A point in time: a Date (tRPC, domain callers) or an ISO-8601 string with offset (REST, JSON). */
 export const ZDateTime = z.union([
   z.date(),
-  z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }).transform((value) => new Date(value)),
+  z.iso
+    .datetime({ offset: true, error: "must be an ISO-8601 date-time" })
+    .transform((value) => new Date(value)),
 ]);
