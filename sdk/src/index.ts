@@ -1,0 +1,20 @@
+// @license-server/sdk — the client library for software licensed by the license server.
+// The validation client, .lic verification and grace tokens arrive with the licensing API; this
+// module already fixes the vocabulary both sides share.
+
+/** Machine-readable outcome of a license check, as the server and the offline tiers report it. */
+export const LICENSE_STATUS_CODES = [
+  "VALID",
+  "NOT_FOUND",
+  "EXPIRED",
+  "SUSPENDED",
+  "REVOKED",
+  "PRODUCT_MISMATCH",
+  "FINGERPRINT_MISMATCH",
+  "SEAT_LIMIT_REACHED",
+  "SESSION_NOT_FOUND",
+  "HEARTBEAT_DEAD",
+  "FEATURE_NOT_ENTITLED",
+  "QUOTA_EXCEEDED",
+] as const;
+export type LicenseStatusCode = (typeof LICENSE_STATUS_CODES)[number];
