@@ -21,8 +21,10 @@ export const PERMISSIONS = {
   "license.read": "viewer",
   "license.write": "editor",
   "license.status": "admin",
-  "audit.read": "viewer",
+  "audit.read": "admin",
   "audit.verify": "admin",
+  "admin.manage": "super_admin",
+  "api_key.manage": "viewer",
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -39,6 +41,8 @@ const DESCRIPTIONS: Record<Permission, string> = {
   "license.status": "suspend, reinstate or revoke licenses",
   "audit.read": "read the audit log",
   "audit.verify": "verify the audit log",
+  "admin.manage": "manage admin accounts",
+  "api_key.manage": "manage API keys",
 };
 
 export function requirePermission(actor: Actor, permission: Permission): void {

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { hashPassword, verifyPassword } from "../../auth/password.ts";
+import type { DomainContext } from "../context.ts";
+import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { requireAdminActor } from "./require-admin-actor.ts";
+import { ZPassword } from "./schemas.ts";
+
+export const ZChangeOwnPasswordInput = z
+  .object({ currentPassword: z.string().min(1, "is required").max(256), newPassword: ZPassword })
+  .refine((v) => v.currentPassword !== v.newPassword, {
+    path: ["newPassword"],
+    error: "must differ from the current password",
+  });
+export type TChangeOwnPasswordInput = z.input<typeof ZChangeOwnPasswordInput>;
+
+export async function changeOwnPassword(
+  ctx: DomainContext,
+  input: TChangeOwnPasswordInput,
+): Promise<{ changedAt: Date }> {
+  const id = requireAdminActor(ctx.actor);
+  const { currentPassword, newPassword } = parseInput(ZChangeOwnPasswordInput, input);
+  const admin = await ctx.db.admin.findUnique({
+    where: { id },
+    select: { passwordHash: true, authSource: true },
+  });
+  if (!admin) throw notFound("admin", id);
+  if (admin.authSource !== "local" || !admin.passwordHash) {
+    throw failedPrecondition("LDAP accounts change their password in the directory");
+  }
+  if (!(await verifyPassword(currentPassword, admin.passwordHash))) {
+    throw invalidArgument("currentPassword: is not your current password", [
+      { path: "currentPassword", message: "is not your current password" },
+    ]);
+  }
+  const passwordHash = await hashPassword(newPassword);
+  return mutate(ctx, async ({ tx, now, audit }) => {
+    await tx.admin.update({
+      where: { id },
+      data: { passwordHash, passwordChangedAt: now },
+      select: { id: true },
+    });
+    audit({ action: "admin.password_change", targetType: "admin", targetId: id, summary: {} });
+    return { changedAt: now };
+  });
+}

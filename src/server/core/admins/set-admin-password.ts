@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { hashPassword } from "../../auth/password.ts";
+import { requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { failedPrecondition, notFound } from "../errors.ts";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZId } from "../shared/schemas.ts";
+import { ZPassword } from "./schemas.ts";
+
+export const ZSetAdminPasswordInput = z.object({ id: ZId, password: ZPassword });
+export type TSetAdminPasswordInput = z.input<typeof ZSetAdminPasswordInput>;
+
+/** A super admin sets another admin's password (a reset); the admin should change it after. */
+export async function setAdminPassword(
+  ctx: DomainContext,
+  input: TSetAdminPasswordInput,
+): Promise<{ id: string }> {
+  requirePermission(ctx.actor, "admin.manage");
+  const { id, password } = parseInput(ZSetAdminPasswordInput, input);
+  const passwordHash = await hashPassword(password);
+  return mutate(ctx, async ({ tx, now, audit }) => {
+    const admin = await tx.admin.findUnique({ where: { id }, select: { authSource: true } });
+    if (!admin) throw notFound("admin", id);
+    if (admin.authSource !== "local")
+      throw failedPrecondition("LDAP accounts have their password in the directory");
+    await tx.admin.update({
+      where: { id },
+      data: { passwordHash, passwordChangedAt: now },
+      select: { id: true },
+    });
+    audit({ action: "admin.password_reset", targetType: "admin", targetId: id, summary: {} });
+    return { id };
+  });
+}

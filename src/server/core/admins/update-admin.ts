@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { changes, mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZId } from "../shared/schemas.ts";
+import { requireAnotherSuperAdmin, requireGroupsExist } from "./rules.ts";
+import { ZGroupIds, ZRole } from "./schemas.ts";
+import { adminSelect, toAdminDto, type AdminDto } from "./select.ts";
+
+export const ZUpdateAdminInput = z.object({
+  id: ZId,
+  name: z.string().trim().max(200).optional(),
+  role: ZRole.optional(),
+  /** replaces the admin's groups */
+  groupIds: ZGroupIds.optional(),
+  /** a disabled admin cannot sign in, and its API keys stop working */
+  disabled: z.boolean().optional(),
+});
+export type TUpdateAdminInput = z.input<typeof ZUpdateAdminInput>;
+
+export async function updateAdmin(ctx: DomainContext, input: TUpdateAdminInput): Promise<AdminDto> {
+  requirePermission(ctx.actor, "admin.manage");
+  const { id, groupIds, ...patch } = parseInput(ZUpdateAdminInput, input);
+  return mutate(ctx, async ({ tx, audit }) => {
+    const before = await tx.admin.findUnique({ where: { id }, select: adminSelect });
+    if (!before) throw notFound("admin", id);
+    const losesSuperAdmin =
+      (patch.role !== undefined && patch.role !== "super_admin") || patch.disabled === true;
+    if (before.role === "super_admin" && !before.disabled && losesSuperAdmin)
+      await requireAnotherSuperAdmin(tx, id);
+    if (groupIds) {
+      await requireGroupsExist(tx, groupIds);
+      await tx.adminGroup.deleteMany({ where: { adminId: id } });
+      await tx.adminGroup.createMany({ data: groupIds.map((groupId) => ({ adminId: id, groupId })) });
+    }
+    const admin = await tx.admin.update({ where: { id }, data: patch, select: adminSelect });
+    const beforeGroups = before.groups.map((g) => g.group.id);
+    audit({
+      action: "admin.update",
+      targetType: "admin",
+      targetId: id,
+      summary: {
+        ...changes(before, patch),
+        ...(groupIds && JSON.stringify(groupIds) !== JSON.stringify(beforeGroups)
+          ? { groupIds: { from: beforeGroups, to: groupIds } }
+          : {}),
+      },
+    });
+    return toAdminDto(admin);
+  });
+}

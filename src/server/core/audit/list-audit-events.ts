@@ -1,0 +1,81 @@
+import { z } from "zod";
+import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import { requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { parseMetadata, ZDateTime, ZId, ZPagination, ZSortDirection, type Page } from "../shared/schemas.ts";
+
+export const ZListAuditEventsInput = z.object({
+  actorId: ZId.optional(),
+  actorType: z.enum(["admin", "api_key", "system", "client"]).optional(),
+  /** exact action ("license.revoke") or an area prefix ending in "." ("license.") */
+  action: z.string().trim().min(1).max(100).optional(),
+  targetType: z.string().trim().min(1).max(50).optional(),
+  targetId: ZId.optional(),
+  from: ZDateTime.optional(),
+  to: ZDateTime.optional(),
+  direction: ZSortDirection.default("desc"),
+  ...ZPagination,
+});
+export type TListAuditEventsInput = z.input<typeof ZListAuditEventsInput>;
+
+export interface AuditEventDto {
+  id: string;
+  seq: number;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  ip: string | null;
+  summary: Record<string, unknown>;
+  hash: string;
+}
+
+/** Read-only: no operation edits or deletes audit events. */
+export async function listAuditEvents(
+  ctx: DomainContext,
+  input: TListAuditEventsInput = {},
+): Promise<Page<AuditEventDto>> {
+  requirePermission(ctx.actor, "audit.read");
+  const f = parseInput(ZListAuditEventsInput, input);
+  const where: Prisma.AuditEventWhereInput = {
+    ...(f.actorId ? { actorId: f.actorId } : {}),
+    ...(f.actorType ? { actorType: f.actorType } : {}),
+    ...(f.action ? { action: f.action.endsWith(".") ? { startsWith: f.action } : f.action } : {}),
+    ...(f.targetType ? { targetType: f.targetType } : {}),
+    ...(f.targetId ? { targetId: f.targetId } : {}),
+    ...(f.from || f.to ? { at: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    ctx.db.auditEvent.findMany({
+      where,
+      orderBy: { seq: f.direction },
+      skip: (f.page - 1) * f.pageSize,
+      take: f.pageSize,
+      select: {
+        id: true,
+        seq: true,
+        at: true,
+        actorType: true,
+        actorId: true,
+        actorLabel: true,
+        action: true,
+        targetType: true,
+        targetId: true,
+        ip: true,
+        summary: true,
+        hash: true,
+      },
+    }),
+    ctx.db.auditEvent.count({ where }),
+  ]);
+  return {
+    items: rows.map((row) => ({ ...row, summary: parseMetadata(row.summary) })),
+    total,
+    page: f.page,
+    pageSize: f.pageSize,
+  };
+}
