@@ -1,4 +1,5 @@
 // A fresh database per test file, on each provider, and a domain context to act in it.
+import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,13 +53,22 @@ export async function openTestDb(provider: DbProvider): Promise<TestDb> {
   }
   const handle = await openDatabase({ provider, url });
   const clock = new TestClock();
+  const encryptionKey = randomBytes(32);
   const logger = createLogger({ level: "silent" });
   const system: Actor = { type: "system", id: null, label: "system", role: "super_admin", groupIds: [] };
   return {
     handle,
     provider,
     clock,
-    ctx: (actor = system) => ({ db: handle.db, provider, clock, logger, actor, ip: "127.0.0.1" }),
+    ctx: (actor = system) => ({
+      db: handle.db,
+      provider,
+      clock,
+      logger,
+      actor,
+      ip: "127.0.0.1",
+      encryptionKey,
+    }),
     close: async () => {
       await handle.close();
       await cleanup();

@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   "audit.verify": "admin",
   "admin.manage": "super_admin",
   "api_key.manage": "viewer",
+  "settings.write": "super_admin",
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -43,9 +44,13 @@ const DESCRIPTIONS: Record<Permission, string> = {
   "audit.verify": "verify the audit log",
   "admin.manage": "manage admin accounts",
   "api_key.manage": "manage API keys",
+  "settings.write": "change server settings",
 };
 
 export function requirePermission(actor: Actor, permission: Permission): void {
+  if (actor.mustEnrollTwoFactor) {
+    throw forbidden("two-factor authentication is required on this server: enroll it in your profile first");
+  }
   if (!roleAtLeast(actor.role, PERMISSIONS[permission])) {
     throw forbidden(
       `role ${actor.role} may not ${DESCRIPTIONS[permission]} (needs ${PERMISSIONS[permission]})`,

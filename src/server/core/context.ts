@@ -16,6 +16,8 @@ export interface Actor {
   label: string;
   role: Role;
   groupIds: readonly string[];
+  /** 2FA is required on this server and this admin has none yet: only enrollment is allowed */
+  mustEnrollTwoFactor?: boolean;
 }
 
 export interface Clock {
@@ -31,6 +33,8 @@ export interface DomainContext {
   actor: Actor;
   /** the client's address, for the audit log */
   ip?: string | null;
+  /** AES-256-GCM key for secrets at rest (TOTP secrets, signing keys) */
+  encryptionKey: Buffer;
 }
 
 export const systemActor: Actor = {

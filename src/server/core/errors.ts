@@ -25,10 +25,13 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly fields: FieldIssue[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+  /** RATE_LIMITED: when the caller may try again */
+  readonly retryAfterSeconds: number | undefined;
 }
 
 export const notFound = (what: string, id?: string) =>

@@ -18,6 +18,7 @@ CREATE TABLE "Admin" (
     "disabled" BOOLEAN NOT NULL DEFAULT false,
     "totpSecretEnc" TEXT,
     "totpEnabled" BOOLEAN NOT NULL DEFAULT false,
+    "totpLastStep" INTEGER,
     "recoveryCodes" TEXT NOT NULL DEFAULT '[]',
     "passwordChangedAt" DATETIME,
     "lastLoginAt" DATETIME,

@@ -1,0 +1,233 @@
+// Sign-in for people (web login) and tools (POST /api/v1/auth/login): a local password or the
+// LDAP directory, then TOTP when the account has it, under brute-force limits. Every transport
+// signs in through this one function.
+import { z } from "zod";
+import type { Role } from "../core/context.ts";
+import { adminSelect, toAdminDto, type AdminDto } from "../core/admins/select.ts";
+import { writeAuditEvent } from "../core/audit/write-audit-event.ts";
+import { DomainError } from "../core/errors.ts";
+import { parseInput } from "../core/shared/parse-input.ts";
+import { readSettings } from "../core/settings/settings.ts";
+import { consumeRecoveryCode } from "../core/two-factor/recovery-codes.ts";
+import { decryptSecret } from "../crypto/aes-gcm.ts";
+import type { Db } from "../db/client.ts";
+import type { DbProvider } from "../db/provider.ts";
+import type { Logger } from "../logger.ts";
+import { issueAccessToken } from "./jwt.ts";
+import { hashPassword, verifyPassword } from "./password.ts";
+import type { LoginLimiter } from "./rate-limit.ts";
+import { checkTotp } from "./totp.ts";
+
+export const ZLoginInput = z.object({
+  /** an email; for directory accounts also the directory user name */
+  email: z.string().trim().min(1, "is required").max(254),
+  password: z.string().min(1, "is required").max(256),
+  /** the 6-digit TOTP code, or a recovery code, when the account has 2FA */
+  totp: z.string().trim().max(20).optional(),
+});
+export type TLoginInput = z.input<typeof ZLoginInput>;
+
+/** What the directory says about a person who signed in (see ldap.ts). */
+export interface DirectoryIdentity {
+  email: string;
+  name: string;
+  role: Role | null;
+  /** license-server group names */
+  groups: string[];
+}
+
+export interface LoginDeps {
+  db: Db;
+  provider: DbProvider;
+  now: Date;
+  logger: Logger;
+  jwtSecret: string;
+  encryptionKey: Buffer;
+  limiter: LoginLimiter;
+  /** null: LDAP sign-in is off */
+  directory: ((username: string, password: string) => Promise<DirectoryIdentity | null>) | null;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  admin: AdminDto;
+  /** 2FA is required on this server and the account has none: only enrollment works until then */
+  mustEnrollTwoFactor: boolean;
+}
+
+const badCredentials = () => new DomainError("UNAUTHENTICATED", "wrong email or password");
+// verifying against this keeps the time of an unknown email close to that of a wrong password
+let dummyHash: Promise<string> | undefined;
+
+export async function login(deps: LoginDeps, input: TLoginInput, ip: string): Promise<LoginResult> {
+  const { email, password, totp } = parseInput(ZLoginInput, input);
+  await deps.limiter.check(email, ip);
+  const fail = async (error: DomainError, reason: string): Promise<never> => {
+    await deps.limiter.failure(email, ip);
+    deps.logger.warn({ account: email, ip, reason }, "sign-in refused");
+    throw error;
+  };
+
+  const adminId = await authenticatePassword(deps, email, password);
+  if (!adminId) return fail(badCredentials(), "credentials");
+
+  const admin = await deps.db.admin.findUniqueOrThrow({
+    where: { id: adminId },
+    select: {
+      disabled: true,
+      totpEnabled: true,
+      totpSecretEnc: true,
+      totpLastStep: true,
+      recoveryCodes: true,
+    },
+  });
+  if (admin.disabled) return fail(badCredentials(), "disabled");
+
+  let totpStep: number | null = null;
+  let recoveryCodes: string | undefined;
+  if (admin.totpEnabled && admin.totpSecretEnc) {
+    if (!totp) {
+      // the password was right: say what is missing, without counting a failure
+      throw new DomainError("UNAUTHENTICATED", "enter the code from your authenticator app", [
+        { path: "totp", message: "required" },
+      ]);
+    }
+    if (/^\d{6}$/.test(totp)) {
+      const secret = decryptSecret(deps.encryptionKey, admin.totpSecretEnc, `totp:${adminId}`);
+      totpStep = await checkTotp(secret, totp, deps.now, admin.totpLastStep);
+      if (totpStep === null) return fail(invalidTotp(), "totp");
+    } else {
+      const remaining = await consumeRecoveryCode(totp, admin.recoveryCodes);
+      if (!remaining) return fail(invalidTotp(), "recovery code");
+      recoveryCodes = JSON.stringify(remaining);
+    }
+  }
+
+  await deps.limiter.success(email);
+  const row = await deps.db.$transaction(async (tx) => {
+    const updated = await tx.admin.update({
+      where: { id: adminId },
+      data: {
+        lastLoginAt: deps.now,
+        ...(totpStep !== null ? { totpLastStep: totpStep } : {}),
+        ...(recoveryCodes !== undefined ? { recoveryCodes } : {}),
+      },
+      select: adminSelect,
+    });
+    await writeAuditEvent(
+      tx,
+      {
+        provider: deps.provider,
+        actor: { type: "admin", id: adminId, label: updated.email, role: updated.role as Role, groupIds: [] },
+        ip,
+        now: deps.now,
+      },
+      {
+        action: "auth.login",
+        targetType: "admin",
+        targetId: adminId,
+        summary: {
+          method: updated.authSource,
+          secondFactor: totpStep !== null ? "totp" : recoveryCodes ? "recovery_code" : "none",
+        },
+      },
+    );
+    return updated;
+  });
+  const { token, expiresAt } = await issueAccessToken(deps.jwtSecret, adminId, deps.now);
+  const settings = await readSettings(deps.db);
+  return {
+    token,
+    expiresAt,
+    admin: toAdminDto(row),
+    mustEnrollTwoFactor: settings.requireTwoFactor && !row.totpEnabled,
+  };
+}
+
+function invalidTotp(): DomainError {
+  return new DomainError("UNAUTHENTICATED", "the authenticator or recovery code is not valid", [
+    { path: "totp", message: "is not valid" },
+  ]);
+}
+
+/** The id of the admin these credentials belong to, or null. */
+async function authenticatePassword(
+  deps: LoginDeps,
+  login: string,
+  password: string,
+): Promise<string | null> {
+  const email = login.toLowerCase();
+  const local = await deps.db.admin.findUnique({
+    where: { email },
+    select: { id: true, authSource: true, passwordHash: true },
+  });
+  if (local?.authSource === "local") {
+    return local.passwordHash && (await verifyPassword(password, local.passwordHash)) ? local.id : null;
+  }
+  if (!deps.directory) {
+    dummyHash ??= hashPassword("timing equalizer");
+    await verifyPassword(password, await dummyHash);
+    return null;
+  }
+  const identity = await deps.directory(login, password);
+  if (!identity) return null;
+  return provisionDirectoryAdmin(deps, identity);
+}
+
+/**
+ * Creates the admin on a directory account's first sign-in and keeps its role and groups in step
+ * with the directory's group mapping on every later one. No mapped role: no access.
+ */
+async function provisionDirectoryAdmin(deps: LoginDeps, identity: DirectoryIdentity): Promise<string | null> {
+  if (!identity.role) {
+    deps.logger.warn({ account: identity.email }, "directory account has no mapped role");
+    return null;
+  }
+  const role = identity.role;
+  const email = identity.email.toLowerCase();
+  return deps.db.$transaction(async (tx) => {
+    const groups = await tx.group.findMany({
+      where: { name: { in: identity.groups } },
+      select: { id: true, name: true },
+    });
+    const unknown = identity.groups.filter((name) => !groups.some((g) => g.name === name));
+    if (unknown.length > 0)
+      deps.logger.warn({ groups: unknown }, "LDAP group mapping names groups that do not exist");
+    const groupIds = groups.map((g) => g.id);
+    const existing = await tx.admin.findUnique({ where: { email }, select: { id: true, authSource: true } });
+    if (existing && existing.authSource !== "ldap") return null;
+    const audit = {
+      provider: deps.provider,
+      actor: { type: "system" as const, id: null, label: "ldap", role: "super_admin" as const, groupIds: [] },
+      now: deps.now,
+    };
+    if (!existing) {
+      const created = await tx.admin.create({
+        data: {
+          email,
+          name: identity.name,
+          role,
+          authSource: "ldap",
+          groups: { create: groupIds.map((groupId) => ({ groupId })) },
+        },
+        select: { id: true },
+      });
+      await writeAuditEvent(tx, audit, {
+        action: "admin.create",
+        targetType: "admin",
+        targetId: created.id,
+        summary: { email, role, groupIds, source: "ldap" },
+      });
+      return created.id;
+    }
+    await tx.adminGroup.deleteMany({ where: { adminId: existing.id } });
+    await tx.adminGroup.createMany({ data: groupIds.map((groupId) => ({ adminId: existing.id, groupId })) });
+    await tx.admin.update({
+      where: { id: existing.id },
+      data: { role, name: identity.name },
+      select: { id: true },
+    });
+    return existing.id;
+  });
+}

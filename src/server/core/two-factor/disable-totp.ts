@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { verifyPassword } from "../../auth/password.ts";
+import { checkTotp } from "../../auth/totp.ts";
+import { decryptSecret } from "../../crypto/aes-gcm.ts";
+import { requireAdminActor } from "../admins/require-admin-actor.ts";
+import type { DomainContext } from "../context.ts";
+import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { readSettings } from "../settings/settings.ts";
+import { ZTotpCode } from "./confirm-totp.ts";
+
+export const ZDisableTotpInput = z.object({
+  password: z.string().min(1, "is required").max(256),
+  code: ZTotpCode,
+});
+export type TDisableTotpInput = z.input<typeof ZDisableTotpInput>;
+
+/** Turns TOTP off: needs the password and a current code; refused while 2FA is required. */
+export async function disableTotp(ctx: DomainContext, input: TDisableTotpInput): Promise<{ disabled: true }> {
+  const id = requireAdminActor(ctx.actor);
+  const { password, code } = parseInput(ZDisableTotpInput, input);
+  return mutate(ctx, async ({ tx, now, audit }) => {
+    const admin = await tx.admin.findUnique({
+      where: { id },
+      select: { passwordHash: true, totpSecretEnc: true, totpEnabled: true, totpLastStep: true },
+    });
+    if (!admin) throw notFound("admin", id);
+    if (!admin.totpEnabled || !admin.totpSecretEnc)
+      throw failedPrecondition("two-factor authentication is not on");
+    if ((await readSettings(tx)).requireTwoFactor) {
+      throw failedPrecondition("two-factor authentication is required for every admin on this server");
+    }
+    if (!admin.passwordHash || !(await verifyPassword(password, admin.passwordHash))) {
+      throw invalidArgument("password: is not your current password", [
+        { path: "password", message: "is wrong" },
+      ]);
+    }
+    const secret = decryptSecret(ctx.encryptionKey, admin.totpSecretEnc, `totp:${id}`);
+    if ((await checkTotp(secret, code, now, admin.totpLastStep)) === null) {
+      throw invalidArgument("code: is not valid", [{ path: "code", message: "is not valid" }]);
+    }
+    await tx.admin.update({
+      where: { id },
+      data: { totpEnabled: false, totpSecretEnc: null, totpLastStep: null, recoveryCodes: "[]" },
+      select: { id: true },
+    });
+    audit({ action: "admin.totp_disable", targetType: "admin", targetId: id, summary: {} });
+    return { disabled: true as const };
+  });
+}
