@@ -247,7 +247,7 @@ describeEachDb("admins, API keys and the audit log", (getDb) => {
       const byArea = await listAuditEvents(db.ctx(actor("admin", [])), { action: "license.", pageSize: 200 });
       expect(byArea.items.every((e) => e.action.startsWith("license."))).toBe(true);
       const window = await listAuditEvents(db.ctx(actor("admin", [])), {
-        from: new Date(db.clock.now().getTime() + 1000),
+        from: new Date(db.clock.now().getTime() + 1000).toISOString(),
       });
       expect(window.total).toBe(0);
       await expectDomainError(listAuditEvents(db.ctx(actor("editor", []))), "FORBIDDEN");

@@ -3,7 +3,7 @@ import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId, ZPagination, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
+import { ZId, ZPagination, ZQueryBoolean, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
 import { containsText } from "../shared/text-search.ts";
 import { ZRole } from "./schemas.ts";
 import { adminSelect, toAdminDto, type AdminDto } from "./select.ts";
@@ -13,7 +13,7 @@ export const ZListAdminsInput = z.object({
   q: ZSearch,
   role: ZRole.optional(),
   groupId: ZId.optional(),
-  disabled: z.boolean().optional(),
+  disabled: ZQueryBoolean.optional(),
   sort: z.enum(["email", "name", "createdAt", "lastLoginAt"]).default("email"),
   direction: ZSortDirection,
   ...ZPagination,

@@ -1,5 +1,6 @@
+import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
-import type { Role } from "../context.ts";
+import { ROLES, type Role } from "../context.ts";
 
 /** What may leave the domain about an admin: never the password hash, TOTP secret or codes. */
 export const adminSelect = {
@@ -19,20 +20,21 @@ export const adminSelect = {
 
 type AdminRow = Prisma.AdminGetPayload<{ select: typeof adminSelect }>;
 
-export interface AdminDto {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  authSource: "local" | "ldap";
-  disabled: boolean;
-  totpEnabled: boolean;
-  lastLoginAt: Date | null;
-  passwordChangedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  groups: { id: string; name: string }[];
-}
+export const ZAdminDto = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  authSource: z.enum(["local", "ldap"]),
+  disabled: z.boolean(),
+  totpEnabled: z.boolean(),
+  lastLoginAt: z.date().nullable(),
+  passwordChangedAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  groups: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type AdminDto = z.infer<typeof ZAdminDto>;
 
 export function toAdminDto(row: AdminRow): AdminDto {
   return {

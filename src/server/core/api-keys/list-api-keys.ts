@@ -4,13 +4,13 @@ import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZPagination, type Page } from "../shared/schemas.ts";
+import { ZPagination, ZQueryBoolean, type Page } from "../shared/schemas.ts";
 import { apiKeySelect, toApiKeyDto, type ApiKeyDto } from "./select.ts";
 
 export const ZListApiKeysInput = z.object({
-  includeRevoked: z.boolean().default(false),
+  includeRevoked: ZQueryBoolean.default(false),
   /** super_admin: every admin's keys */
-  all: z.boolean().default(false),
+  all: ZQueryBoolean.default(false),
   ...ZPagination,
 });
 export type TListApiKeysInput = z.input<typeof ZListApiKeysInput>;

@@ -1,5 +1,6 @@
+import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
-import type { Role } from "../context.ts";
+import { ROLES, type Role } from "../context.ts";
 
 /** Never the hash. */
 export const apiKeySelect = {
@@ -18,20 +19,21 @@ export const apiKeySelect = {
 
 type ApiKeyRow = Prisma.ApiKeyGetPayload<{ select: typeof apiKeySelect }>;
 
-export interface ApiKeyDto {
-  id: string;
-  name: string;
-  prefix: string;
-  role: Role;
-  createdById: string;
-  createdByEmail: string;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-  createdAt: Date;
+export const ZApiKeyDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  role: z.enum(ROLES),
+  createdById: z.string(),
+  createdByEmail: z.string(),
+  expiresAt: z.date().nullable(),
+  lastUsedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  createdAt: z.date(),
   /** empty: the creator's groups at the time of each use */
-  groups: { id: string; name: string }[];
-}
+  groups: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type ApiKeyDto = z.infer<typeof ZApiKeyDto>;
 
 export function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
   const { createdBy, groups, ...rest } = row;

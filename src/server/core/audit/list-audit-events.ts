@@ -3,7 +3,14 @@ import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { parseMetadata, ZDateTime, ZId, ZPagination, ZSortDirection, type Page } from "../shared/schemas.ts";
+import {
+  parseMetadata,
+  ZMetadataOut,
+  ZId,
+  ZPagination,
+  ZSortDirection,
+  type Page,
+} from "../shared/schemas.ts";
 
 export const ZListAuditEventsInput = z.object({
   actorId: ZId.optional(),
@@ -12,27 +19,30 @@ export const ZListAuditEventsInput = z.object({
   action: z.string().trim().min(1).max(100).optional(),
   targetType: z.string().trim().min(1).max(50).optional(),
   targetId: ZId.optional(),
-  from: ZDateTime.optional(),
-  to: ZDateTime.optional(),
+  /** ISO-8601 date-time with offset; events at or after it */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** ISO-8601 date-time with offset; events before it */
+  to: z.iso.datetime({ offset: true }).optional(),
   direction: ZSortDirection.default("desc"),
   ...ZPagination,
 });
 export type TListAuditEventsInput = z.input<typeof ZListAuditEventsInput>;
 
-export interface AuditEventDto {
-  id: string;
-  seq: number;
-  at: Date;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  ip: string | null;
-  summary: Record<string, unknown>;
-  hash: string;
-}
+export const ZAuditEventDto = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  at: z.date(),
+  actorType: z.string(),
+  actorId: z.string().nullable(),
+  actorLabel: z.string(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  ip: z.string().nullable(),
+  summary: ZMetadataOut,
+  hash: z.string(),
+});
+export type AuditEventDto = z.infer<typeof ZAuditEventDto>;
 
 /** Read-only: no operation edits or deletes audit events. */
 export async function listAuditEvents(
@@ -47,7 +57,9 @@ export async function listAuditEvents(
     ...(f.action ? { action: f.action.endsWith(".") ? { startsWith: f.action } : f.action } : {}),
     ...(f.targetType ? { targetType: f.targetType } : {}),
     ...(f.targetId ? { targetId: f.targetId } : {}),
-    ...(f.from || f.to ? { at: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+    ...(f.from || f.to
+      ? { at: { ...(f.from ? { gte: new Date(f.from) } : {}), ...(f.to ? { lt: new Date(f.to) } : {}) } }
+      : {}),
   };
   const [rows, total] = await Promise.all([
     ctx.db.auditEvent.findMany({

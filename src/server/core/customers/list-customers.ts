@@ -3,7 +3,7 @@ import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import { groupScope, inGroup, requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId, ZPagination, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
+import { ZId, ZPagination, ZQueryBoolean, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
 import { containsText } from "../shared/text-search.ts";
 import { customerSelect, toCustomerDto, type CustomerDto } from "./select.ts";
 
@@ -11,7 +11,7 @@ export const ZListCustomersInput = z.object({
   /** matches name, email or company */
   q: ZSearch,
   groupId: ZId.optional(),
-  includeArchived: z.boolean().default(false),
+  includeArchived: ZQueryBoolean.default(false),
   sort: z.enum(["name", "createdAt", "updatedAt"]).default("name"),
   direction: ZSortDirection,
   ...ZPagination,

@@ -1,5 +1,6 @@
+import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
-import { parseMetadata, type TMetadata } from "../shared/schemas.ts";
+import { parseMetadata, ZMetadataOut } from "../shared/schemas.ts";
 
 export const customerSelect = {
   id: true,
@@ -18,20 +19,21 @@ export const customerSelect = {
 
 type CustomerRow = Prisma.CustomerGetPayload<{ select: typeof customerSelect }>;
 
-export interface CustomerDto {
-  id: string;
-  name: string;
-  email: string | null;
-  company: string;
-  notes: string;
-  groupId: string;
-  groupName: string;
-  metadata: TMetadata;
-  archivedAt: Date | null;
-  licenseCount: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export const ZCustomerDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  company: z.string(),
+  notes: z.string(),
+  groupId: z.string(),
+  groupName: z.string(),
+  metadata: ZMetadataOut,
+  archivedAt: z.date().nullable(),
+  licenseCount: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type CustomerDto = z.infer<typeof ZCustomerDto>;
 
 export function toCustomerDto(row: CustomerRow): CustomerDto {
   const { _count, group, metadata, ...rest } = row;

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 
 export const FEATURE_KINDS = ["boolean", "metered"] as const;
@@ -16,6 +17,18 @@ export const featureSelect = {
 } satisfies Prisma.FeatureSelect;
 
 type FeatureRow = Prisma.FeatureGetPayload<{ select: typeof featureSelect }>;
-export type FeatureDto = Omit<FeatureRow, "kind"> & { kind: FeatureKind };
+
+export const ZFeatureDto = z.object({
+  id: z.string(),
+  productId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  kind: z.enum(FEATURE_KINDS),
+  unit: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type FeatureDto = z.infer<typeof ZFeatureDto>;
 
 export const toFeatureDto = (row: FeatureRow): FeatureDto => ({ ...row, kind: row.kind as FeatureKind });

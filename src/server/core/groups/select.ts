@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 
 export const groupSelect = {
@@ -11,15 +12,16 @@ export const groupSelect = {
 
 export type GroupRow = Prisma.GroupGetPayload<{ select: typeof groupSelect }>;
 
-export interface GroupDto {
-  id: string;
-  name: string;
-  description: string;
-  customerCount: number;
-  adminCount: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export const ZGroupDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  customerCount: z.number().int(),
+  adminCount: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type GroupDto = z.infer<typeof ZGroupDto>;
 
 export function toGroupDto(row: GroupRow): GroupDto {
   const { _count, ...rest } = row;

@@ -3,7 +3,7 @@ import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import { groupScope, inGroup, requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId, ZPagination, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
+import { ZId, ZPagination, zQueryInt, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
 import { containsText } from "../shared/text-search.ts";
 import { normalizeLicenseKey } from "./license-key.ts";
 import { LICENSE_TYPES, licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
@@ -19,7 +19,7 @@ export const ZListLicensesInput = z.object({
   status: z.enum(LICENSE_STATUSES).optional(),
   type: z.enum(LICENSE_TYPES).optional(),
   /** active licenses that expire within this many days */
-  expiringWithinDays: z.number().int().min(1).max(3650).optional(),
+  expiringWithinDays: zQueryInt(1, 3650).optional(),
   sort: z.enum(["createdAt", "expiresAt", "updatedAt", "key"]).default("createdAt"),
   direction: ZSortDirection.default("desc"),
   ...ZPagination,

@@ -1,7 +1,8 @@
+import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
-import type { FeatureKind } from "../features/select.ts";
-import { parseMetadata, type TMetadata } from "../shared/schemas.ts";
-import { effectiveStatus, type LicenseStatus } from "./status.ts";
+import { FEATURE_KINDS, type FeatureKind } from "../features/select.ts";
+import { parseMetadata, ZMetadataOut } from "../shared/schemas.ts";
+import { effectiveStatus, LICENSE_STATUSES, type LicenseStatus } from "./status.ts";
 
 export const LICENSE_TYPES = ["floating", "node_locked"] as const;
 export type LicenseType = (typeof LICENSE_TYPES)[number];
@@ -40,41 +41,43 @@ export const licenseSelect = {
 
 type LicenseRow = Prisma.LicenseGetPayload<{ select: typeof licenseSelect }>;
 
-export interface EntitlementDto {
-  featureId: string;
-  code: string;
-  name: string;
-  kind: FeatureKind;
-  unit: string | null;
-  quota: number | null;
-  quotaPeriod: QuotaPeriod;
-}
+export const ZEntitlementDto = z.object({
+  featureId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(FEATURE_KINDS),
+  unit: z.string().nullable(),
+  quota: z.number().int().nullable(),
+  quotaPeriod: z.enum(QUOTA_PERIODS),
+});
+export type EntitlementDto = z.infer<typeof ZEntitlementDto>;
 
-export interface LicenseDto {
-  id: string;
-  key: string;
+export const ZLicenseDto = z.object({
+  id: z.string(),
+  key: z.string(),
   /** as stored */
-  status: LicenseStatus;
+  status: z.enum(LICENSE_STATUSES),
   /** as it applies now: an active license past its expiry is expired */
-  effectiveStatus: LicenseStatus;
-  statusReason: string | null;
-  type: LicenseType;
-  seatLimit: number;
-  startsAt: Date;
-  expiresAt: Date | null;
-  heartbeatIntervalSeconds: number;
-  gracePeriodHours: number;
-  offlineAllowanceDays: number;
-  metadata: TMetadata;
-  suspendedAt: Date | null;
-  revokedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  customer: { id: string; name: string; groupId: string };
-  product: { id: string; code: string; name: string };
-  entitlements: EntitlementDto[];
-  openSessions: number;
-}
+  effectiveStatus: z.enum(LICENSE_STATUSES),
+  statusReason: z.string().nullable(),
+  type: z.enum(LICENSE_TYPES),
+  seatLimit: z.number().int(),
+  startsAt: z.date(),
+  expiresAt: z.date().nullable(),
+  heartbeatIntervalSeconds: z.number().int(),
+  gracePeriodHours: z.number().int(),
+  offlineAllowanceDays: z.number().int(),
+  metadata: ZMetadataOut,
+  suspendedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  customer: z.object({ id: z.string(), name: z.string(), groupId: z.string() }),
+  product: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+  entitlements: z.array(ZEntitlementDto),
+  openSessions: z.number().int(),
+});
+export type LicenseDto = z.infer<typeof ZLicenseDto>;
 
 export function toLicenseDto(row: LicenseRow, now: Date): LicenseDto {
   const { _count, entitlements, metadata, status, type, ...rest } = row;

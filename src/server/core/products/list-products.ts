@@ -2,13 +2,13 @@ import { z } from "zod";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZPagination, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
+import { ZPagination, ZQueryBoolean, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
 import { containsText } from "../shared/text-search.ts";
 import { productSelect, toProductDto, type ProductDto } from "./select.ts";
 
 export const ZListProductsInput = z.object({
   q: ZSearch,
-  includeArchived: z.boolean().default(false),
+  includeArchived: ZQueryBoolean.default(false),
   sort: z.enum(["name", "code", "createdAt"]).default("name"),
   direction: ZSortDirection,
   ...ZPagination,

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 
 export const productSelect = {
@@ -13,17 +14,18 @@ export const productSelect = {
 
 type ProductRow = Prisma.ProductGetPayload<{ select: typeof productSelect }>;
 
-export interface ProductDto {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  archivedAt: Date | null;
-  featureCount: number;
-  licenseCount: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export const ZProductDto = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  archivedAt: z.date().nullable(),
+  featureCount: z.number().int(),
+  licenseCount: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type ProductDto = z.infer<typeof ZProductDto>;
 
 export function toProductDto(row: ProductRow): ProductDto {
   const { _count, ...rest } = row;

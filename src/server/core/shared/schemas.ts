@@ -26,13 +26,32 @@ export const ZMetadata = z
     `must be at most ${MAX_METADATA_BYTES} bytes as JSON`,
   );
 export type TMetadata = z.infer<typeof ZMetadata>;
+/** Metadata as it leaves the server (already validated when stored). */
+export const ZMetadataOut = z.record(z.string(), z.json());
 
 export const ZSortDirection = z.enum(["asc", "desc"]).default("asc");
 
+// List filters arrive as query-string values on REST GET routes. These read "42", "true" and
+// "false" as what they say (a plain coercion would read "false" as true) and take real numbers
+// and booleans from typed callers unchanged.
+
+/** An integer that may arrive as a query-string value. */
+export const zQueryInt = (min: number, max: number) =>
+  z.preprocess(
+    (value) => (typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
+    z.number().int().min(min).max(max),
+  );
+
+/** A boolean that may arrive as a query-string value: "true" or "false". */
+export const ZQueryBoolean = z.preprocess(
+  (value) => (value === "true" ? true : value === "false" ? false : value),
+  z.boolean(),
+);
+
 /** Page-number pagination; pageSize is capped so a list is never unbounded. */
 export const ZPagination = {
-  page: z.number().int().min(1).max(100_000).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
+  page: zQueryInt(1, 100_000).default(1),
+  pageSize: zQueryInt(1, 200).default(50),
 };
 
 export interface Page<T> {
@@ -41,6 +60,15 @@ export interface Page<T> {
   page: number;
   pageSize: number;
 }
+
+/** The output schema of a page of `item`. */
+export const zPage = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
 
 export const ZSearch = z.string().trim().max(200).optional();
 

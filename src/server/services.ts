@@ -1,0 +1,23 @@
+// The admin API's shared services for the Next route handlers, on top of the process runtime.
+import { LoginLimiter } from "./auth/rate-limit.ts";
+import { systemClock } from "./core/context.ts";
+import { getServerRuntime } from "./runtime.ts";
+import type { ApiServices } from "./trpc/context.ts";
+
+const KEY = Symbol.for("license-server.api-services");
+const holder = globalThis as unknown as { [KEY]?: Promise<ApiServices> };
+
+export function getApiServices(): Promise<ApiServices> {
+  holder[KEY] ??= getServerRuntime().then(({ config, logger, database }) => ({
+    db: database.db,
+    provider: database.provider,
+    clock: systemClock,
+    logger,
+    jwtSecret: config.jwtSecret,
+    encryptionKey: config.encryptionKey,
+    // one limiter per process; several instances each count on their own
+    limiter: new LoginLimiter(),
+    directory: null,
+  }));
+  return holder[KEY];
+}

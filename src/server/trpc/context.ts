@@ -1,0 +1,61 @@
+// The request context of the admin API, built without Next so tests and other servers can make
+// one: the caller (from `Authorization: Bearer <jwt | lsk_...>`) and the services.
+import { authenticateAccessToken } from "../auth/admin-actor.ts";
+import { authenticateApiKey } from "../auth/authenticate-api-key.ts";
+import type { LoginDeps } from "../auth/login.ts";
+import type { LoginLimiter } from "../auth/rate-limit.ts";
+import type { Actor, Clock, DomainContext } from "../core/context.ts";
+import type { Db } from "../db/client.ts";
+import type { DbProvider } from "../db/provider.ts";
+import type { Logger } from "../logger.ts";
+
+/** Long-lived things every request shares. */
+export interface ApiServices {
+  db: Db;
+  provider: DbProvider;
+  clock: Clock;
+  logger: Logger;
+  jwtSecret: string;
+  encryptionKey: Buffer;
+  limiter: LoginLimiter;
+  directory: LoginDeps["directory"];
+}
+
+export interface ApiContext {
+  services: ApiServices;
+  /** null: not signed in (only public procedures work) */
+  actor: Actor | null;
+  ip: string;
+  /** the reason the credentials were refused, reported by protected procedures */
+  authError: Error | null;
+}
+
+export async function createApiContext(
+  services: ApiServices,
+  headers: Headers,
+  ip: string,
+): Promise<ApiContext> {
+  const authorization = headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!match?.[1]) return { services, actor: null, ip, authError: null };
+  const token = match[1];
+  try {
+    const now = services.clock.now();
+    const actor = token.startsWith("lsk_")
+      ? await authenticateApiKey(services.db, token, now)
+      : await authenticateAccessToken(services.db, services.jwtSecret, token, now);
+    return { services, actor, ip, authError: null };
+  } catch (error) {
+    return { services, actor: null, ip, authError: error as Error };
+  }
+}
+
+export function domainContext(ctx: ApiContext, actor: Actor): DomainContext {
+  const { db, provider, clock, logger, encryptionKey } = ctx.services;
+  return { db, provider, clock, logger, actor, ip: ctx.ip, encryptionKey };
+}
+
+/** The caller's address: the first X-Forwarded-For hop when behind a proxy, else unknown. */
+export function clientIp(headers: Headers): string {
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? headers.get("x-real-ip") ?? "unknown";
+}

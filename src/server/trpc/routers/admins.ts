@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { createAdmin, ZCreateAdminInput } from "../../core/admins/create-admin.ts";
+import { getAdmin, ZGetAdminInput } from "../../core/admins/get-admin.ts";
+import { listAdmins, ZListAdminsInput } from "../../core/admins/list-admins.ts";
+import { ZAdminDto } from "../../core/admins/select.ts";
+import { setAdminPassword, ZSetAdminPasswordInput } from "../../core/admins/set-admin-password.ts";
+import { updateAdmin, ZUpdateAdminInput } from "../../core/admins/update-admin.ts";
+import { createApiKey, ZCreateApiKeyInput } from "../../core/api-keys/create-api-key.ts";
+import { listApiKeys, ZListApiKeysInput } from "../../core/api-keys/list-api-keys.ts";
+import { revokeApiKey, ZRevokeApiKeyInput } from "../../core/api-keys/revoke-api-key.ts";
+import { ZApiKeyDto } from "../../core/api-keys/select.ts";
+import {
+  listAuditEvents,
+  ZAuditEventDto,
+  ZListAuditEventsInput,
+} from "../../core/audit/list-audit-events.ts";
+import { verifyAuditChain, ZVerifyAuditChainInput } from "../../core/audit/verify-audit-chain.ts";
+import { zPage } from "../../core/shared/schemas.ts";
+import { adminProcedure, router } from "../init.ts";
+import { rest } from "../procedure.ts";
+
+export const adminsRouter = router({
+  list: adminProcedure("super_admin")
+    .meta(rest("GET", "/admins", "Admins", "List admin accounts"))
+    .input(ZListAdminsInput)
+    .output(zPage(ZAdminDto))
+    .query(({ ctx, input }) => listAdmins(ctx.domain, input)),
+  get: adminProcedure("super_admin")
+    .meta(rest("GET", "/admins/{id}", "Admins", "Get an admin account"))
+    .input(ZGetAdminInput)
+    .output(ZAdminDto)
+    .query(({ ctx, input }) => getAdmin(ctx.domain, input)),
+  create: adminProcedure("super_admin")
+    .meta(rest("POST", "/admins", "Admins", "Create an admin account"))
+    .input(ZCreateAdminInput)
+    .output(ZAdminDto)
+    .mutation(({ ctx, input }) => createAdmin(ctx.domain, input)),
+  update: adminProcedure("super_admin")
+    .meta(rest("PATCH", "/admins/{id}", "Admins", "Change an admin's role, groups or disabled flag"))
+    .input(ZUpdateAdminInput)
+    .output(ZAdminDto)
+    .mutation(({ ctx, input }) => updateAdmin(ctx.domain, input)),
+  setPassword: adminProcedure("super_admin")
+    .meta(rest("POST", "/admins/{id}/password", "Admins", "Reset an admin's password"))
+    .input(ZSetAdminPasswordInput)
+    .output(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) => setAdminPassword(ctx.domain, input)),
+});
+
+export const apiKeysRouter = router({
+  list: adminProcedure("viewer")
+    .meta(rest("GET", "/api-keys", "API keys", "List your API keys"))
+    .input(ZListApiKeysInput)
+    .output(zPage(ZApiKeyDto))
+    .query(({ ctx, input }) => listApiKeys(ctx.domain, input)),
+  create: adminProcedure("viewer")
+    .meta(rest("POST", "/api-keys", "API keys", "Create an API key (the key is in this response only)"))
+    .input(ZCreateApiKeyInput)
+    .output(z.object({ key: z.string(), apiKey: ZApiKeyDto }))
+    .mutation(({ ctx, input }) => createApiKey(ctx.domain, input)),
+  revoke: adminProcedure("viewer")
+    .meta(rest("POST", "/api-keys/{id}/revoke", "API keys", "Revoke an API key"))
+    .input(ZRevokeApiKeyInput)
+    .output(ZApiKeyDto)
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.domain, input)),
+});
+
+export const auditRouter = router({
+  list: adminProcedure("admin")
+    .meta(rest("GET", "/audit-events", "Audit log", "Filter the audit log"))
+    .input(ZListAuditEventsInput)
+    .output(zPage(ZAuditEventDto))
+    .query(({ ctx, input }) => listAuditEvents(ctx.domain, input)),
+  verify: adminProcedure("admin")
+    .meta(
+      rest(
+        "POST",
+        "/audit-events/verify",
+        "Audit log",
+        "Verify the hash chain; reports the first broken link",
+      ),
+    )
+    .input(ZVerifyAuditChainInput)
+    .output(
+      z.object({
+        ok: z.boolean(),
+        checked: z.number().int(),
+        lastSeq: z.number().int().optional(),
+        brokenAt: z.number().int().optional(),
+        reason: z.enum(["gap", "previous-hash-mismatch", "hash-mismatch"]).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => verifyAuditChain(ctx.domain, input)),
+});

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { createLicense, ZCreateLicenseInput } from "../../core/licenses/create-license.ts";
+import { getLicense } from "../../core/licenses/get-license.ts";
+import { listLicenses, ZListLicensesInput } from "../../core/licenses/list-licenses.ts";
+import { reinstateLicense, ZReinstateLicenseInput } from "../../core/licenses/reinstate-license.ts";
+import { renewLicense, ZRenewLicenseInput } from "../../core/licenses/renew-license.ts";
+import { revokeLicense, ZRevokeLicenseInput } from "../../core/licenses/revoke-license.ts";
+import { ZLicenseDto } from "../../core/licenses/select.ts";
+import { setEntitlements, ZSetEntitlementsInput } from "../../core/licenses/set-entitlements.ts";
+import { suspendLicense, ZSuspendLicenseInput } from "../../core/licenses/suspend-license.ts";
+import { updateLicense, ZUpdateLicenseInput } from "../../core/licenses/update-license.ts";
+import { ZId, zPage } from "../../core/shared/schemas.ts";
+import { adminProcedure, router } from "../init.ts";
+import { rest } from "../procedure.ts";
+
+export const licensesRouter = router({
+  list: adminProcedure("viewer")
+    .meta(rest("GET", "/licenses", "Licenses", "Filter, sort and page through licenses"))
+    .input(ZListLicensesInput)
+    .output(zPage(ZLicenseDto))
+    .query(({ ctx, input }) => listLicenses(ctx.domain, input)),
+  get: adminProcedure("viewer")
+    .meta(rest("GET", "/licenses/{id}", "Licenses", "Get a license"))
+    .input(z.object({ id: ZId }))
+    .output(ZLicenseDto)
+    .query(({ ctx, input }) => getLicense(ctx.domain, input)),
+  getByKey: adminProcedure("viewer")
+    .meta(rest("GET", "/licenses/by-key/{key}", "Licenses", "Find a license by its key"))
+    .input(z.object({ key: z.string().trim().min(1).max(64) }))
+    .output(ZLicenseDto)
+    .query(({ ctx, input }) => getLicense(ctx.domain, input)),
+  create: adminProcedure("editor")
+    .meta(rest("POST", "/licenses", "Licenses", "Issue a license"))
+    .input(ZCreateLicenseInput)
+    .output(ZLicenseDto)
+    .mutation(({ ctx, input }) => createLicense(ctx.domain, input)),
+  update: adminProcedure("editor")
+    .meta(rest("PATCH", "/licenses/{id}", "Licenses", "Change a license's terms"))
+    .input(ZUpdateLicenseInput)
+    .output(ZLicenseDto)
+    .mutation(({ ctx, input }) => updateLicense(ctx.domain, input)),
+  setEntitlements: adminProcedure("editor")
+    .meta(rest("PUT", "/licenses/{id}/entitlements", "Licenses", "Replace a license's entitlements"))
+    .input(ZSetEntitlementsInput)
+    .output(ZLicenseDto)
+    .mutation(({ ctx, input }) => setEntitlements(ctx.domain, input)),
+  renew: adminProcedure("editor")
+    .meta(rest("POST", "/licenses/{id}/renew", "Licenses", "Set a later expiry or extend by days"))
+    .input(ZRenewLicenseInput)
+    .output(ZLicenseDto)
+    .mutation(({ ctx, input }) => renewLicense(ctx.domain, input)),
+  suspend: adminProcedure("admin")
+    .meta(rest("POST", "/licenses/{id}/suspend", "Licenses", "Suspend an active license"))
+    .input(ZSuspendLicenseInput)
+    .output(ZLicenseDto)
+    .mutation(({ ctx, input }) => suspendLicense(ctx.domain, input)),
+  reinstate: adminProcedure("admin")
+    .meta(rest("POST", "/licenses/{id}/reinstate", "Licenses", "Lift a suspension"))
+    .input(ZReinstateLicenseInput)
+    .output(ZLicenseDto)
+    .mutation(({ ctx, input }) => reinstateLicense(ctx.domain, input)),
+  revoke: adminProcedure("admin")
+    .meta(rest("POST", "/licenses/{id}/revoke", "Licenses", "Revoke a license for good"))
+    .input(ZRevokeLicenseInput)
+    .output(ZLicenseDto)
+    .mutation(({ ctx, input }) => revokeLicense(ctx.domain, input)),
+});

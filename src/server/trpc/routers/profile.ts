@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { changeOwnPassword, ZChangeOwnPasswordInput } from "../../core/admins/change-own-password.ts";
+import { getProfile } from "../../core/admins/get-profile.ts";
+import { ZAdminDto } from "../../core/admins/select.ts";
+import { getSettings } from "../../core/settings/get-settings.ts";
+import { ZSettings } from "../../core/settings/settings.ts";
+import { updateSettings, ZUpdateSettingsInput } from "../../core/settings/update-settings.ts";
+import { confirmTotp, ZConfirmTotpInput } from "../../core/two-factor/confirm-totp.ts";
+import { disableTotp, ZDisableTotpInput } from "../../core/two-factor/disable-totp.ts";
+import { enrollTotp } from "../../core/two-factor/enroll-totp.ts";
+import { login, ZLoginInput } from "../../auth/login.ts";
+import { actorProcedure, adminProcedure, publicProcedure, router } from "../init.ts";
+import { rest } from "../procedure.ts";
+
+const ZNoInput = z.object({});
+
+export const profileRouter = router({
+  get: actorProcedure
+    .meta(rest("GET", "/profile", "Profile", "Your own account"))
+    .input(ZNoInput)
+    .output(ZAdminDto)
+    .query(({ ctx }) => getProfile(ctx.domain)),
+  changePassword: actorProcedure
+    .meta(rest("POST", "/profile/password", "Profile", "Change your password"))
+    .input(ZChangeOwnPasswordInput)
+    .output(z.object({ changedAt: z.date() }))
+    .mutation(({ ctx, input }) => changeOwnPassword(ctx.domain, input)),
+  enrollTotp: actorProcedure
+    .meta(
+      rest("POST", "/profile/totp/enroll", "Profile", "Start TOTP enrollment (secret, otpauth URI, QR code)"),
+    )
+    .input(ZNoInput)
+    .output(z.object({ secret: z.string(), otpauthUri: z.string(), qrCode: z.string() }))
+    .mutation(({ ctx }) => enrollTotp(ctx.domain)),
+  confirmTotp: actorProcedure
+    .meta(rest("POST", "/profile/totp/confirm", "Profile", "Turn TOTP on; returns one-time recovery codes"))
+    .input(ZConfirmTotpInput)
+    .output(z.object({ recoveryCodes: z.array(z.string()) }))
+    .mutation(({ ctx, input }) => confirmTotp(ctx.domain, input)),
+  disableTotp: actorProcedure
+    .meta(rest("POST", "/profile/totp/disable", "Profile", "Turn TOTP off (password and code)"))
+    .input(ZDisableTotpInput)
+    .output(z.object({ disabled: z.literal(true) }))
+    .mutation(({ ctx, input }) => disableTotp(ctx.domain, input)),
+});
+
+export const settingsRouter = router({
+  get: actorProcedure
+    .meta(rest("GET", "/settings", "Settings", "Server settings"))
+    .input(ZNoInput)
+    .output(ZSettings)
+    .query(({ ctx }) => getSettings(ctx.domain)),
+  update: adminProcedure("super_admin")
+    .meta(rest("PATCH", "/settings", "Settings", "Change server settings"))
+    .input(ZUpdateSettingsInput)
+    .output(ZSettings)
+    .mutation(({ ctx, input }) => updateSettings(ctx.domain, input)),
+});
+
+export const authRouter = router({
+  login: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/auth/login",
+        tags: ["Auth"],
+        summary: "Sign in with email, password and TOTP code; returns a short-lived bearer token",
+      },
+    })
+    .input(ZLoginInput)
+    .output(
+      z.object({
+        token: z.string(),
+        expiresAt: z.date(),
+        admin: ZAdminDto,
+        mustEnrollTwoFactor: z.boolean(),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const { db, provider, clock, logger, jwtSecret, encryptionKey, limiter, directory } = ctx.services;
+      return login(
+        { db, provider, now: clock.now(), logger, jwtSecret, encryptionKey, limiter, directory },
+        input,
+        ctx.ip,
+      );
+    }),
+});
