@@ -84,7 +84,10 @@ function parse(input: Record<string, unknown>) {
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join(".");
       const given = input[name];
-      const shown = name.includes("SECRET") || name.includes("PASSWORD") || name.includes("KEY") ? "" : ` (got ${JSON.stringify(given)})`;
+      const shown =
+        name.includes("SECRET") || name.includes("PASSWORD") || name.includes("KEY")
+          ? ""
+          : ` (got ${JSON.stringify(given)})`;
       return `  ${name}: ${issue.message}${given === undefined ? "" : shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);

@@ -10,9 +10,7 @@ export interface ServerRuntime {
   database: DbHandle;
 }
 
-const KEY = Symbol.for("license-server.runtime");
-type Holder = { [KEY]?: Promise<ServerRuntime> };
-const holder = globalThis as unknown as Holder;
+const holder = globalThis as typeof globalThis & { __licenseServerRuntime?: Promise<ServerRuntime> };
 
 async function createRuntime(): Promise<ServerRuntime> {
   // The launcher generated the secrets and migrated already; the web app only reads them.
@@ -25,12 +23,12 @@ async function createRuntime(): Promise<ServerRuntime> {
 
 /** The runtime, created on first call; a failed creation is retried by the next call. */
 export function getServerRuntime(): Promise<ServerRuntime> {
-  let runtime = holder[KEY];
+  let runtime = holder.__licenseServerRuntime;
   if (!runtime) {
     runtime = createRuntime();
-    holder[KEY] = runtime;
+    holder.__licenseServerRuntime = runtime;
     runtime.catch(() => {
-      if (holder[KEY] === runtime) delete holder[KEY];
+      if (holder.__licenseServerRuntime === runtime) holder.__licenseServerRuntime = undefined;
     });
   }
   return runtime;
@@ -38,8 +36,8 @@ export function getServerRuntime(): Promise<ServerRuntime> {
 
 /** Closes the database of the cached runtime, if one was made (tests, shutdown hooks). */
 export async function closeServerRuntime(): Promise<void> {
-  const runtime = holder[KEY];
-  delete holder[KEY];
+  const runtime = holder.__licenseServerRuntime;
+  holder.__licenseServerRuntime = undefined;
   if (!runtime) return;
   try {
     await (await runtime).database.close();

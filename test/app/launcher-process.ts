@@ -5,9 +5,10 @@ import { ZConfigInput } from "../../src/server/config.ts";
 
 /** The test runner's environment without anything that would configure the server. */
 export function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of [...Object.keys(ZConfigInput.shape), "LICENSE_SERVER_CONFIG", "NODE_ENV"]) delete env[key];
-  return env;
+  const drop = new Set([...Object.keys(ZConfigInput.shape), "LICENSE_SERVER_CONFIG", "NODE_ENV"]);
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !drop.has(key)),
+  ) as NodeJS.ProcessEnv;
 }
 
 export interface LogLine {
@@ -27,7 +28,12 @@ export class LauncherProcess {
   constructor(env: NodeJS.ProcessEnv, args: string[] = []) {
     const { command, args: argv } = launcherCommand(args);
     // its own process group, so that cleanup can kill the launcher and everything it started
-    this.child = spawn(command, argv, { cwd: appRoot, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    this.child = spawn(command, argv, {
+      cwd: appRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     this.child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       this.stdout += chunk;
       this.notify();
@@ -69,7 +75,9 @@ export class LauncherProcess {
       const found = this.logLines().find(match);
       if (found) return found;
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`launcher exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output()}`);
+        throw new Error(
+          `launcher exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.output()}`,
+        );
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for a log line:\n${this.output()}`);

@@ -1,6 +1,7 @@
 // GET /api/health: liveness and database reachability, for load balancers and the launcher.
 import { loadConfig } from "@/server/config.ts";
 import type { DbProvider } from "@/server/db/provider.ts";
+import { errorSummary } from "@/server/error-summary.ts";
 import { getServerRuntime } from "@/server/runtime.ts";
 import { APP_VERSION } from "@/server/version.ts";
 
@@ -49,13 +50,13 @@ export async function GET(): Promise<Response> {
     try {
       await withTimeout(database.db.$queryRawUnsafe("SELECT 1"), DB_TIMEOUT_MS);
     } catch (error) {
-      logger.warn({ err: error }, "health check: the database did not answer");
+      logger.warn({ error: errorSummary(error) }, "health check: the database did not answer");
       return reply({ status: "error", version: APP_VERSION, database: { provider, ok: false } }, 503);
     }
     return reply({ status: "ok", version: APP_VERSION, database: { provider, ok: true } }, 200);
   } catch (error) {
     // no logger without a runtime; the message (never the stack) goes to the server's stderr
-    console.error(`health check: the server runtime is not available: ${(error as Error).message}`);
+    console.error(`health check: the server runtime is not available: ${errorSummary(error)}`);
     provider ??= configuredProvider();
     return reply({ status: "error", version: APP_VERSION, database: { provider, ok: false } }, 503);
   }

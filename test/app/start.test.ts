@@ -1,0 +1,210 @@
+// End to end: the real launcher (`npm start`) on a fresh data directory, on SQLite and on
+// PostgreSQL, through Ctrl-C. The first run builds the web app when no build exists (~20-40 s).
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createChannel, createClient } from "nice-grpc";
+import { HealthDefinition } from "nice-grpc-server-health";
+import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { checkHealth, freePort } from "../../scripts/lib/launcher.ts";
+import { verifyPassword } from "../../src/server/auth/password.ts";
+import { openDatabase } from "../../src/server/db/client.ts";
+import type { DbTarget } from "../../src/server/db/provider.ts";
+import { APP_VERSION } from "../../src/server/version.ts";
+import { createDatabase, dropDatabase, randomDatabaseName } from "../support/postgres.ts";
+import { cleanEnv, isAlive, LauncherProcess, type LogLine } from "./launcher-process.ts";
+
+/** Enough for a `next build` on a busy 2-core machine plus the start. */
+const BOOT_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+const runs: LauncherProcess[] = [];
+const dirs: string[] = [];
+
+afterAll(() => {
+  for (const run of runs) run.kill();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ls-start-"));
+  dirs.push(dir);
+  return dir;
+}
+
+function launch(env: Record<string, string>, args: string[] = []): LauncherProcess {
+  const run = new LauncherProcess({ ...cleanEnv(), LOG_LEVEL: "info", ...env }, args);
+  runs.push(run);
+  return run;
+}
+
+async function grpcHealthStatus(port: number): Promise<number> {
+  const channel = createChannel(`127.0.0.1:${port}`);
+  try {
+    const client = createClient(HealthDefinition, channel);
+    const response = await client.check({ service: "" }, { signal: AbortSignal.timeout(5000) });
+    return response.status;
+  } finally {
+    channel.close();
+  }
+}
+
+interface Ready {
+  web: string;
+  grpc: string;
+  pids: { web: number; gateway: number };
+  launcherPid: number;
+}
+
+async function waitUntilReady(run: LauncherProcess): Promise<Ready> {
+  const line: LogLine = await run.waitForLog(
+    (l) => l.name === "launcher" && l.msg === "ready",
+    BOOT_TIMEOUT_MS,
+  );
+  return {
+    web: line.web as string,
+    grpc: line.grpc as string,
+    pids: line.pids as Ready["pids"],
+    launcherPid: line.pid as number,
+  };
+}
+
+/** Ctrl-C: the launcher stops both children and exits 0; nothing it started survives. */
+async function interruptAndExpectCleanStop(run: LauncherProcess, ready: Ready): Promise<void> {
+  run.child.kill("SIGINT");
+  const { code } = await run.waitForExit(STOP_TIMEOUT_MS);
+  expect(code, run.output()).toBe(0);
+  for (const pid of [ready.launcherPid, ready.pids.web, ready.pids.gateway]) {
+    expect(isAlive(pid), `process ${pid} still running`).toBe(false);
+  }
+  const stopped = run.logLines().filter((l) => l.name === "launcher" && typeof l.child === "string");
+  expect(stopped.map((l) => l.child).sort()).toEqual(["gateway", "web"]);
+  expect(stopped.every((l) => l.msg?.endsWith("stopped"))).toBe(true);
+}
+
+async function expectAdmin(target: DbTarget, email: string, password: string): Promise<void> {
+  const handle = await openDatabase(target);
+  try {
+    const admins = await handle.db.admin.findMany({
+      select: { email: true, role: true, passwordHash: true },
+    });
+    expect(admins).toHaveLength(1);
+    expect(admins[0]).toMatchObject({ email, role: "super_admin" });
+    expect(await verifyPassword(password, admins[0]?.passwordHash ?? "")).toBe(true);
+  } finally {
+    await handle.close();
+  }
+}
+
+describe("npm start", () => {
+  it("rejects a bad setting with a clear message, exit code 1 and no stack trace", async () => {
+    const run = launch({ DATA_DIR: tempDir(), PORT: "abc" });
+    const { code } = await run.waitForExit(STOP_TIMEOUT_MS);
+    expect(code).toBe(1);
+    expect(run.stderr).toContain("PORT");
+    expect(run.stderr).toContain('"abc"');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout).toBe("");
+  });
+
+  it(
+    "on SQLite: prepares a fresh data directory, serves the web app and the gRPC sidecar, stops on Ctrl-C",
+    async () => {
+      const dataDir = tempDir();
+      const [port, grpcPort] = [await freePort(), await freePort()];
+      const email = "owner@example.com";
+      const password = "correct horse battery staple";
+      const run = launch({
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        GRPC_PORT: String(grpcPort),
+        LICENSE_SERVER_ADMIN_EMAIL: email,
+        LICENSE_SERVER_ADMIN_PASSWORD: password,
+      });
+      const ready = await waitUntilReady(run);
+      expect(ready.web).toBe(`http://127.0.0.1:${port}`);
+      expect(ready.grpc).toBe(`127.0.0.1:${grpcPort}`);
+
+      const health = await checkHealth(`http://127.0.0.1:${port}/api/health`);
+      expect(health).toEqual({
+        status: 200,
+        body: { status: "ok", version: APP_VERSION, database: { provider: "sqlite", ok: true } },
+      });
+      expect(await grpcHealthStatus(grpcPort)).toBe(HealthCheckResponse_ServingStatus.SERVING);
+      // a password that was given is never printed
+      expect(run.stdout + run.stderr).not.toContain(password);
+      expect(existsSync(join(dataDir, "secrets.json"))).toBe(true);
+
+      await interruptAndExpectCleanStop(run, ready);
+      await expectAdmin({ provider: "sqlite", url: join(dataDir, "license.db") }, email, password);
+    },
+    BOOT_TIMEOUT_MS + STOP_TIMEOUT_MS,
+  );
+
+  const postgresUnavailable = inject("postgresUnavailable");
+  if (postgresUnavailable) {
+    console.warn(
+      `\n*** PostgreSQL is not reachable (${postgresUnavailable}): the npm start PostgreSQL case is skipped ***\n`,
+    );
+  }
+
+  describe.skipIf(postgresUnavailable !== null)("on PostgreSQL", () => {
+    const name = randomDatabaseName("ls_test");
+    let url: string;
+    let run: LauncherProcess;
+    let ready: Ready;
+    let port: number;
+
+    beforeAll(async () => {
+      url = await createDatabase(name);
+    });
+    afterAll(async () => {
+      await dropDatabase(name);
+    });
+
+    it(
+      "serves health with provider postgresql and prints the generated first password once",
+      async () => {
+        [port] = [await freePort()];
+        const grpcPort = await freePort();
+        run = launch({
+          DATA_DIR: tempDir(),
+          DATABASE_URL: url,
+          PORT: String(port),
+          GRPC_PORT: String(grpcPort),
+        });
+        ready = await waitUntilReady(run);
+
+        const health = await checkHealth(`http://127.0.0.1:${port}/api/health`);
+        expect(health).toEqual({
+          status: 200,
+          body: { status: "ok", version: APP_VERSION, database: { provider: "postgresql", ok: true } },
+        });
+        expect(await grpcHealthStatus(grpcPort)).toBe(HealthCheckResponse_ServingStatus.SERVING);
+
+        const printed = [...run.stdout.matchAll(/^\s+password: (\S+)$/gm)].map((m) => m[1]);
+        expect(printed).toHaveLength(1);
+        await expectAdmin({ provider: "postgresql", url }, "admin@localhost", printed[0] ?? "");
+      },
+      BOOT_TIMEOUT_MS,
+    );
+
+    it("answers 503 without details once the database is gone", async () => {
+      await dropDatabase(name); // WITH (FORCE): the app's pooled connections are terminated too
+      const health = await checkHealth(`http://127.0.0.1:${port}/api/health`, 10_000);
+      expect(health).toEqual({
+        status: 503,
+        body: { status: "error", version: APP_VERSION, database: { provider: "postgresql", ok: false } },
+      });
+    });
+
+    it(
+      "stops both processes on Ctrl-C and exits 0",
+      async () => {
+        await interruptAndExpectCleanStop(run, ready);
+      },
+      STOP_TIMEOUT_MS,
+    );
+  });
+});
