@@ -2,6 +2,7 @@
 // how the children are started, and how readiness is checked. No shell is involved anywhere.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -159,21 +160,38 @@ export interface HealthResult {
   body: unknown;
 }
 
-/** One GET of the health endpoint; undefined when nothing answered. */
-export async function checkHealth(url: string, timeoutMs = 3000): Promise<HealthResult | undefined> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), cache: "no-store" });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, body };
-  } catch {
-    return undefined;
-  }
+/**
+ * One GET of the health endpoint; undefined when nothing answered. The connection is closed
+ * after the answer: a kept-alive socket would hold up the web app's graceful stop.
+ */
+export function checkHealth(url: string, timeoutMs = 3000): Promise<HealthResult | undefined> {
+  return new Promise((resolveResult) => {
+    const request = httpGet(
+      url,
+      { agent: false, headers: { connection: "close" }, timeout: timeoutMs },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("error", () => {
+          resolveResult(undefined);
+        });
+        response.on("end", () => {
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON: keep the text
+          }
+          resolveResult({ status: response.statusCode ?? 0, body });
+        });
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error("timed out")));
+    request.on("error", () => {
+      resolveResult(undefined);
+    });
+  });
 }
 
 /**

@@ -18,3 +18,6 @@ export const LICENSE_STATUS_CODES = [
   "QUOTA_EXCEEDED",
 ] as const;
 export type LicenseStatusCode = (typeof LICENSE_STATUS_CODES)[number];
+
+export { AdminClientError, createAdminClient } from "./admin-client.ts";
+export type { AdminClient, AdminClientOptions } from "./admin-client.ts";

@@ -134,6 +134,32 @@ describe("npm start", () => {
       expect(await grpcHealthStatus(grpcPort)).toBe(HealthCheckResponse_ServingStatus.SERVING);
       // a password that was given is never printed
       expect(run.stdout + run.stderr).not.toContain(password);
+
+      // the admin API through the built Next app: sign in over REST, use the token over tRPC
+      const base = `http://127.0.0.1:${port}`;
+      const login = await fetch(`${base}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password }),
+      });
+      expect(login.status).toBe(200);
+      const { token } = (await login.json()) as { token: string };
+      const profile = await fetch(`${base}/api/trpc/profile.get?input=${encodeURIComponent("{}")}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(((await profile.json()) as { result: { data: { email: string } } }).result.data.email).toBe(
+        email,
+      );
+      const openapi = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: object };
+      expect(Object.keys(openapi.paths)).toContain("/licenses/{id}/revoke");
+      // the API reference works air-gapped: the page and its assets come from this server
+      const docs = await (await fetch(`${base}/api/docs`)).text();
+      const assets = [...docs.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? "");
+      expect(assets.length).toBeGreaterThan(0);
+      for (const asset of assets) {
+        expect(asset.startsWith("/")).toBe(true);
+        expect((await fetch(`${base}${asset}`)).status).toBe(200);
+      }
       expect(existsSync(join(dataDir, "secrets.json"))).toBe(true);
 
       await interruptAndExpectCleanStop(run, ready);

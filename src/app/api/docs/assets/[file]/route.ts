@@ -1,0 +1,33 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import swaggerUiPath from "swagger-ui-dist/absolute-path.js";
+
+export const runtime = "nodejs";
+
+const INIT = `window.ui = SwaggerUIBundle({
+  url: "/api/v1/openapi.json",
+  dom_id: "#swagger-ui",
+  deepLinking: true,
+  persistAuthorization: false,
+  tryItOutEnabled: true,
+});`;
+
+/** Only these files are served, from the swagger-ui-dist package. */
+const FILES: Record<string, string> = {
+  "swagger-ui.css": "text/css; charset=utf-8",
+  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+};
+
+export async function GET(
+  _req: Request,
+  { params }: { params: Promise<{ file: string }> },
+): Promise<Response> {
+  const { file } = await params;
+  const headers = { "cache-control": "public, max-age=86400" };
+  if (file === "init.js")
+    return new Response(INIT, { headers: { ...headers, "content-type": "text/javascript; charset=utf-8" } });
+  const type = FILES[file];
+  if (!type) return Response.json({ message: "not found" }, { status: 404 });
+  const body = await readFile(join(swaggerUiPath(), file));
+  return new Response(body, { headers: { ...headers, "content-type": type } });
+}
