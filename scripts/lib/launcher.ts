@@ -60,6 +60,8 @@ export function childEnv(config: Config, env: NodeJS.ProcessEnv = process.env): 
     DATABASE_URL: config.database.provider === "sqlite" ? `file:${config.database.url}` : config.databaseUrl,
   };
   if (env.LICENSE_SERVER_CONFIG) out.LICENSE_SERVER_CONFIG = resolve(env.LICENSE_SERVER_CONFIG);
+  // next-auth builds its callback URLs from this; behind a proxy, set it to the public URL
+  out.NEXTAUTH_URL = env.NEXTAUTH_URL ?? `http://${connectHost(config.host)}:${config.port}`;
   delete out.LICENSE_SERVER_ADMIN_PASSWORD;
   return out;
 }

@@ -108,6 +108,58 @@ describe("npm start", () => {
     expect(run.stdout).toBe("");
   });
 
+  /** next-auth sign-in with the credentials form, the session cookie on tRPC, then sign-out. */
+  async function expectWebSignIn(base: string, email: string, password: string): Promise<void> {
+    const jar = new Map<string, string>();
+    const keep = (response: Response) => {
+      for (const cookie of response.headers.getSetCookie()) {
+        const [pair = ""] = cookie.split(";");
+        const [name = "", ...value] = pair.split("=");
+        jar.set(name, value.join("="));
+      }
+    };
+    const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    const csrfResponse = await fetch(`${base}/api/auth/csrf`);
+    keep(csrfResponse);
+    const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+    const signIn = (pw: string) =>
+      fetch(`${base}/api/auth/callback/credentials`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader() },
+        body: new URLSearchParams({ csrfToken, email, password: pw, json: "true" }),
+      });
+
+    const refused = await signIn("not the password");
+    expect(refused.headers.getSetCookie().some((c) => c.startsWith("next-auth.session-token="))).toBe(false);
+    const accepted = await signIn(password);
+    const sessionCookie = accepted.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("next-auth.session-token="));
+    expect(sessionCookie).toMatch(/HttpOnly/i);
+    keep(accepted);
+
+    const profile = await fetch(`${base}/api/trpc/profile.get?input=${encodeURIComponent("{}")}`, {
+      headers: { cookie: cookieHeader() },
+    });
+    expect(((await profile.json()) as { result: { data: { email: string } } }).result.data.email).toBe(email);
+    // the cookie does not authenticate a state-changing request from another site
+    const crossSite = await fetch(`${base}/api/trpc/settings.update`, {
+      method: "POST",
+      headers: { cookie: cookieHeader(), origin: "http://evil.example", "content-type": "application/json" },
+      body: JSON.stringify({ requireTwoFactor: false }),
+    });
+    expect(crossSite.status).toBe(401);
+
+    const signOut = await fetch(`${base}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader() },
+      body: new URLSearchParams({ csrfToken, json: "true" }),
+    });
+    expect(signOut.headers.getSetCookie().some((c) => /^next-auth\.session-token=;/.test(c))).toBe(true);
+  }
+
   it(
     "on SQLite: prepares a fresh data directory, serves the web app and the gRPC sidecar, stops on Ctrl-C",
     async () => {
@@ -160,6 +212,8 @@ describe("npm start", () => {
         expect(asset.startsWith("/")).toBe(true);
         expect((await fetch(`${base}${asset}`)).status).toBe(200);
       }
+
+      await expectWebSignIn(base, email, password);
       expect(existsSync(join(dataDir, "secrets.json"))).toBe(true);
 
       await interruptAndExpectCleanStop(run, ready);

@@ -3,6 +3,7 @@
 import { authenticateAccessToken } from "../auth/admin-actor.ts";
 import { authenticateApiKey } from "../auth/authenticate-api-key.ts";
 import type { LoginDeps } from "../auth/login.ts";
+import { webSessionActor } from "../auth/web-session.ts";
 import type { LoginLimiter } from "../auth/rate-limit.ts";
 import type { Actor, Clock, DomainContext } from "../core/context.ts";
 import type { Db } from "../db/client.ts";
@@ -34,10 +35,18 @@ export async function createApiContext(
   services: ApiServices,
   headers: Headers,
   ip: string,
+  method = "GET",
 ): Promise<ApiContext> {
   const authorization = headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (!match?.[1]) return { services, actor: null, ip, authError: null };
+  if (!match?.[1]) {
+    // no bearer: the admin web app's session cookie, if any
+    try {
+      return { services, actor: await webSessionActor(services, headers, method), ip, authError: null };
+    } catch (error) {
+      return { services, actor: null, ip, authError: error as Error };
+    }
+  }
   const token = match[1];
   try {
     const now = services.clock.now();
