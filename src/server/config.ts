@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { LdapConfigError, loadLdapConfig, type LdapConfig } from "./auth/ldap.ts";
 import { parseDatabaseUrl, type DbTarget } from "./db/provider.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -41,6 +42,8 @@ export interface Config {
   jwtSecret: string;
   encryptionKey: Buffer;
   initialAdmin: { email?: string; password?: string };
+  /** LDAP sign-in (LDAP_* settings); null when LDAP_URL is not set */
+  ldap: LdapConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -133,7 +136,22 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: ${(error as Error).message}`);
   }
 
+  let ldap: LdapConfig | null;
+  try {
+    const strings = (source: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(source)
+          .filter(([key, value]) => key.startsWith("LDAP_") && value !== undefined && value !== null)
+          .map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+      );
+    ldap = loadLdapConfig({ ...strings(file), ...strings(env) });
+  } catch (error) {
+    if (error instanceof LdapConfigError) throw new ConfigError(`Invalid configuration:\n  ${error.message}`);
+    throw error;
+  }
+
   return {
+    ldap,
     dataDir,
     database,
     databaseUrl,

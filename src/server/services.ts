@@ -1,4 +1,5 @@
 // The admin API's shared services for the Next route handlers, on top of the process runtime.
+import { directoryFor } from "./auth/directory.ts";
 import { LoginLimiter } from "./auth/rate-limit.ts";
 import { systemClock } from "./core/context.ts";
 import { getServerRuntime } from "./runtime.ts";
@@ -17,7 +18,7 @@ export function getApiServices(): Promise<ApiServices> {
     encryptionKey: config.encryptionKey,
     // one limiter per process; several instances each count on their own
     limiter: new LoginLimiter(),
-    directory: null,
+    directory: config.ldap ? directoryFor(config.ldap) : null,
   }));
   return holder[KEY];
 }

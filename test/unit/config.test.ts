@@ -61,6 +61,28 @@ describe("configuration", () => {
     expect(message).not.toContain("short-secret-value");
   });
 
+  it("reads LDAP settings, and names a bad one", () => {
+    const dir = dataDir();
+    const config = loadConfig(
+      {
+        DATA_DIR: dir,
+        LDAP_URL: "ldap://127.0.0.1:389",
+        LDAP_BIND_DN_TEMPLATE: "uid={username},dc=example,dc=com",
+      },
+      { generateSecrets: true },
+    );
+    expect(config.ldap?.url).toBe("ldap://127.0.0.1:389");
+    expect(loadConfig({ DATA_DIR: dir }).ldap).toBeNull();
+    expect(() =>
+      loadConfig({
+        DATA_DIR: dir,
+        LDAP_URL: "ldap://x",
+        LDAP_BIND_DN_TEMPLATE: "uid={username}",
+        LDAP_GROUP_MAPPINGS: "[oops",
+      }),
+    ).toThrow(/LDAP_GROUP_MAPPINGS/);
+  });
+
   it("reads a JSON config file; the environment wins", () => {
     const dir = dataDir();
     const file = join(dir, "config.json");

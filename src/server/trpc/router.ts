@@ -1,4 +1,5 @@
 import { router } from "./init.ts";
+import { lockInputCoercion } from "./lock-coercion.ts";
 import { adminsRouter, apiKeysRouter, auditRouter } from "./routers/admins.ts";
 import { featuresRouter, productsRouter } from "./routers/catalog.ts";
 import { customersRouter } from "./routers/customers.ts";
@@ -7,18 +8,20 @@ import { licensesRouter } from "./routers/licenses.ts";
 import { authRouter, profileRouter, settingsRouter } from "./routers/profile.ts";
 
 /** The admin API: tRPC at /api/trpc, and the same procedures as REST under /api/v1. */
-export const appRouter = router({
-  auth: authRouter,
-  profile: profileRouter,
-  settings: settingsRouter,
-  products: productsRouter,
-  features: featuresRouter,
-  groups: groupsRouter,
-  customers: customersRouter,
-  licenses: licensesRouter,
-  admins: adminsRouter,
-  apiKeys: apiKeysRouter,
-  audit: auditRouter,
-});
+export const appRouter = lockInputCoercion(
+  router({
+    auth: authRouter,
+    profile: profileRouter,
+    settings: settingsRouter,
+    products: productsRouter,
+    features: featuresRouter,
+    groups: groupsRouter,
+    customers: customersRouter,
+    licenses: licensesRouter,
+    admins: adminsRouter,
+    apiKeys: apiKeysRouter,
+    audit: auditRouter,
+  }),
+);
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,599 @@
+// Walks the OpenAPI document: every REST operation is called once with a valid and once with an
+// invalid request, and — as the procedure-level permission matrix — with the valid request for
+// every role, inside and outside the group of the record it touches. An operation added to the
+// API without an entry here fails the walk.
+import { beforeAll, describe, expect, it } from "vitest";
+import { issueAccessToken } from "../../src/server/auth/jwt.ts";
+import { LoginLimiter } from "../../src/server/auth/rate-limit.ts";
+import { totpCode } from "../../src/server/auth/totp.ts";
+import { roleAtLeast } from "../../src/server/auth/policy.ts";
+import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
+import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
+import { ROLES, type Actor, type Role } from "../../src/server/core/context.ts";
+import { createFeature } from "../../src/server/core/features/create-feature.ts";
+import { suspendLicense } from "../../src/server/core/licenses/suspend-license.ts";
+import { confirmTotp } from "../../src/server/core/two-factor/confirm-totp.ts";
+import { enrollTotp } from "../../src/server/core/two-factor/enroll-totp.ts";
+import { createLogger } from "../../src/server/logger.ts";
+import type { ApiServices } from "../../src/server/trpc/context.ts";
+import { handleRestRequest } from "../../src/server/trpc/handlers.ts";
+import { openApiDocument } from "../../src/server/trpc/openapi.ts";
+import { describeEachDb, type TestDb } from "../support/db.ts";
+import { makeCustomer, makeGroup, makeLicense, makeProduct, makeWorld, unique } from "../support/fixtures.ts";
+
+const JWT_SECRET = "w".repeat(40);
+const PASSWORD = "walk-the-api-password";
+type World = Awaited<ReturnType<typeof makeWorld>>;
+
+interface Caller {
+  role: Role;
+  groupIds: string[];
+  adminId: string;
+  token: string;
+}
+
+interface Call {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** another caller's token (operations on one's own account use a fresh account) */
+  token?: string | null;
+}
+
+/** global: the role decides. target: the record is in group A. named: the input names group A. self: one's own account. */
+type Scope = "global" | "target" | "named" | "self" | "public";
+
+interface Entry {
+  min: Role;
+  scope: Scope;
+  valid(f: Fixtures, caller: Caller): Promise<Call>;
+  invalid(f: Fixtures, caller: Caller): Promise<Call>;
+  /** status of the invalid request (default 400) */
+  invalidStatus?: number;
+}
+
+interface Fixtures {
+  db: TestDb;
+  world: World;
+  /** a fresh account with the caller's role and groups, and its token */
+  freshSelf(caller: Caller): Promise<{ adminId: string; token: string; actor: Actor }>;
+}
+
+const none = () => Promise.resolve<Call>({});
+const future = "2031-01-01T00:00:00.000Z";
+const freshLicense = async (f: Fixtures) =>
+  (await makeLicense(f.db, f.world.customer.id, f.world.product.id)).id;
+
+const entries: Record<string, Entry> = {
+  "auth-login": {
+    min: "viewer",
+    scope: "public",
+    valid: async (f, caller) => {
+      const self = await f.freshSelf(caller);
+      const admin = await f.db.handle.db.admin.findUniqueOrThrow({
+        where: { id: self.adminId },
+        select: { email: true },
+      });
+      return { body: { email: admin.email, password: PASSWORD }, token: null };
+    },
+    invalid: () => Promise.resolve({ body: { email: "", password: 5 }, token: null }),
+  },
+  "profile-get": {
+    min: "viewer",
+    scope: "self",
+    valid: none,
+    invalid: () => Promise.resolve({ token: "not-a-token" }),
+    invalidStatus: 401,
+  },
+  "profile-changePassword": {
+    min: "viewer",
+    scope: "self",
+    valid: async (f, c) => ({
+      token: (await f.freshSelf(c)).token,
+      body: { currentPassword: PASSWORD, newPassword: "another-walk-password" },
+    }),
+    invalid: () => Promise.resolve({ body: { currentPassword: PASSWORD, newPassword: "short" } }),
+  },
+  "profile-enrollTotp": {
+    min: "viewer",
+    scope: "self",
+    valid: async (f, c) => ({ token: (await f.freshSelf(c)).token, body: {} }),
+    invalid: () => Promise.resolve({ token: "lsk_" + "1".repeat(40), body: {} }),
+    invalidStatus: 401,
+  },
+  "profile-confirmTotp": {
+    min: "viewer",
+    scope: "self",
+    valid: async (f, c) => {
+      const self = await f.freshSelf(c);
+      const { secret } = await enrollTotp(f.db.ctx(self.actor));
+      return { token: self.token, body: { code: await totpCode(secret, f.db.clock.now()) } };
+    },
+    invalid: () => Promise.resolve({ body: { code: "12ab56" } }),
+  },
+  "profile-disableTotp": {
+    min: "viewer",
+    scope: "self",
+    valid: async (f, c) => {
+      const self = await f.freshSelf(c);
+      const { secret } = await enrollTotp(f.db.ctx(self.actor));
+      const earlier = new Date(f.db.clock.now().getTime() - 30_000);
+      await confirmTotp(
+        { ...f.db.ctx(self.actor), clock: { now: () => earlier } },
+        { code: await totpCode(secret, earlier) },
+      );
+      return {
+        token: self.token,
+        body: { password: PASSWORD, code: await totpCode(secret, f.db.clock.now()) },
+      };
+    },
+    invalid: () => Promise.resolve({ body: { password: PASSWORD } }),
+  },
+  "settings-get": {
+    min: "viewer",
+    scope: "self",
+    valid: none,
+    invalid: () => Promise.resolve({ token: "x.y.z" }),
+    invalidStatus: 401,
+  },
+  "settings-update": {
+    min: "super_admin",
+    scope: "global",
+    valid: () => Promise.resolve({ body: { requireTwoFactor: false } }),
+    invalid: () => Promise.resolve({ body: { requireTwoFactor: "sometimes" } }),
+  },
+  "products-list": {
+    min: "viewer",
+    scope: "global",
+    valid: () =>
+      Promise.resolve({ query: { q: "prod", includeArchived: "true", page: "1", pageSize: "10" } }),
+    invalid: () => Promise.resolve({ query: { includeArchived: "maybe" } }),
+  },
+  "products-create": {
+    min: "super_admin",
+    scope: "global",
+    valid: () => Promise.resolve({ body: { code: unique("walk"), name: "Walk" } }),
+    invalid: () => Promise.resolve({ body: { code: "Not A Code", name: "Walk" } }),
+  },
+  "products-get": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) => Promise.resolve({ params: { id: f.world.product.id } }),
+    invalid: () => Promise.resolve({ params: { id: "x".repeat(70) } }),
+  },
+  "products-update": {
+    min: "super_admin",
+    scope: "global",
+    valid: (f) => Promise.resolve({ params: { id: f.world.product.id }, body: { description: unique("d") } }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.product.id }, body: { name: "" } }),
+  },
+  "products-delete": {
+    min: "super_admin",
+    scope: "global",
+    valid: async (f) => ({ params: { id: (await makeProduct(f.db)).product.id } }),
+    invalid: () => Promise.resolve({ params: { id: "no-such-product" } }),
+    invalidStatus: 404,
+  },
+  "products-archive": {
+    min: "super_admin",
+    scope: "global",
+    valid: async (f) => ({ params: { id: (await makeProduct(f.db)).product.id }, body: { archived: true } }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.product.id }, body: { archived: "yes" } }),
+  },
+  "features-list": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) => Promise.resolve({ params: { productId: f.world.product.id } }),
+    invalid: () => Promise.resolve({ params: { productId: "no-such-product" } }),
+    invalidStatus: 404,
+  },
+  "features-create": {
+    min: "super_admin",
+    scope: "global",
+    valid: (f) =>
+      Promise.resolve({
+        params: { productId: f.world.product.id },
+        body: { code: unique("f"), name: "F", kind: "metered", unit: "GB" },
+      }),
+    invalid: (f) =>
+      Promise.resolve({
+        params: { productId: f.world.product.id },
+        body: { code: "f1", name: "F", kind: "metered" },
+      }),
+  },
+  "features-update": {
+    min: "super_admin",
+    scope: "global",
+    valid: (f) =>
+      Promise.resolve({ params: { id: f.world.features.apiCalls.id }, body: { unit: "requests" } }),
+    invalid: (f) =>
+      Promise.resolve({ params: { id: f.world.features.exportPdf.id }, body: { unit: "not for boolean" } }),
+  },
+  "features-delete": {
+    min: "super_admin",
+    scope: "global",
+    valid: async (f) => ({
+      params: {
+        id: (await createFeature(f.db.ctx(), { productId: f.world.product.id, code: unique("f"), name: "F" }))
+          .id,
+      },
+    }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.features.exportPdf.id } }),
+    invalidStatus: 412,
+  },
+  "groups-list": {
+    min: "viewer",
+    scope: "global",
+    valid: () => Promise.resolve({ query: { sort: "name", direction: "desc" } }),
+    invalid: () => Promise.resolve({ query: { sort: "members" } }),
+  },
+  "groups-create": {
+    min: "super_admin",
+    scope: "global",
+    valid: () => Promise.resolve({ body: { name: unique("Walkers") } }),
+    invalid: () => Promise.resolve({ body: { name: "" } }),
+  },
+  "groups-get": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) => Promise.resolve({ params: { id: f.world.groupA.id } }),
+    invalid: () => Promise.resolve({ params: { id: "no-such-group" } }),
+    invalidStatus: 404,
+  },
+  "groups-update": {
+    min: "super_admin",
+    scope: "global",
+    valid: (f) => Promise.resolve({ params: { id: f.world.groupA.id }, body: { description: unique("d") } }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.groupA.id }, body: { name: 42 } }),
+  },
+  "groups-delete": {
+    min: "super_admin",
+    scope: "global",
+    valid: async (f) => ({ params: { id: (await makeGroup(f.db)).id } }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.groupA.id } }),
+    invalidStatus: 412,
+  },
+  "customers-list": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) =>
+      Promise.resolve({ query: { groupId: f.world.groupA.id, sort: "updatedAt", pageSize: "5" } }),
+    invalid: () => Promise.resolve({ query: { page: "0" } }),
+  },
+  "customers-create": {
+    min: "editor",
+    scope: "named",
+    valid: (f) =>
+      Promise.resolve({
+        body: { name: unique("Walk Co"), groupId: f.world.groupA.id, metadata: { tier: "gold" } },
+      }),
+    invalid: (f) => Promise.resolve({ body: { name: "Walk Co", groupId: f.world.groupA.id, email: "@" } }),
+  },
+  "customers-get": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) => Promise.resolve({ params: { id: f.world.customer.id } }),
+    invalid: () => Promise.resolve({ params: { id: "no-such-customer" } }),
+    invalidStatus: 404,
+  },
+  "customers-update": {
+    min: "editor",
+    scope: "target",
+    valid: (f) => Promise.resolve({ params: { id: f.world.customer.id }, body: { notes: unique("n") } }),
+    invalid: (f) =>
+      Promise.resolve({ params: { id: f.world.customer.id }, body: { metadata: "not an object" } }),
+  },
+  "customers-delete": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { id: (await makeCustomer(f.db, f.world.groupA.id)).id } }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.customer.id } }),
+    invalidStatus: 412,
+  },
+  "customers-archive": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { id: (await makeCustomer(f.db, f.world.groupA.id)).id }, body: {} }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.customer.id }, body: { archived: 1 } }),
+  },
+  "licenses-list": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) =>
+      Promise.resolve({
+        query: { customerId: f.world.customer.id, status: "active", expiringWithinDays: "30" },
+      }),
+    invalid: () => Promise.resolve({ query: { status: "paused" } }),
+  },
+  "licenses-create": {
+    min: "editor",
+    scope: "target",
+    valid: (f) =>
+      Promise.resolve({
+        body: {
+          customerId: f.world.customer.id,
+          productId: f.world.product.id,
+          type: "node_locked",
+          seatLimit: 2,
+          expiresAt: future,
+          entitlements: [{ featureId: f.world.features.apiCalls.id, quota: 100, quotaPeriod: "month" }],
+        },
+      }),
+    invalid: (f) =>
+      Promise.resolve({
+        body: { customerId: f.world.customer.id, productId: f.world.product.id, seatLimit: -1 },
+      }),
+  },
+  "licenses-get": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) => Promise.resolve({ params: { id: f.world.license.id } }),
+    invalid: () => Promise.resolve({ params: { id: "no-such-license" } }),
+    invalidStatus: 404,
+  },
+  "licenses-update": {
+    min: "editor",
+    scope: "target",
+    valid: async (f) => ({
+      params: { id: await freshLicense(f) },
+      body: { seatLimit: 9, metadata: { po: "1" } },
+    }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.license.id }, body: { gracePeriodHours: -5 } }),
+  },
+  "licenses-getByKey": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) => Promise.resolve({ params: { key: f.world.license.key.toLowerCase() } }),
+    invalid: () => Promise.resolve({ params: { key: "NOT-A-KEY" } }),
+    invalidStatus: 404,
+  },
+  "licenses-setEntitlements": {
+    min: "editor",
+    scope: "target",
+    valid: async (f) => ({
+      params: { id: await freshLicense(f) },
+      body: { entitlements: [{ featureId: f.world.features.exportPdf.id }] },
+    }),
+    invalid: (f) =>
+      Promise.resolve({
+        params: { id: f.world.license.id },
+        body: { entitlements: [{ featureId: f.world.features.exportPdf.id, quota: 3 }] },
+      }),
+  },
+  "licenses-renew": {
+    min: "editor",
+    scope: "target",
+    valid: async (f) => ({ params: { id: await freshLicense(f) }, body: { expiresAt: future } }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.license.id }, body: { extendDays: 0 } }),
+  },
+  "licenses-suspend": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { id: await freshLicense(f) }, body: { reason: "walk" } }),
+    invalid: (f) =>
+      Promise.resolve({ params: { id: f.world.license.id }, body: { reason: "r".repeat(600) } }),
+  },
+  "licenses-reinstate": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => {
+      const id = await freshLicense(f);
+      await suspendLicense(f.db.ctx(), { id });
+      return { params: { id }, body: {} };
+    },
+    invalid: (f) => Promise.resolve({ params: { id: f.world.license.id }, body: {} }),
+    invalidStatus: 412,
+  },
+  "licenses-revoke": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { id: await freshLicense(f) }, body: { reason: "walk" } }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.license.id }, body: { reason: ["x"] } }),
+  },
+  "admins-list": {
+    min: "super_admin",
+    scope: "global",
+    valid: () => Promise.resolve({ query: { role: "viewer", disabled: "false" } }),
+    invalid: () => Promise.resolve({ query: { role: "root" } }),
+  },
+  "admins-create": {
+    min: "super_admin",
+    scope: "global",
+    valid: (f) =>
+      Promise.resolve({
+        body: {
+          email: `${unique("new")}@example.com`,
+          role: "editor",
+          groupIds: [f.world.groupA.id],
+          password: PASSWORD,
+        },
+      }),
+    invalid: () => Promise.resolve({ body: { email: "x@example.com", role: "editor", password: "short" } }),
+  },
+  "admins-get": {
+    min: "super_admin",
+    scope: "global",
+    valid: async (f, c) => ({ params: { id: (await f.freshSelf(c)).adminId } }),
+    invalid: () => Promise.resolve({ params: { id: "no-such-admin" } }),
+    invalidStatus: 404,
+  },
+  "admins-update": {
+    min: "super_admin",
+    scope: "global",
+    valid: async (f, c) => ({ params: { id: (await f.freshSelf(c)).adminId }, body: { name: "Renamed" } }),
+    invalid: async (f, c) => ({ params: { id: (await f.freshSelf(c)).adminId }, body: { role: "owner" } }),
+  },
+  "admins-setPassword": {
+    min: "super_admin",
+    scope: "global",
+    valid: async (f, c) => ({
+      params: { id: (await f.freshSelf(c)).adminId },
+      body: { password: "reset-walk-password" },
+    }),
+    invalid: async (f, c) => ({ params: { id: (await f.freshSelf(c)).adminId }, body: { password: "tiny" } }),
+  },
+  "apiKeys-list": {
+    min: "viewer",
+    scope: "self",
+    valid: () => Promise.resolve({ query: { includeRevoked: "true" } }),
+    invalid: () => Promise.resolve({ query: { pageSize: "0" } }),
+  },
+  "apiKeys-create": {
+    min: "viewer",
+    scope: "self",
+    valid: () => Promise.resolve({ body: { name: "walk", role: "viewer", expiresAt: future } }),
+    invalid: () => Promise.resolve({ body: { name: "walk", role: "viewer", expiresAt: "tomorrow" } }),
+  },
+  "apiKeys-revoke": {
+    min: "viewer",
+    scope: "self",
+    valid: async (f, c) => {
+      const self = await f.freshSelf(c);
+      const { apiKey } = await createApiKey(f.db.ctx(self.actor), { name: "to revoke", role: "viewer" });
+      return { token: self.token, params: { id: apiKey.id }, body: {} };
+    },
+    invalid: () => Promise.resolve({ params: { id: "no-such-key" }, body: {} }),
+    invalidStatus: 404,
+  },
+  "audit-list": {
+    min: "admin",
+    scope: "global",
+    valid: (f) =>
+      Promise.resolve({
+        query: { targetType: "license", targetId: f.world.license.id, from: "2020-01-01T00:00:00Z" },
+      }),
+    invalid: () => Promise.resolve({ query: { from: "yesterday" } }),
+  },
+  "audit-verify": {
+    min: "admin",
+    scope: "global",
+    valid: () => Promise.resolve({ body: { batchSize: 500 } }),
+    invalid: () => Promise.resolve({ body: { batchSize: 1 } }),
+  },
+};
+
+function expectedStatus(entry: Entry, caller: Caller, member: boolean): number {
+  if (entry.scope === "public") return 200;
+  if (!roleAtLeast(caller.role, entry.min)) return 403;
+  if (entry.scope === "global" || entry.scope === "self" || caller.role === "super_admin" || member)
+    return 200;
+  return entry.scope === "target" ? 404 : 403;
+}
+
+describeEachDb("OpenAPI walk", (getDb) => {
+  let services: ApiServices;
+  let fixtures: Fixtures;
+  const callers = new Map<string, Caller>();
+  const operations: { method: string; path: string; operationId: string }[] = [];
+
+  const send = async (method: string, pathTemplate: string, call: Call, caller: Caller) => {
+    let path = pathTemplate;
+    for (const [name, value] of Object.entries(call.params ?? {}))
+      path = path.replace(`{${name}}`, encodeURIComponent(value));
+    const query = call.query ? `?${new URLSearchParams(call.query).toString()}` : "";
+    const headers = new Headers({ "x-forwarded-for": `203.0.113.${Math.floor(Math.random() * 200)}` });
+    const token = call.token === undefined ? caller.token : call.token;
+    if (token) headers.set("authorization", `Bearer ${token}`);
+    let body: string | undefined;
+    if (call.body !== undefined && method !== "GET") {
+      headers.set("content-type", "application/json");
+      body = JSON.stringify(call.body);
+    }
+    const response = await handleRestRequest(
+      new Request(`http://127.0.0.1:3000/api/v1${path}${query}`, { method, headers, body }),
+      services,
+    );
+    return { status: response.status, body: (await response.json()) as { message?: string; code?: string } };
+  };
+
+  beforeAll(async () => {
+    const db = getDb();
+    services = {
+      db: db.handle.db,
+      provider: db.provider,
+      clock: db.clock,
+      logger: createLogger({ level: "silent" }),
+      jwtSecret: JWT_SECRET,
+      encryptionKey: db.ctx().encryptionKey,
+      limiter: new LoginLimiter(),
+      directory: null,
+    };
+    const world = await makeWorld(db);
+    const newAdmin = async (role: Role, groupIds: string[]) => {
+      const admin = await createAdmin(db.ctx(), {
+        email: `${unique(role)}@example.com`,
+        role,
+        groupIds,
+        password: PASSWORD,
+      });
+      const { token } = await issueAccessToken(JWT_SECRET, admin.id, db.clock.now());
+      const actor: Actor = { type: "admin", id: admin.id, label: admin.email, role, groupIds };
+      return { adminId: admin.id, token, actor };
+    };
+    fixtures = { db, world, freshSelf: (caller) => newAdmin(caller.role, caller.groupIds) };
+    for (const role of ROLES) {
+      for (const member of [true, false]) {
+        const groupIds = [member ? world.groupA.id : world.groupB.id];
+        const { adminId, token } = await newAdmin(role, groupIds);
+        callers.set(`${role}:${member}`, { role, groupIds, adminId, token });
+      }
+    }
+    const doc = openApiDocument("http://127.0.0.1:3000/api/v1", "test");
+    for (const [path, item] of Object.entries(doc.paths ?? {})) {
+      for (const [method, op] of Object.entries(item as Record<string, { operationId?: string }>)) {
+        operations.push({
+          method: method.toUpperCase(),
+          path,
+          operationId: op.operationId ?? `${method} ${path}`,
+        });
+      }
+    }
+  });
+
+  it("has a valid and an invalid request for every operation in the document", () => {
+    expect(operations.length).toBeGreaterThanOrEqual(49);
+    expect(operations.map((o) => o.operationId).filter((id) => !(id in entries))).toEqual([]);
+  });
+
+  it("answers every valid request 200 and every invalid one with a clear 4xx, writing nothing", async () => {
+    const superAdmin = callers.get("super_admin:true");
+    if (!superAdmin) throw new Error("no caller");
+    for (const { method, path, operationId } of operations) {
+      const entry = entries[operationId];
+      if (!entry) continue;
+      const ok = await send(method, path, await entry.valid(fixtures, superAdmin), superAdmin);
+      expect(ok.status, `${operationId} valid: ${JSON.stringify(ok.body)}`).toBe(200);
+
+      const invalid = await entry.invalid(fixtures, superAdmin);
+      const before = await getDb().handle.db.auditEvent.count();
+      const bad = await send(method, path, invalid, superAdmin);
+      expect(bad.status, `${operationId} invalid: ${JSON.stringify(bad.body)}`).toBe(
+        entry.invalidStatus ?? 400,
+      );
+      expect(bad.body.message, operationId).toBeTruthy();
+      expect(JSON.stringify(bad.body), operationId).not.toMatch(/"stack"|at async|\.ts:\d+/);
+      expect(await getDb().handle.db.auditEvent.count(), `${operationId} wrote an audit event`).toBe(before);
+    }
+  });
+
+  describe("permission matrix over every procedure", () => {
+    for (const role of ROLES) {
+      for (const member of [true, false]) {
+        it(`${role} ${member ? "in" : "outside"} the group`, async () => {
+          const caller = callers.get(`${role}:${member}`);
+          if (!caller) throw new Error("no caller");
+          const outcomes: Record<string, number> = {};
+          const expected: Record<string, number> = {};
+          for (const { method, path, operationId } of operations) {
+            const entry = entries[operationId];
+            if (!entry) continue;
+            const result = await send(method, path, await entry.valid(fixtures, caller), caller);
+            outcomes[operationId] = result.status;
+            expected[operationId] = expectedStatus(entry, caller, member);
+          }
+          expect(outcomes).toEqual(expected);
+        });
+      }
+    }
+  });
+});
