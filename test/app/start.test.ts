@@ -1,8 +1,10 @@
 // End to end: the real launcher (`npm start`) on a fresh data directory, on SQLite and on
 // PostgreSQL, through Ctrl-C. The first run builds the web app when no build exists (~20-40 s).
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { createChannel, createClient } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health";
@@ -218,6 +220,34 @@ describe("npm start", () => {
 
       await interruptAndExpectCleanStop(run, ready);
       await expectAdmin({ provider: "sqlite", url: join(dataDir, "license.db") }, email, password);
+    },
+    BOOT_TIMEOUT_MS + STOP_TIMEOUT_MS,
+  );
+
+  it(
+    "runs the README's curl session as written",
+    async () => {
+      const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+      const block = /<!-- readme-curl:start -->\s*```sh\n([\s\S]*?)```\s*<!-- readme-curl:end -->/.exec(
+        readme,
+      )?.[1];
+      expect(block).toBeTruthy();
+      const [port, grpcPort] = [await freePort(), await freePort()];
+      const run = launch({
+        DATA_DIR: tempDir(),
+        PORT: String(port),
+        GRPC_PORT: String(grpcPort),
+        LICENSE_SERVER_ADMIN_EMAIL: "admin@example.com",
+        LICENSE_SERVER_ADMIN_PASSWORD: "change-me-at-once",
+      });
+      const ready = await waitUntilReady(run);
+      const script = `set -euo pipefail\n${(block ?? "").replaceAll("127.0.0.1:3000", `127.0.0.1:${port}`)}`;
+      const { stdout } = await promisify(execFile)("bash", ["-c", script], { timeout: 60_000 });
+      const lines = stdout.trim().split("\n");
+      expect(lines).toHaveLength(5);
+      expect(lines[0]).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
+      expect(lines.slice(1)).toEqual(["1", "403", "license.create", "true"]);
+      await interruptAndExpectCleanStop(run, ready);
     },
     BOOT_TIMEOUT_MS + STOP_TIMEOUT_MS,
   );
