@@ -1,13 +1,12 @@
 // The admin API through its real fetch handlers (the Next route files only forward to them):
 // REST under /api/v1 and tRPC under /api/trpc, with tokens, API keys and the error mapping.
 import { beforeAll, describe, expect, it } from "vitest";
-import { LoginLimiter } from "../../src/server/auth/rate-limit.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
-import { createLogger } from "../../src/server/logger.ts";
 import type { ApiServices } from "../../src/server/trpc/context.ts";
 import { handleRestRequest, handleTrpcRequest } from "../../src/server/trpc/handlers.ts";
 import { openApiDocument } from "../../src/server/trpc/openapi.ts";
+import { testServices } from "../support/services.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { makeWorld, unique } from "../support/fixtures.ts";
 
@@ -49,16 +48,7 @@ describeEachDb("admin API transports", (getDb) => {
 
   beforeAll(async () => {
     const db: TestDb = getDb();
-    services = {
-      db: db.handle.db,
-      provider: db.provider,
-      clock: db.clock,
-      logger: createLogger({ level: "silent" }),
-      jwtSecret: "j".repeat(40),
-      encryptionKey: db.ctx().encryptionKey,
-      limiter: new LoginLimiter(),
-      directory: null,
-    };
+    services = testServices(db, "j".repeat(40));
     world = await makeWorld(db);
     superEmail = `${unique("root")}@example.com`;
     await createAdmin(db.ctx(), { email: superEmail, role: "super_admin", password: PASSWORD });

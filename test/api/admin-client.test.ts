@@ -6,12 +6,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { AdminClientError, createAdminClient } from "../../sdk/src/index.ts";
-import { LoginLimiter } from "../../src/server/auth/rate-limit.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
 import { createLicense } from "../../src/server/core/licenses/create-license.ts";
-import { createLogger } from "../../src/server/logger.ts";
 import { handleTrpcRequest } from "../../src/server/trpc/handlers.ts";
+import { testServices } from "../support/services.ts";
 import { describeEachDb } from "../support/db.ts";
 import { makeWorld, unique } from "../support/fixtures.ts";
 
@@ -27,16 +26,7 @@ describeEachDb("admin client", (getDb) => {
     const db = getDb();
     // the example reads the real clock: keep the data relative to it
     db.clock.set(new Date());
-    const services = {
-      db: db.handle.db,
-      provider: db.provider,
-      clock: db.clock,
-      logger: createLogger({ level: "silent" }),
-      jwtSecret: "k".repeat(40),
-      encryptionKey: db.ctx().encryptionKey,
-      limiter: new LoginLimiter(),
-      directory: null,
-    };
+    const services = testServices(db, "k".repeat(40));
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));

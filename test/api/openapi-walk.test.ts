@@ -4,7 +4,6 @@
 // API without an entry here fails the walk.
 import { beforeAll, describe, expect, it } from "vitest";
 import { issueAccessToken } from "../../src/server/auth/jwt.ts";
-import { LoginLimiter } from "../../src/server/auth/rate-limit.ts";
 import { totpCode } from "../../src/server/auth/totp.ts";
 import { roleAtLeast } from "../../src/server/auth/policy.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
@@ -14,10 +13,10 @@ import { createFeature } from "../../src/server/core/features/create-feature.ts"
 import { suspendLicense } from "../../src/server/core/licenses/suspend-license.ts";
 import { confirmTotp } from "../../src/server/core/two-factor/confirm-totp.ts";
 import { enrollTotp } from "../../src/server/core/two-factor/enroll-totp.ts";
-import { createLogger } from "../../src/server/logger.ts";
 import type { ApiServices } from "../../src/server/trpc/context.ts";
 import { handleRestRequest } from "../../src/server/trpc/handlers.ts";
 import { openApiDocument } from "../../src/server/trpc/openapi.ts";
+import { testServices } from "../support/services.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { makeCustomer, makeGroup, makeLicense, makeProduct, makeWorld, unique } from "../support/fixtures.ts";
 
@@ -508,16 +507,7 @@ describeEachDb("OpenAPI walk", (getDb) => {
 
   beforeAll(async () => {
     const db = getDb();
-    services = {
-      db: db.handle.db,
-      provider: db.provider,
-      clock: db.clock,
-      logger: createLogger({ level: "silent" }),
-      jwtSecret: JWT_SECRET,
-      encryptionKey: db.ctx().encryptionKey,
-      limiter: new LoginLimiter(),
-      directory: null,
-    };
+    services = testServices(db, JWT_SECRET);
     const world = await makeWorld(db);
     const newAdmin = async (role: Role, groupIds: string[]) => {
       const admin = await createAdmin(db.ctx(), {

@@ -3,6 +3,7 @@ import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
+import { auditRecordSelect } from "./write-audit-event.ts";
 import {
   parseMetadata,
   ZMetadataOut,
@@ -67,25 +68,12 @@ export async function listAuditEvents(
       orderBy: { seq: f.direction },
       skip: (f.page - 1) * f.pageSize,
       take: f.pageSize,
-      select: {
-        id: true,
-        seq: true,
-        at: true,
-        actorType: true,
-        actorId: true,
-        actorLabel: true,
-        action: true,
-        targetType: true,
-        targetId: true,
-        ip: true,
-        summary: true,
-        hash: true,
-      },
+      select: auditRecordSelect,
     }),
     ctx.db.auditEvent.count({ where }),
   ]);
   return {
-    items: rows.map((row) => ({ ...row, summary: parseMetadata(row.summary) })),
+    items: rows.map(({ prevHash: _prevHash, ...row }) => ({ ...row, summary: parseMetadata(row.summary) })),
     total,
     page: f.page,
     pageSize: f.pageSize,

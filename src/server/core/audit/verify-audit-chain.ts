@@ -2,7 +2,7 @@ import { z } from "zod";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { auditHash, GENESIS_HASH } from "./write-audit-event.ts";
+import { auditHash, auditRecordSelect, GENESIS_HASH } from "./write-audit-event.ts";
 
 export const ZVerifyAuditChainInput = z.object({
   /** records read per query */
@@ -39,20 +39,7 @@ export async function verifyAuditChain(
       where: { seq: { gte: expectedSeq } },
       orderBy: { seq: "asc" },
       take: batchSize,
-      select: {
-        seq: true,
-        at: true,
-        actorType: true,
-        actorId: true,
-        actorLabel: true,
-        action: true,
-        targetType: true,
-        targetId: true,
-        ip: true,
-        summary: true,
-        prevHash: true,
-        hash: true,
-      },
+      select: auditRecordSelect,
     });
     for (const row of rows) {
       if (row.seq !== expectedSeq) return { ok: false, checked, brokenAt: expectedSeq, reason: "gap" };

@@ -1,5 +1,6 @@
 // Appends one record to the tamper-evident audit chain, inside the caller's transaction.
 import { createHash } from "node:crypto";
+import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import type { Tx } from "../../db/client.ts";
 import type { DbProvider } from "../../db/provider.ts";
 import type { Actor } from "../context.ts";
@@ -14,6 +15,23 @@ export interface AuditEntry {
   targetId: string | null;
   summary: Record<string, unknown>;
 }
+
+/** Every field of a stored audit record (what the hash covers, plus the hash). */
+export const auditRecordSelect = {
+  id: true,
+  seq: true,
+  at: true,
+  actorType: true,
+  actorId: true,
+  actorLabel: true,
+  action: true,
+  targetType: true,
+  targetId: true,
+  ip: true,
+  summary: true,
+  prevHash: true,
+  hash: true,
+} satisfies Prisma.AuditEventSelect;
 
 export interface AuditRecordFields {
   seq: number;
