@@ -5,7 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "sdk/test/**/*.test.ts", "release-cli/test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     pool: "forks",
-    testTimeout: 30_000,
+    // integration tests run real scrypt, TOTP and databases on a 2-core machine, several files at once
+    testTimeout: 120_000,
     hookTimeout: 180_000,
     // database suites are I/O bound; two cores still run four files well
     maxWorkers: 4,

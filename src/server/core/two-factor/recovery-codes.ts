@@ -4,6 +4,8 @@ import { hashPassword, verifyPassword } from "../../auth/password.ts";
 
 const ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
 export const RECOVERY_CODE_COUNT = 10;
+/** scrypt N = 2^12: the codes carry 50 random bits themselves, unlike passwords */
+const RECOVERY_CODE_COST = 12;
 
 /** Ten one-time codes like "7KQ2M-XW9TB" (50 bits each); stored as scrypt hashes only. */
 export async function newRecoveryCodes(): Promise<{ codes: string[]; hashes: string[] }> {
@@ -11,7 +13,7 @@ export async function newRecoveryCodes(): Promise<{ codes: string[]; hashes: str
     const symbols = Array.from({ length: 10 }, () => ALPHABET.charAt(randomInt(ALPHABET.length))).join("");
     return `${symbols.slice(0, 5)}-${symbols.slice(5)}`;
   });
-  const hashes = await Promise.all(codes.map((code) => hashPassword(code)));
+  const hashes = await Promise.all(codes.map((code) => hashPassword(code, RECOVERY_CODE_COST)));
   return { codes, hashes };
 }
 
