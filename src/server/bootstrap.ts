@@ -6,6 +6,7 @@ import { openDatabase } from "./db/client.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { redactDatabaseUrl } from "./db/provider.ts";
 import { seedInitialData, type SeedResult } from "./db/seed.ts";
+import { ensureSigningKey } from "./core/signing-keys/ensure-signing-key.ts";
 import { errorSummary } from "./error-summary.ts";
 import type { Logger } from "./logger.ts";
 
@@ -53,6 +54,8 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<P
   }
   try {
     const seed = await seedInitialData(handle, config.initialAdmin, logger);
+    const key = await ensureSigningKey(handle, config.encryptionKey);
+    logger.info({ kid: key.kid }, "signing key ready");
     return { applied, seed };
   } catch (error) {
     throw new StartupError(`cannot write the first-run data (${where}): ${errorSummary(error)}`, {

@@ -215,6 +215,14 @@ describe("npm start", () => {
         expect((await fetch(`${base}${asset}`)).status).toBe(200);
       }
 
+      // the signing key made on first start, public
+      const signingKey = (await (await fetch(`${base}/api/signing-key`)).json()) as {
+        public_key_pem: string;
+        kid: string;
+      };
+      expect(signingKey.public_key_pem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+      expect(signingKey.kid).toMatch(/^[0-9a-f]{16}$/);
+
       await expectWebSignIn(base, email, password);
       expect(existsSync(join(dataDir, "secrets.json"))).toBe(true);
 

@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   "admin.manage": "super_admin",
   "api_key.manage": "viewer",
   "settings.write": "super_admin",
+  "signing_key.read": "admin",
+  "signing_key.manage": "super_admin",
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -45,6 +47,8 @@ const DESCRIPTIONS: Record<Permission, string> = {
   "admin.manage": "manage admin accounts",
   "api_key.manage": "manage API keys",
   "settings.write": "change server settings",
+  "signing_key.read": "list signing keys",
+  "signing_key.manage": "rotate or retire signing keys",
 };
 
 export function requirePermission(actor: Actor, permission: Permission): void {

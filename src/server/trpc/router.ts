@@ -5,6 +5,7 @@ import { featuresRouter, productsRouter } from "./routers/catalog.ts";
 import { customersRouter } from "./routers/customers.ts";
 import { groupsRouter } from "./routers/groups.ts";
 import { licensesRouter } from "./routers/licenses.ts";
+import { signingKeysRouter } from "./routers/signing-keys.ts";
 import { authRouter, profileRouter, settingsRouter } from "./routers/profile.ts";
 
 /** The admin API: tRPC at /api/trpc, and the same procedures as REST under /api/v1. */
@@ -21,6 +22,7 @@ export const appRouter = lockInputCoercion(
     admins: adminsRouter,
     apiKeys: apiKeysRouter,
     audit: auditRouter,
+    signingKeys: signingKeysRouter,
   }),
 );
 

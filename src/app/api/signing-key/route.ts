@@ -1,0 +1,10 @@
+import { getServerRuntime } from "@/server/runtime.ts";
+import { signingKeyResponse } from "@/server/signing-key-endpoint.ts";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export async function GET(): Promise<Response> {
+  const { database } = await getServerRuntime();
+  return signingKeyResponse(database.db);
+}
