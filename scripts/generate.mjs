@@ -1,6 +1,7 @@
 // Generates everything that is derived from a source in the repository (run by `npm install`
 // through postinstall, and by `npm run generate`):
 //   prisma/models.prisma -> prisma/{sqlite,postgresql}/schema.prisma -> src/generated/prisma-{sqlite,postgresql}
+//   proto/license/v1/*.proto -> src/generated/proto (buf + ts-proto as a local plugin)
 // No step downloads anything: Prisma's schema engine binary is replaced by a script that refuses
 // to run (generate does not need it).
 import { execFileSync } from "node:child_process";
@@ -49,3 +50,10 @@ datasource db {
   );
   console.log(`generated the ${provider} Prisma client`);
 }
+
+// buf ships its binary as an npm optional dependency; ts-proto is a local plugin: no download.
+execFileSync(join(root, "node_modules/.bin/buf"), ["generate"], {
+  cwd: join(root, "proto"),
+  stdio: ["ignore", "inherit", "inherit"],
+});
+console.log("generated the gRPC contract (src/generated/proto)");
