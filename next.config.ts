@@ -19,6 +19,8 @@ const nextConfig: NextConfig = {
     "pino",
     "swagger-ui-dist",
   ],
+  // the SDK workspace ships TypeScript sources; the server issues its formats
+  transpilePackages: ["@license-server/sdk"],
   poweredByHeader: false,
   reactStrictMode: true,
   typescript: {

@@ -21,3 +21,6 @@ export type LicenseStatusCode = (typeof LICENSE_STATUS_CODES)[number];
 
 export { AdminClientError, createAdminClient } from "./admin-client.ts";
 export type { AdminClient, AdminClientOptions } from "./admin-client.ts";
+
+export { GRACE_TOKEN_ISSUER, GRACE_TOKEN_TYPE, licenseKeyHash, verifyGraceToken } from "./grace-token.ts";
+export type { GraceTokenClaims, GraceTokenResult, PublicKeyEntry } from "./grace-token.ts";

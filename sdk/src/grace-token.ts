@@ -1,0 +1,96 @@
+// Grace tokens: the signed JWT (EdDSA, `kid` in the header) that the server returns with each
+// successful online validation and that keeps the software running through an outage. This
+// module verifies them with the embedded public keys; it uses jose, which runs in Node, browsers
+// and Electron renderers alike.
+import { errors, importSPKI, jwtVerify, type JWTPayload } from "jose";
+
+export const GRACE_TOKEN_ISSUER = "license-server";
+export const GRACE_TOKEN_TYPE = "license-grace+jwt";
+
+/** The claims of a grace token. Times are seconds since the epoch, as in every JWT. */
+export interface GraceTokenClaims extends JWTPayload {
+  /** the license id */
+  sub: string;
+  /** SHA-256 (hex) of the license key: binds the token to the key without carrying it */
+  lkh: string;
+  /** the machine fingerprint the token was issued to */
+  fp: string;
+  /** the product code */
+  prd: string;
+  /** entitled feature codes */
+  ent: string[];
+  /** the license's own expiry, or null when perpetual */
+  lexp: number | null;
+}
+
+export interface PublicKeyEntry {
+  kid: string;
+  /** SPKI PEM ("-----BEGIN PUBLIC KEY-----") */
+  publicKeyPem: string;
+}
+
+export type GraceTokenResult =
+  | { valid: true; claims: GraceTokenClaims; expiresAt: Date }
+  | {
+      valid: false;
+      reason:
+        | "MALFORMED"
+        | "UNKNOWN_KEY"
+        | "BAD_SIGNATURE"
+        | "EXPIRED"
+        | "FINGERPRINT_MISMATCH"
+        | "LICENSE_MISMATCH";
+    };
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export const licenseKeyHash = sha256Hex;
+
+/**
+ * Checks a grace token: a known key id, a good signature, not expired at `now`, issued to this
+ * machine and (when given) for this license key.
+ */
+export async function verifyGraceToken(
+  token: string,
+  publicKeys: readonly PublicKeyEntry[],
+  options: { fingerprint: string; licenseKey?: string; now?: Date },
+): Promise<GraceTokenResult> {
+  const [headerPart] = token.split(".");
+  let kid: unknown;
+  try {
+    kid = (JSON.parse(new TextDecoder().decode(base64UrlDecode(headerPart ?? ""))) as { kid?: unknown }).kid;
+  } catch {
+    return { valid: false, reason: "MALFORMED" };
+  }
+  const entry = publicKeys.find((key) => key.kid === kid);
+  if (!entry) return { valid: false, reason: "UNKNOWN_KEY" };
+  let claims: GraceTokenClaims;
+  try {
+    const key = await importSPKI(entry.publicKeyPem, "EdDSA");
+    const verified = await jwtVerify<GraceTokenClaims>(token, key, {
+      algorithms: ["EdDSA"],
+      issuer: GRACE_TOKEN_ISSUER,
+      typ: GRACE_TOKEN_TYPE,
+      currentDate: options.now ?? new Date(),
+    });
+    claims = verified.payload;
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { valid: false, reason: "EXPIRED" };
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      return { valid: false, reason: "BAD_SIGNATURE" };
+    return { valid: false, reason: "MALFORMED" };
+  }
+  if (claims.fp !== options.fingerprint) return { valid: false, reason: "FINGERPRINT_MISMATCH" };
+  if (options.licenseKey !== undefined && claims.lkh !== (await licenseKeyHash(options.licenseKey))) {
+    return { valid: false, reason: "LICENSE_MISMATCH" };
+  }
+  return { valid: true, claims, expiresAt: new Date((claims.exp ?? 0) * 1000) };
+}
+
+function base64UrlDecode(text: string): Uint8Array {
+  const base64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
