@@ -13,6 +13,7 @@ import { updateSettings } from "../../src/server/core/settings/update-settings.t
 import { confirmTotp } from "../../src/server/core/two-factor/confirm-totp.ts";
 import { disableTotp } from "../../src/server/core/two-factor/disable-totp.ts";
 import { enrollTotp } from "../../src/server/core/two-factor/enroll-totp.ts";
+import { regenerateRecoveryCodes } from "../../src/server/core/two-factor/regenerate-recovery-codes.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { expectDomainError } from "../support/expect-domain-error.ts";
@@ -192,7 +193,16 @@ describeEachDb("sign-in", (getDb) => {
         "UNAUTHENTICATED",
       );
 
-      const recovery = recoveryCodes[3] ?? "";
+      db.clock.advance(30_000);
+      const fresh = await regenerateRecoveryCodes(db.ctx(as), {
+        code: await totpCode(enrollment.secret, db.clock.now()),
+      });
+      expect(fresh.recoveryCodes).toHaveLength(10);
+      await expectDomainError(
+        login(deps(db), { email, password: PASSWORD, totp: recoveryCodes[0] ?? "" }, "10.3.0.1"),
+        "UNAUTHENTICATED",
+      );
+      const recovery = fresh.recoveryCodes[3] ?? "";
       await login(deps(db), { email, password: PASSWORD, totp: recovery.toLowerCase() }, "10.3.0.1");
       await expectDomainError(
         login(deps(db), { email, password: PASSWORD, totp: recovery }, "10.3.0.1"),
@@ -275,6 +285,15 @@ describeEachDb("sign-in", (getDb) => {
       identity = { ...identity, role: "viewer", groups: [] };
       const again = await login(deps(db, { directory }), { email, password: "ldap-secret" }, "10.5.0.1");
       expect(again.admin).toMatchObject({ id: result.admin.id, role: "viewer", groups: [] });
+      const synced = await db.handle.db.auditEvent.findFirstOrThrow({
+        where: { action: "admin.update", targetId: result.admin.id },
+        select: { actorLabel: true, summary: true },
+      });
+      expect(synced.actorLabel).toBe("ldap");
+      expect(JSON.parse(synced.summary)).toMatchObject({
+        from: { role: "admin" },
+        to: { role: "viewer", groupIds: [] },
+      });
       identity = { ...identity, role: null };
       await expectDomainError(
         login(deps(db, { directory }), { email, password: "ldap-secret" }, "10.5.0.1"),

@@ -195,7 +195,10 @@ async function provisionDirectoryAdmin(deps: LoginDeps, identity: DirectoryIdent
     if (unknown.length > 0)
       deps.logger.warn({ groups: unknown }, "LDAP group mapping names groups that do not exist");
     const groupIds = groups.map((g) => g.id);
-    const existing = await tx.admin.findUnique({ where: { email }, select: { id: true, authSource: true } });
+    const existing = await tx.admin.findUnique({
+      where: { email },
+      select: { id: true, authSource: true, role: true, groups: { select: { groupId: true } } },
+    });
     if (existing && existing.authSource !== "ldap") return null;
     const audit = {
       provider: deps.provider,
@@ -221,6 +224,8 @@ async function provisionDirectoryAdmin(deps: LoginDeps, identity: DirectoryIdent
       });
       return created.id;
     }
+    const before = { role: existing.role, groupIds: existing.groups.map((g) => g.groupId).sort() };
+    const after = { role, groupIds: [...groupIds].sort() };
     await tx.adminGroup.deleteMany({ where: { adminId: existing.id } });
     await tx.adminGroup.createMany({ data: groupIds.map((groupId) => ({ adminId: existing.id, groupId })) });
     await tx.admin.update({
@@ -228,6 +233,15 @@ async function provisionDirectoryAdmin(deps: LoginDeps, identity: DirectoryIdent
       data: { role, name: identity.name },
       select: { id: true },
     });
+    // the directory changed what this admin may do: that is a change like any other
+    if (JSON.stringify(before) !== JSON.stringify(after)) {
+      await writeAuditEvent(tx, audit, {
+        action: "admin.update",
+        targetType: "admin",
+        targetId: existing.id,
+        summary: { from: before, to: after, source: "ldap" },
+      });
+    }
     return existing.id;
   });
 }

@@ -8,6 +8,7 @@ import { updateSettings, ZUpdateSettingsInput } from "../../core/settings/update
 import { confirmTotp, ZConfirmTotpInput } from "../../core/two-factor/confirm-totp.ts";
 import { disableTotp, ZDisableTotpInput } from "../../core/two-factor/disable-totp.ts";
 import { enrollTotp } from "../../core/two-factor/enroll-totp.ts";
+import { regenerateRecoveryCodes } from "../../core/two-factor/regenerate-recovery-codes.ts";
 import { login, ZLoginInput } from "../../auth/login.ts";
 import { actorProcedure, adminProcedure, publicProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
@@ -37,6 +38,18 @@ export const profileRouter = router({
     .input(ZConfirmTotpInput)
     .output(z.object({ recoveryCodes: z.array(z.string()) }))
     .mutation(({ ctx, input }) => confirmTotp(ctx.domain, input)),
+  regenerateRecoveryCodes: actorProcedure
+    .meta(
+      rest(
+        "POST",
+        "/profile/totp/recovery-codes",
+        "Profile",
+        "Replace the recovery codes (needs a current code)",
+      ),
+    )
+    .input(ZConfirmTotpInput)
+    .output(z.object({ recoveryCodes: z.array(z.string()) }))
+    .mutation(({ ctx, input }) => regenerateRecoveryCodes(ctx.domain, input)),
   disableTotp: actorProcedure
     .meta(rest("POST", "/profile/totp/disable", "Profile", "Turn TOTP off (password and code)"))
     .input(ZDisableTotpInput)
