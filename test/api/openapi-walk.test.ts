@@ -60,6 +60,18 @@ interface Fixtures {
 }
 
 const none = () => Promise.resolve<Call>({});
+
+/** A fresh account of the caller's kind with TOTP on (confirmed half a minute ago). */
+async function freshSelfWithTotp(f: Fixtures, caller: Caller) {
+  const self = await f.freshSelf(caller);
+  const { secret } = await enrollTotp(f.db.ctx(self.actor));
+  const earlier = new Date(f.db.clock.now().getTime() - 30_000);
+  await confirmTotp(
+    { ...f.db.ctx(self.actor), clock: { now: () => earlier } },
+    { code: await totpCode(secret, earlier) },
+  );
+  return { self, secret };
+}
 const future = "2031-01-01T00:00:00.000Z";
 const freshLicense = async (f: Fixtures) =>
   (await makeLicense(f.db, f.world.customer.id, f.world.product.id)).id;
@@ -115,13 +127,7 @@ const entries: Record<string, Entry> = {
     min: "viewer",
     scope: "self",
     valid: async (f, c) => {
-      const self = await f.freshSelf(c);
-      const { secret } = await enrollTotp(f.db.ctx(self.actor));
-      const earlier = new Date(f.db.clock.now().getTime() - 30_000);
-      await confirmTotp(
-        { ...f.db.ctx(self.actor), clock: { now: () => earlier } },
-        { code: await totpCode(secret, earlier) },
-      );
+      const { self, secret } = await freshSelfWithTotp(f, c);
       return { token: self.token, body: { code: await totpCode(secret, f.db.clock.now()) } };
     },
     invalid: () => Promise.resolve({ body: { code: "" } }),
@@ -130,13 +136,7 @@ const entries: Record<string, Entry> = {
     min: "viewer",
     scope: "self",
     valid: async (f, c) => {
-      const self = await f.freshSelf(c);
-      const { secret } = await enrollTotp(f.db.ctx(self.actor));
-      const earlier = new Date(f.db.clock.now().getTime() - 30_000);
-      await confirmTotp(
-        { ...f.db.ctx(self.actor), clock: { now: () => earlier } },
-        { code: await totpCode(secret, earlier) },
-      );
+      const { self, secret } = await freshSelfWithTotp(f, c);
       return {
         token: self.token,
         body: { password: PASSWORD, code: await totpCode(secret, f.db.clock.now()) },

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { checkTotp } from "../../auth/totp.ts";
-import { decryptSecret } from "../../crypto/aes-gcm.ts";
 import { requireAdminActor } from "../admins/require-admin-actor.ts";
 import type { DomainContext } from "../context.ts";
-import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
+import { checkOwnTotp } from "./check-own-totp.ts";
 import { newRecoveryCodes } from "./recovery-codes.ts";
 
 export const ZTotpCode = z
@@ -24,20 +22,7 @@ export async function confirmTotp(
   const { code } = parseInput(ZConfirmTotpInput, input);
   const recovery = await newRecoveryCodes();
   return mutate(ctx, async ({ tx, now, audit }) => {
-    const admin = await tx.admin.findUnique({
-      where: { id },
-      select: { totpSecretEnc: true, totpEnabled: true, totpLastStep: true },
-    });
-    if (!admin) throw notFound("admin", id);
-    if (admin.totpEnabled) throw failedPrecondition("two-factor authentication is already on");
-    if (!admin.totpSecretEnc) throw failedPrecondition("start the enrollment first");
-    const secret = decryptSecret(ctx.encryptionKey, admin.totpSecretEnc, `totp:${id}`);
-    const step = await checkTotp(secret, code, now, admin.totpLastStep);
-    if (step === null) {
-      throw invalidArgument("code: is not valid for the enrolled secret", [
-        { path: "code", message: "is not valid" },
-      ]);
-    }
+    const step = await checkOwnTotp(tx, ctx.encryptionKey, id, code, now, "pending");
     await tx.admin.update({
       where: { id },
       data: { totpEnabled: true, totpLastStep: step, recoveryCodes: JSON.stringify(recovery.hashes) },

@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { verifyPassword } from "../../auth/password.ts";
-import { checkTotp } from "../../auth/totp.ts";
-import { decryptSecret } from "../../crypto/aes-gcm.ts";
 import { requireAdminActor } from "../admins/require-admin-actor.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { readSettings } from "../settings/settings.ts";
+import { checkOwnTotp } from "./check-own-totp.ts";
 import { ZTotpCode } from "./confirm-totp.ts";
 
 export const ZDisableTotpInput = z.object({
@@ -23,11 +22,10 @@ export async function disableTotp(ctx: DomainContext, input: TDisableTotpInput):
   return mutate(ctx, async ({ tx, now, audit }) => {
     const admin = await tx.admin.findUnique({
       where: { id },
-      select: { passwordHash: true, totpSecretEnc: true, totpEnabled: true, totpLastStep: true },
+      select: { passwordHash: true, totpEnabled: true },
     });
     if (!admin) throw notFound("admin", id);
-    if (!admin.totpEnabled || !admin.totpSecretEnc)
-      throw failedPrecondition("two-factor authentication is not on");
+    if (!admin.totpEnabled) throw failedPrecondition("two-factor authentication is not on");
     if ((await readSettings(tx)).requireTwoFactor) {
       throw failedPrecondition("two-factor authentication is required for every admin on this server");
     }
@@ -36,10 +34,7 @@ export async function disableTotp(ctx: DomainContext, input: TDisableTotpInput):
         { path: "password", message: "is wrong" },
       ]);
     }
-    const secret = decryptSecret(ctx.encryptionKey, admin.totpSecretEnc, `totp:${id}`);
-    if ((await checkTotp(secret, code, now, admin.totpLastStep)) === null) {
-      throw invalidArgument("code: is not valid", [{ path: "code", message: "is not valid" }]);
-    }
+    await checkOwnTotp(tx, ctx.encryptionKey, id, code, now, "enabled");
     await tx.admin.update({
       where: { id },
       data: { totpEnabled: false, totpSecretEnc: null, totpLastStep: null, recoveryCodes: "[]" },

@@ -1,11 +1,9 @@
-import { checkTotp } from "../../auth/totp.ts";
-import { decryptSecret } from "../../crypto/aes-gcm.ts";
 import { requireAdminActor } from "../admins/require-admin-actor.ts";
 import type { DomainContext } from "../context.ts";
-import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZConfirmTotpInput, type TConfirmTotpInput } from "./confirm-totp.ts";
+import { checkOwnTotp } from "./check-own-totp.ts";
 import { newRecoveryCodes } from "./recovery-codes.ts";
 
 /** Replaces every recovery code (the old ones stop working); needs a current TOTP code. */
@@ -17,17 +15,7 @@ export async function regenerateRecoveryCodes(
   const { code } = parseInput(ZConfirmTotpInput, input);
   const recovery = await newRecoveryCodes();
   return mutate(ctx, async ({ tx, now, audit }) => {
-    const admin = await tx.admin.findUnique({
-      where: { id },
-      select: { totpSecretEnc: true, totpEnabled: true, totpLastStep: true },
-    });
-    if (!admin) throw notFound("admin", id);
-    if (!admin.totpEnabled || !admin.totpSecretEnc)
-      throw failedPrecondition("two-factor authentication is not on");
-    const secret = decryptSecret(ctx.encryptionKey, admin.totpSecretEnc, `totp:${id}`);
-    const step = await checkTotp(secret, code, now, admin.totpLastStep);
-    if (step === null)
-      throw invalidArgument("code: is not valid", [{ path: "code", message: "is not valid" }]);
+    const step = await checkOwnTotp(tx, ctx.encryptionKey, id, code, now, "enabled");
     await tx.admin.update({
       where: { id },
       data: { totpLastStep: step, recoveryCodes: JSON.stringify(recovery.hashes) },
