@@ -1,20 +1,43 @@
-// The gRPC sidecar for shipped software. For now it serves only the standard health service
-// (grpc.health.v1.Health); the licensing services (license.v1) are added here as they land.
+// The gRPC sidecar for shipped software: license.v1.LicenseService over the domain, the standard
+// health service (grpc.health.v1.Health) and server reflection, behind the middleware in
+// ./middleware.ts. It also runs the reaper that ends sessions whose heartbeats stopped.
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "nice-grpc";
+import { errorDetailsServerMiddleware } from "nice-grpc-error-details";
 import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
+import { ServerReflection, ServerReflectionService } from "nice-grpc-server-reflection";
+import { LicenseServiceDefinition } from "../src/generated/proto/license/v1/license.ts";
+import { createClientServices, type ClientServices } from "../src/server/client-api/services.ts";
 import type { Config } from "../src/server/config.ts";
+import { systemActor, type Clock } from "../src/server/core/context.ts";
+import { reapDeadSessions } from "../src/server/core/sessions/reap-sessions.ts";
 import type { DbHandle } from "../src/server/db/client.ts";
 import type { Logger } from "../src/server/logger.ts";
+import { licenseServiceImpl } from "./license-service.ts";
+import {
+  deadlineMiddleware,
+  errorMappingMiddleware,
+  loggingMiddleware,
+  type CallRecord,
+} from "./middleware.ts";
 
 /** How long a graceful shutdown waits for running calls (health Watch streams never end). */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
+/** The longest a unary call may run on the server. */
+export const DEFAULT_MAX_CALL_MS = 15_000;
+
+const PROTOSET = new URL("../src/generated/proto/license.protoset", import.meta.url);
 
 export interface GatewayOptions {
-  config: Pick<Config, "grpcHost" | "grpcPort">;
+  config: Pick<Config, "grpcHost" | "grpcPort" | "encryptionKey" | "licensing">;
   logger: Logger;
   /** the database the services use; the caller opens and closes it */
   db: DbHandle;
+  clock?: Clock;
   shutdownTimeoutMs?: number;
+  maxCallMs?: number;
+  /** metrics hook: called once per finished call */
+  onCall?: (record: CallRecord) => void;
 }
 
 export interface Gateway {
@@ -24,6 +47,9 @@ export interface Gateway {
   /** host:port as listened on */
   address: string;
   health: HealthState;
+  services: ClientServices;
+  /** Runs the reaper once now (it also runs on its interval). */
+  reap(): Promise<number>;
   /** Stops accepting calls, waits for running ones up to the timeout, then cancels the rest. */
   shutdown(): Promise<void>;
 }
@@ -36,20 +62,73 @@ export function grpcAddress(host: string, port: number): string {
 export async function createGatewayServer(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const services = createClientServices({
+    database: options.db,
+    encryptionKey: config.encryptionKey,
+    licensing: config.licensing,
+    logger,
+    clock: options.clock,
+  });
 
   const health = HealthState();
-  const server = createServer();
+  const server = createServer()
+    .use(loggingMiddleware(logger, options.onCall))
+    .use(deadlineMiddleware(options.maxCallMs ?? DEFAULT_MAX_CALL_MS))
+    .use(errorDetailsServerMiddleware)
+    .use(errorMappingMiddleware(logger));
+  server.add(LicenseServiceDefinition, licenseServiceImpl(services));
   server.add(HealthDefinition, HealthServiceImpl(health));
-  // Only the overall status ("") is served: license.v1.LicenseService is not implemented yet.
+  server.add(
+    ServerReflectionService,
+    ServerReflection(readFileSync(PROTOSET), [
+      LicenseServiceDefinition.fullName,
+      "grpc.health.v1.Health",
+      "grpc.reflection.v1alpha.ServerReflection",
+    ]),
+  );
   health.setStatus("healthy");
+  health.setStatus("healthy", LicenseServiceDefinition.fullName);
 
   const port = await server.listen(grpcAddress(config.grpcHost, config.grpcPort));
   const address = grpcAddress(config.grpcHost, port);
+
+  // The reaper: one run at a time; a shutdown waits for the running one.
+  const reaperCtx = {
+    db: options.db.db,
+    provider: options.db.provider,
+    clock: services.clock,
+    logger,
+    actor: systemActor,
+    ip: null,
+    encryptionKey: config.encryptionKey,
+  };
+  let reaping: Promise<number> | undefined;
+  const reap = () => {
+    reaping ??= reapDeadSessions(reaperCtx, config.licensing.heartbeatToleranceSeconds)
+      .catch((error: unknown) => {
+        logger.error({ err: error }, "the session reaper failed");
+        return 0;
+      })
+      .finally(() => {
+        reaping = undefined;
+      });
+    return reaping;
+  };
+  const interval = config.licensing.reaperIntervalSeconds;
+  const reaperTimer =
+    interval > 0
+      ? setInterval(() => {
+          void reap();
+        }, interval * 1000)
+      : undefined;
+  reaperTimer?.unref();
 
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
     stopping ??= (async () => {
       health.setStatus("unhealthy");
+      health.setStatus("unhealthy", LicenseServiceDefinition.fullName);
+      clearInterval(reaperTimer);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => {
@@ -65,9 +144,11 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         server.forceShutdown();
       }
       clearTimeout(timer);
+      // Every call has written what it writes; let a running reaper finish its transaction too.
+      await reaping;
     })();
     return stopping;
   };
 
-  return { server, port, address, health, shutdown };
+  return { server, port, address, health, services, reap, shutdown };
 }

@@ -56,4 +56,10 @@ execFileSync(join(root, "node_modules/.bin/buf"), ["generate"], {
   cwd: join(root, "proto"),
   stdio: ["ignore", "inherit", "inherit"],
 });
+// The descriptor set (with google/protobuf imports) that the sidecar's server reflection serves.
+execFileSync(
+  join(root, "node_modules/.bin/buf"),
+  ["build", "--as-file-descriptor-set", "-o", join(root, "src/generated/proto/license.protoset")],
+  { cwd: join(root, "proto"), stdio: ["ignore", "inherit", "inherit"] },
+);
 console.log("generated the gRPC contract (src/generated/proto)");

@@ -16,6 +16,8 @@ export const LICENSE_STATUS_CODES = [
   "HEARTBEAT_DEAD",
   "FEATURE_NOT_ENTITLED",
   "QUOTA_EXCEEDED",
+  /** the license starts in the future */
+  "NOT_YET_VALID",
 ] as const;
 export type LicenseStatusCode = (typeof LICENSE_STATUS_CODES)[number];
 

@@ -25,6 +25,14 @@ export const ZConfigInput = z.object({
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** AES-256-GCM key for secrets at rest (signing keys, TOTP secrets, backups) */
   ENCRYPTION_KEY: key32.optional(),
+  /** how late a heartbeat may be (after its deadline) before the session counts as dead */
+  HEARTBEAT_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** how often the sidecar ends dead sessions; 0 turns the reaper off */
+  REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** licensing API calls per minute per license key (gRPC and the REST twin) */
+  CLIENT_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(600),
+  /** licensing API calls per minute per client address */
+  CLIENT_RATE_LIMIT_PER_PEER: z.coerce.number().int().min(1).default(6000),
   LICENSE_SERVER_ADMIN_EMAIL: z.email().optional(),
   LICENSE_SERVER_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
 });
@@ -44,6 +52,15 @@ export interface Config {
   initialAdmin: { email?: string; password?: string };
   /** LDAP sign-in (LDAP_* settings); null when LDAP_URL is not set */
   ldap: LdapConfig | null;
+  licensing: LicensingConfig;
+}
+
+/** The licensing API's knobs (shipped software's side). */
+export interface LicensingConfig {
+  heartbeatToleranceSeconds: number;
+  reaperIntervalSeconds: number;
+  rateLimitPerKey: number;
+  rateLimitPerPeer: number;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +179,12 @@ export function loadConfig(
     logLevel: settings.LOG_LEVEL,
     jwtSecret: secrets.JWT_SECRET ?? "",
     encryptionKey: decodeKey(secrets.ENCRYPTION_KEY ?? "") ?? Buffer.alloc(0),
+    licensing: {
+      heartbeatToleranceSeconds: settings.HEARTBEAT_TOLERANCE_SECONDS,
+      reaperIntervalSeconds: settings.REAPER_INTERVAL_SECONDS,
+      rateLimitPerKey: settings.CLIENT_RATE_LIMIT_PER_KEY,
+      rateLimitPerPeer: settings.CLIENT_RATE_LIMIT_PER_PEER,
+    },
     initialAdmin: {
       email: settings.LICENSE_SERVER_ADMIN_EMAIL,
       password: settings.LICENSE_SERVER_ADMIN_PASSWORD,

@@ -1,5 +1,6 @@
 // The admin API's shared services for the Next route handlers, on top of the process runtime.
 import { directoryFor } from "./auth/directory.ts";
+import { createClientServices, type ClientServices } from "./client-api/services.ts";
 import { LoginLimiter } from "./auth/rate-limit.ts";
 import { systemClock } from "./core/context.ts";
 import { getServerRuntime } from "./runtime.ts";
@@ -21,4 +22,20 @@ export function getApiServices(): Promise<ApiServices> {
     directory: config.ldap ? directoryFor(config.ldap) : null,
   }));
   return holder[KEY];
+}
+
+const CLIENT_KEY = Symbol.for("license-server.client-services");
+const clientHolder = globalThis as unknown as { [CLIENT_KEY]?: Promise<ClientServices> };
+
+/** The licensing API's services for the REST twin (the sidecar makes its own). */
+export function getClientServices(): Promise<ClientServices> {
+  clientHolder[CLIENT_KEY] ??= getServerRuntime().then(({ config, logger, database }) =>
+    createClientServices({
+      database,
+      encryptionKey: config.encryptionKey,
+      licensing: config.licensing,
+      logger,
+    }),
+  );
+  return clientHolder[CLIENT_KEY];
 }

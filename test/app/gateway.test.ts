@@ -1,4 +1,5 @@
 // The gRPC sidecar on port 0 against a freshly migrated SQLite database.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,13 @@ import { createGatewayServer, type Gateway } from "../../grpc-gateway/server.ts"
 import { openDatabase, type DbHandle } from "../../src/server/db/client.ts";
 import { applyMigrations } from "../../src/server/db/migrate.ts";
 import { createLogger } from "../../src/server/logger.ts";
+
+const gatewayConfig = {
+  grpcHost: "127.0.0.1",
+  grpcPort: 0,
+  encryptionKey: randomBytes(32),
+  licensing: { heartbeatToleranceSeconds: 60, reaperIntervalSeconds: 0, rateLimitPerKey: 600, rateLimitPerPeer: 6000 },
+};
 
 describe("gRPC gateway", () => {
   let dir: string;
@@ -23,7 +31,7 @@ describe("gRPC gateway", () => {
     await applyMigrations(target);
     database = await openDatabase(target);
     gateway = await createGatewayServer({
-      config: { grpcHost: "127.0.0.1", grpcPort: 0 },
+      config: gatewayConfig,
       logger: createLogger({ level: "silent" }),
       db: database,
       shutdownTimeoutMs: 300,
@@ -58,7 +66,7 @@ describe("gRPC gateway", () => {
 
   it("shuts down within its timeout even with a health Watch stream open", async () => {
     const other = await createGatewayServer({
-      config: { grpcHost: "127.0.0.1", grpcPort: 0 },
+      config: gatewayConfig,
       logger: createLogger({ level: "silent" }),
       db: database,
       shutdownTimeoutMs: 300,

@@ -47,8 +47,8 @@ describe("migrations", () => {
           const tables = await handle.db.$queryRawUnsafe<{ n: bigint }[]>(
             "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
           );
-          // 16 models + _prisma_migrations
-          expect(Number(tables[0]?.n)).toBe(17);
+          // 17 models + _prisma_migrations
+          expect(Number(tables[0]?.n)).toBe(18);
         } finally {
           await handle.close();
         }

@@ -28,6 +28,7 @@ export const PERMISSIONS = {
   "settings.write": "super_admin",
   "signing_key.read": "admin",
   "signing_key.manage": "super_admin",
+  "session.manage": "admin",
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -49,9 +50,11 @@ const DESCRIPTIONS: Record<Permission, string> = {
   "settings.write": "change server settings",
   "signing_key.read": "list signing keys",
   "signing_key.manage": "rotate or retire signing keys",
+  "session.manage": "end sessions or release machines",
 };
 
 export function requirePermission(actor: Actor, permission: Permission): void {
+  if (actor.type === "client") throw forbidden("a license key grants no admin permission");
   if (actor.mustEnrollTwoFactor) {
     throw forbidden("two-factor authentication is required on this server: enroll it in your profile first");
   }

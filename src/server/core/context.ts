@@ -7,10 +7,11 @@ export type Role = (typeof ROLES)[number];
 
 /**
  * Who is acting. Admins and API keys act with a role inside their groups (super_admin: all
- * groups); `system` is the server itself (first-run seeding, reapers).
+ * groups); `system` is the server itself (first-run seeding, reapers); `client` is shipped
+ * software calling the licensing API with a license key (it holds no admin permission).
  */
 export interface Actor {
-  type: "admin" | "api_key" | "system";
+  type: "admin" | "api_key" | "system" | "client";
   id: string | null;
   /** shown in the audit log: an email, an API key's name and prefix, "system" */
   label: string;

@@ -24,3 +24,24 @@ export async function loadActiveSigner(db: Db, encryptionKey: Buffer): Promise<S
   const pem = decryptSecret(encryptionKey, row.privateKeyEnc, `signing-key:${row.kid}`);
   return { kid: row.kid, privateKey: privateKeyFromPem(pem) };
 }
+
+/**
+ * The active signer, reloaded at most every `ttlMs`: signing per validation must not decrypt the
+ * key each time. After a rotation an instance may sign with the previous key for up to `ttlMs`,
+ * which stays valid because rotated keys remain published until an admin retires them.
+ */
+export function cachedSigner(db: Db, encryptionKey: Buffer, ttlMs = 30_000): () => Promise<Signer> {
+  let cached: { signer: Promise<Signer>; loadedAt: number } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.loadedAt > ttlMs) {
+      const signer = loadActiveSigner(db, encryptionKey);
+      cached = { signer, loadedAt: now };
+      // a failed load is not kept: the next call tries again
+      signer.catch(() => {
+        if (cached?.signer === signer) cached = undefined;
+      });
+    }
+    return cached.signer;
+  };
+}

@@ -1,0 +1,106 @@
+// The REST twin of license.v1.LicenseService for clients that cannot speak gRPC:
+//   POST /api/v1/client/<operation>   (validate, activate, heartbeat, deactivate,
+//                                      get-entitlements, record-usage, get-public-keys)
+// Bodies and answers are the contract's messages in the proto3 JSON mapping (lowerCamelCase
+// names, enum names, RFC 3339 times); the same operations run behind both transports. Errors are
+// `{ code, message, fields }` with the domain's code and its HTTP status; every answer carries
+// rate-limit headers.
+import { DomainError, invalidArgument, toDomainError } from "../core/errors.ts";
+import { HTTP_STATUS } from "./http-status.ts";
+import { clientOperations, type ClientOperation, type ClientOperationName } from "./operations.ts";
+import type { RateState } from "./rate-limit.ts";
+import { clientContext, type ClientServices } from "./services.ts";
+
+const ROUTES: Record<string, ClientOperationName> = {
+  validate: "validate",
+  activate: "activate",
+  heartbeat: "heartbeat",
+  deactivate: "deactivate",
+  "get-entitlements": "getEntitlements",
+  "record-usage": "recordUsage",
+  "get-public-keys": "getPublicKeys",
+};
+export const CLIENT_REST_ROUTES = Object.keys(ROUTES);
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+  });
+}
+
+function rateHeaders(state: RateState | null): Record<string, string> {
+  if (!state) return {};
+  return {
+    "x-ratelimit-limit": String(state.limit),
+    "x-ratelimit-remaining": String(state.remaining),
+    "x-ratelimit-reset": String(state.resetSeconds),
+  };
+}
+
+async function readBody(req: Request): Promise<Record<string, unknown>> {
+  if (req.method === "GET") return {};
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) throw invalidArgument(`the body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (text.trim() === "") return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalidArgument("the body is not valid JSON");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalidArgument("the body must be a JSON object");
+  }
+  return body as Record<string, unknown>;
+}
+
+export async function handleClientRestRequest(
+  req: Request,
+  services: ClientServices,
+  route: string,
+  ip: string,
+): Promise<Response> {
+  const name = Object.hasOwn(ROUTES, route) ? ROUTES[route] : undefined;
+  if (!name) {
+    return json(404, {
+      code: "NOT_FOUND",
+      message: `no licensing operation ${route}; the operations are ${CLIENT_REST_ROUTES.join(", ")}`,
+      fields: [],
+    });
+  }
+  if (req.method !== "POST" && !(req.method === "GET" && name === "getPublicKeys")) {
+    return json(
+      405,
+      { code: "METHOD_NOT_ALLOWED", message: `use POST for ${route}`, fields: [] },
+      { allow: name === "getPublicKeys" ? "GET, POST" : "POST" },
+    );
+  }
+  const op = clientOperations[name] as ClientOperation<unknown, unknown>;
+  let state: RateState | null = null;
+  try {
+    const body = await readBody(req);
+    const request = op.request.fromJSON(body);
+    state = await services.limiter.consume(ip, op.licenseKey(request));
+    const response = await op.run(clientContext(services, ip), request);
+    return json(200, op.response.toJSON(response), rateHeaders(state));
+  } catch (error) {
+    const domain = toDomainError(error);
+    if (domain.code === "INTERNAL") {
+      services.logger.error({ err: error, route }, "licensing REST call failed");
+      return json(500, { code: "INTERNAL", message: "internal error", fields: [] });
+    }
+    return json(
+      HTTP_STATUS[domain.code],
+      { code: domain.code, message: domain.message, fields: domain.fields },
+      {
+        ...rateHeaders(state),
+        ...(domain instanceof DomainError && domain.retryAfterSeconds !== undefined
+          ? { "retry-after": String(domain.retryAfterSeconds) }
+          : {}),
+      },
+    );
+  }
+}

@@ -1,0 +1,192 @@
+// A license as the licensing API sees it: found by key, judged for one product and moment, and
+// shown to the client (terms, entitlements with what has been used, a grace token).
+import type { LicenseStatusCode } from "@license-server/sdk";
+import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Db, Tx } from "../../db/client.ts";
+import type { DbProvider } from "../../db/provider.ts";
+import type { FeatureKind } from "../features/select.ts";
+import type { LicenseType, QuotaPeriod } from "../licenses/select.ts";
+import { effectiveStatus } from "../licenses/status.ts";
+import { periodStart } from "../usage/usage-period.ts";
+import type { ClientContext } from "./client-context.ts";
+import { issueGraceToken } from "./grace-token.ts";
+
+export const clientLicenseSelect = {
+  id: true,
+  key: true,
+  status: true,
+  type: true,
+  seatLimit: true,
+  startsAt: true,
+  expiresAt: true,
+  heartbeatIntervalSeconds: true,
+  gracePeriodHours: true,
+  offlineAllowanceDays: true,
+  customer: { select: { name: true } },
+  product: { select: { code: true } },
+  entitlements: {
+    select: {
+      quota: true,
+      quotaPeriod: true,
+      feature: { select: { id: true, code: true, name: true, kind: true, unit: true } },
+    },
+    orderBy: { feature: { code: "asc" } },
+  },
+} satisfies Prisma.LicenseSelect;
+
+export type ClientLicense = Prisma.LicenseGetPayload<{ select: typeof clientLicenseSelect }>;
+
+export async function findClientLicense(db: Db | Tx, key: string): Promise<ClientLicense | null> {
+  return db.license.findUnique({ where: { key }, select: clientLicenseSelect });
+}
+
+export interface Verdict {
+  status: LicenseStatusCode;
+  message: string;
+}
+
+/**
+ * Whether a license grants `productCode` at `now`, before any machine or seat is considered.
+ * Order: unknown key, other product, then the license's own state (revoked is final, so first).
+ */
+export function licenseVerdict(license: ClientLicense | null, productCode: string, now: Date): Verdict {
+  if (!license) return { status: "NOT_FOUND", message: "no license has this key" };
+  if (license.product.code !== productCode) {
+    return { status: "PRODUCT_MISMATCH", message: `this license is not for product ${productCode}` };
+  }
+  switch (effectiveStatus(license, now)) {
+    case "revoked":
+      return { status: "REVOKED", message: "the license has been revoked" };
+    case "suspended":
+      return { status: "SUSPENDED", message: "the license is suspended" };
+    case "expired":
+      return {
+        status: "EXPIRED",
+        message: `the license expired${license.expiresAt ? ` on ${license.expiresAt.toISOString()}` : ""}`,
+      };
+    case "active":
+      break;
+  }
+  if (license.startsAt > now) {
+    return { status: "NOT_YET_VALID", message: `the license starts on ${license.startsAt.toISOString()}` };
+  }
+  return { status: "VALID", message: "the license is valid" };
+}
+
+/** Whether the caller may see the license's terms: it named the right key and product. */
+export function disclosable(verdict: Verdict): boolean {
+  return verdict.status !== "NOT_FOUND" && verdict.status !== "PRODUCT_MISMATCH";
+}
+
+export interface LicenseView {
+  licenseId: string;
+  productCode: string;
+  customerName: string;
+  type: LicenseType;
+  seatLimit: number;
+  startsAt: Date;
+  expiresAt: Date | null;
+  heartbeatIntervalSeconds: number;
+  gracePeriodHours: number;
+  offlineAllowanceDays: number;
+}
+
+export function licenseView(license: ClientLicense): LicenseView {
+  return {
+    licenseId: license.id,
+    productCode: license.product.code,
+    customerName: license.customer.name,
+    type: license.type as LicenseType,
+    seatLimit: license.seatLimit,
+    startsAt: license.startsAt,
+    expiresAt: license.expiresAt,
+    heartbeatIntervalSeconds: license.heartbeatIntervalSeconds,
+    gracePeriodHours: license.gracePeriodHours,
+    offlineAllowanceDays: license.offlineAllowanceDays,
+  };
+}
+
+export interface EntitlementView {
+  featureCode: string;
+  name: string;
+  kind: FeatureKind;
+  unit: string;
+  /** null: unlimited */
+  quota: number | null;
+  quotaPeriod: QuotaPeriod;
+  /** metered features: used in the current period */
+  used: number;
+}
+
+/** Sum of usage of a feature since `since` (null: ever). */
+export async function usedSince(
+  db: Db | Tx,
+  licenseId: string,
+  featureId: string,
+  since: Date | null,
+): Promise<number> {
+  const result = await db.usageRecord.aggregate({
+    where: { licenseId, featureId, ...(since ? { recordedAt: { gte: since } } : {}) },
+    _sum: { amount: true },
+  });
+  return result._sum.amount ?? 0;
+}
+
+/** The license's entitlements, with the current period's usage of metered features. */
+export async function entitlementViews(db: Db | Tx, license: ClientLicense, now: Date): Promise<EntitlementView[]> {
+  return Promise.all(
+    license.entitlements.map(async ({ feature, quota, quotaPeriod }) => {
+      const period = quotaPeriod as QuotaPeriod;
+      const used =
+        feature.kind === "metered" ? await usedSince(db, license.id, feature.id, periodStart(period, now)) : 0;
+      return {
+        featureCode: feature.code,
+        name: feature.name,
+        kind: feature.kind as FeatureKind,
+        unit: feature.unit ?? "",
+        quota,
+        quotaPeriod: period,
+        used,
+      };
+    }),
+  );
+}
+
+export interface GraceGrant {
+  token: string;
+  expiresAt: Date;
+}
+
+/** A fresh grace token for this license and machine. */
+export async function graceFor(
+  ctx: ClientContext,
+  license: ClientLicense,
+  licenseKey: string,
+  fingerprint: string,
+  now: Date,
+): Promise<GraceGrant> {
+  return issueGraceToken(await ctx.signer(), {
+    licenseId: license.id,
+    licenseKey,
+    fingerprint,
+    productCode: license.product.code,
+    featureCodes: license.entitlements.map((e) => e.feature.code),
+    licenseExpiresAt: license.expiresAt,
+    gracePeriodHours: license.gracePeriodHours,
+    now,
+  });
+}
+
+/**
+ * Serializes seat and quota decisions on one license until the transaction ends: a row lock on
+ * PostgreSQL (holds across server instances); on SQLite a write to the row takes the database's
+ * single write lock at once (waiting out other writers, also in other processes) instead of
+ * failing later when a read transaction tries to become a writer.
+ */
+export async function lockLicense(tx: Tx, provider: DbProvider, licenseId: string): Promise<void> {
+  if (provider === "postgresql") {
+    await tx.$queryRaw`SELECT "id" FROM "License" WHERE "id" = ${licenseId} FOR UPDATE`;
+  } else {
+    await tx.$executeRaw`UPDATE "License" SET "id" = "id" WHERE "id" = ${licenseId}`;
+  }
+}

@@ -1,0 +1,28 @@
+import type { z } from "zod";
+import { parseInput } from "../shared/parse-input.ts";
+import type { ClientContext } from "./client-context.ts";
+import { disclosable, entitlementViews, findClientLicense, licenseVerdict } from "./client-license.ts";
+import { checkMachine, type ValidateAnswer } from "./validate-license.ts";
+import { ZClientRequest } from "./schemas.ts";
+
+export const ZGetEntitlementsInput = ZClientRequest;
+export type TGetEntitlementsInput = z.input<typeof ZGetEntitlementsInput>;
+
+export type EntitlementsAnswer = Pick<ValidateAnswer, "status" | "message" | "serverTime" | "entitlements">;
+
+/** The features a valid license grants, with what has been used of metered ones this period. */
+export async function getEntitlements(
+  ctx: ClientContext,
+  input: TGetEntitlementsInput,
+): Promise<EntitlementsAnswer> {
+  const { licenseKey, client } = parseInput(ZGetEntitlementsInput, input);
+  const now = ctx.clock.now();
+  const license = await findClientLicense(ctx.db, licenseKey);
+  let verdict = licenseVerdict(license, client.productCode, now);
+  if (license && disclosable(verdict) && verdict.status === "VALID" && license.type === "node_locked") {
+    verdict = await checkMachine(ctx, license, client, now);
+  }
+  const entitlements =
+    license && verdict.status === "VALID" ? await entitlementViews(ctx.db, license, now) : [];
+  return { ...verdict, serverTime: now, entitlements };
+}

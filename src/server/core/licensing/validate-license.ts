@@ -1,0 +1,76 @@
+import { z } from "zod";
+import type { LicenseStatusCode } from "@license-server/sdk";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { asDomainContext, clientActor, type ClientContext } from "./client-context.ts";
+import {
+  disclosable,
+  entitlementViews,
+  findClientLicense,
+  graceFor,
+  licenseVerdict,
+  licenseView,
+  lockLicense,
+  type ClientLicense,
+  type EntitlementView,
+  type GraceGrant,
+  type LicenseView,
+  type Verdict,
+} from "./client-license.ts";
+import { bindMachine, isMachineBound } from "./machine-binding.ts";
+import { ZClientRequest, type ClientInfo } from "./schemas.ts";
+
+export const ZValidateLicenseInput = ZClientRequest;
+export type TValidateLicenseInput = z.input<typeof ZValidateLicenseInput>;
+
+export interface ValidateAnswer {
+  status: LicenseStatusCode;
+  message: string;
+  serverTime: Date;
+  /** absent for NOT_FOUND and PRODUCT_MISMATCH */
+  license: LicenseView | null;
+  entitlements: EntitlementView[];
+  /** VALID only */
+  grace: GraceGrant | null;
+}
+
+/**
+ * Whether this key may run this product on this machine now. Node-locked licenses bind the
+ * machine on first use while they have room. VALID answers carry a fresh grace token.
+ */
+export async function validateLicense(ctx: ClientContext, input: TValidateLicenseInput): Promise<ValidateAnswer> {
+  const { licenseKey, client } = parseInput(ZValidateLicenseInput, input);
+  const now = ctx.clock.now();
+  const license = await findClientLicense(ctx.db, licenseKey);
+  let verdict = licenseVerdict(license, client.productCode, now);
+  if (!license || !disclosable(verdict)) {
+    return { ...verdict, serverTime: now, license: null, entitlements: [], grace: null };
+  }
+  if (verdict.status === "VALID" && license.type === "node_locked") {
+    verdict = await checkMachine(ctx, license, client, now);
+  }
+  const valid = verdict.status === "VALID";
+  return {
+    ...verdict,
+    serverTime: now,
+    license: licenseView(license),
+    entitlements: valid ? await entitlementViews(ctx.db, license, now) : [],
+    grace: valid ? await graceFor(ctx, license, licenseKey, client.fingerprint, now) : null,
+  };
+}
+
+/** A node-locked license's machine check: a read when bound, a locked bind when not. */
+export async function checkMachine(
+  ctx: ClientContext,
+  license: ClientLicense,
+  client: ClientInfo,
+  now: Date,
+): Promise<Verdict> {
+  if (await isMachineBound(ctx.db, license.id, client.fingerprint, now)) {
+    return { status: "VALID", message: "the license is valid" };
+  }
+  return mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), async ({ tx, audit }) => {
+    await lockLicense(tx, ctx.provider, license.id);
+    return bindMachine(tx, license, client, now, audit);
+  });
+}

@@ -1,0 +1,151 @@
+import { z } from "zod";
+import type { LicenseStatusCode } from "@license-server/sdk";
+import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
+import {
+  disclosable,
+  entitlementViews,
+  findClientLicense,
+  graceFor,
+  licenseVerdict,
+  licenseView,
+  lockLicense,
+  type EntitlementView,
+  type GraceGrant,
+  type LicenseView,
+  type Verdict,
+} from "../licensing/client-license.ts";
+import { bindMachine } from "../licensing/machine-binding.ts";
+import { ZClientRequest } from "../licensing/schemas.ts";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { deadCutoff, endSessions, liveSessionWhere, nextDeadline } from "./session-rules.ts";
+
+const ZSessionMetadata = z
+  .record(z.string().max(64), z.string().max(512))
+  .refine((value) => Object.keys(value).length <= 32, "at most 32 entries")
+  .default({});
+
+export const ZActivateSessionInput = ZClientRequest.extend({ metadata: ZSessionMetadata });
+export type TActivateSessionInput = z.input<typeof ZActivateSessionInput>;
+
+export interface ActivateAnswer {
+  status: LicenseStatusCode;
+  message: string;
+  serverTime: Date;
+  sessionId: string | null;
+  /** the machine's open session was returned instead of a new seat */
+  resumed: boolean;
+  heartbeatDeadline: Date | null;
+  license: LicenseView | null;
+  entitlements: EntitlementView[];
+  grace: GraceGrant | null;
+}
+
+/**
+ * Takes a seat: a session with a heartbeat deadline. The seat limit holds under concurrent
+ * activations (the license is locked while seats are counted, on both databases and across
+ * instances); the same machine gets its open session back; dead sessions give up their seats.
+ */
+export async function activateSession(ctx: ClientContext, input: TActivateSessionInput): Promise<ActivateAnswer> {
+  const { licenseKey, client, metadata } = parseInput(ZActivateSessionInput, input);
+  const now = ctx.clock.now();
+  const refused = (status: LicenseStatusCode, message: string, view: LicenseView | null): ActivateAnswer => ({
+    status,
+    message,
+    serverTime: now,
+    sessionId: null,
+    resumed: false,
+    heartbeatDeadline: null,
+    license: view,
+    entitlements: [],
+    grace: null,
+  });
+
+  const license = await findClientLicense(ctx.db, licenseKey);
+  const verdict = licenseVerdict(license, client.productCode, now);
+  if (!license || !disclosable(verdict)) return refused(verdict.status, verdict.message, null);
+  const view = licenseView(license);
+  if (verdict.status !== "VALID") return refused(verdict.status, verdict.message, view);
+
+  const tolerance = ctx.heartbeatToleranceSeconds;
+  const deadline = nextDeadline(now, license.heartbeatIntervalSeconds);
+  type Outcome = { refusal: Verdict } | { sessionId: string; resumed: boolean };
+  const outcome = await mutate<Outcome>(
+    asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
+    async ({ tx, audit }) => {
+      await lockLicense(tx, ctx.provider, license.id);
+      if (license.type === "node_locked") {
+        const machine = await bindMachine(tx, license, client, now, audit);
+        if (machine.status !== "VALID") return { refusal: machine };
+      }
+      const own = await tx.session.findFirst({
+        where: { licenseId: license.id, fingerprint: client.fingerprint, ...liveSessionWhere(now, tolerance) },
+        orderBy: { startedAt: "desc" },
+        select: { id: true },
+      });
+      if (own) {
+        await tx.session.update({
+          where: { id: own.id },
+          data: { lastHeartbeatAt: now, deadlineAt: deadline },
+          select: { id: true },
+        });
+        return { sessionId: own.id, resumed: true };
+      }
+      // Sessions past their deadline hold no seat: end them now rather than wait for the reaper.
+      const dead = await tx.session.findMany({
+        where: { licenseId: license.id, endedAt: null, deadlineAt: { lt: deadCutoff(now, tolerance) } },
+        select: { id: true, licenseId: true, fingerprint: true },
+      });
+      await endSessions(tx, dead, "heartbeat_dead", now, audit);
+      const taken = await tx.session.count({ where: { licenseId: license.id, endedAt: null } });
+      if (taken >= license.seatLimit) {
+        return {
+          refusal: {
+            status: "SEAT_LIMIT_REACHED",
+            message: `all ${license.seatLimit} seat${license.seatLimit === 1 ? " is" : "s are"} in use`,
+          },
+        };
+      }
+      const session = await tx.session.create({
+        data: {
+          licenseId: license.id,
+          fingerprint: client.fingerprint,
+          hostname: client.hostname,
+          clientVersion: client.clientVersion,
+          ip: ctx.ip ?? null,
+          metadata: JSON.stringify(metadata),
+          startedAt: now,
+          lastHeartbeatAt: now,
+          deadlineAt: deadline,
+        },
+        select: { id: true },
+      });
+      audit({
+        action: "session.start",
+        targetType: "session",
+        targetId: session.id,
+        summary: {
+          licenseId: license.id,
+          fingerprint: client.fingerprint,
+          hostname: client.hostname,
+          clientVersion: client.clientVersion,
+          seatsTaken: taken + 1,
+          seatLimit: license.seatLimit,
+        },
+      });
+      return { sessionId: session.id, resumed: false };
+    },
+  );
+  if ("refusal" in outcome) return refused(outcome.refusal.status, outcome.refusal.message, view);
+  return {
+    status: "VALID",
+    message: outcome.resumed ? "the machine's open session resumed" : "session started",
+    serverTime: now,
+    sessionId: outcome.sessionId,
+    resumed: outcome.resumed,
+    heartbeatDeadline: deadline,
+    license: view,
+    entitlements: await entitlementViews(ctx.db, license, now),
+    grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now),
+  };
+}

@@ -1,0 +1,71 @@
+import type { z } from "zod";
+import type { LicenseStatusCode } from "@license-server/sdk";
+import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
+import { findClientLicense, graceFor, licenseVerdict, type GraceGrant } from "../licensing/client-license.ts";
+import { ZClientRequest, ZSessionId } from "../licensing/schemas.ts";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { findClientSession } from "./client-session.ts";
+import { endSessions, isDead, nextDeadline } from "./session-rules.ts";
+
+export const ZHeartbeatSessionInput = ZClientRequest.extend({ sessionId: ZSessionId });
+export type THeartbeatSessionInput = z.input<typeof ZHeartbeatSessionInput>;
+
+export interface HeartbeatAnswer {
+  status: LicenseStatusCode;
+  message: string;
+  serverTime: Date;
+  heartbeatDeadline: Date | null;
+  grace: GraceGrant | null;
+}
+
+/**
+ * Extends a live session's deadline by one heartbeat interval. A session whose deadline plus the
+ * tolerance has passed is dead (HEARTBEAT_DEAD): the client activates again for a new one.
+ */
+export async function heartbeatSession(
+  ctx: ClientContext,
+  input: THeartbeatSessionInput,
+): Promise<HeartbeatAnswer> {
+  const { licenseKey, client, sessionId } = parseInput(ZHeartbeatSessionInput, input);
+  const now = ctx.clock.now();
+  const refused = (status: LicenseStatusCode, message: string): HeartbeatAnswer => ({
+    status,
+    message,
+    serverTime: now,
+    heartbeatDeadline: null,
+    grace: null,
+  });
+  const license = await findClientLicense(ctx.db, licenseKey);
+  const verdict = licenseVerdict(license, client.productCode, now);
+  if (!license || verdict.status !== "VALID") return refused(verdict.status, verdict.message);
+
+  const found = await findClientSession(ctx.db, license.id, sessionId, client.fingerprint);
+  if ("refusal" in found) return refused(found.refusal.status, found.refusal.message);
+  const { session } = found;
+
+  if (isDead(session.deadlineAt, now, ctx.heartbeatToleranceSeconds)) {
+    await mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), ({ tx, audit }) =>
+      endSessions(tx, [session], "heartbeat_dead", now, audit, { lateHeartbeat: true }),
+    );
+    return refused("HEARTBEAT_DEAD", "the heartbeat came after the session's deadline and tolerance");
+  }
+  const deadline = nextDeadline(now, license.heartbeatIntervalSeconds);
+  const { count } = await ctx.db.session.updateMany({
+    where: { id: session.id, endedAt: null },
+    data: { lastHeartbeatAt: now, deadlineAt: deadline },
+  });
+  // Ended between the read and the write (reaper, deactivation, an admin): answer as it ended.
+  if (count === 0) {
+    const again = await findClientSession(ctx.db, license.id, sessionId, client.fingerprint);
+    const refusal = "refusal" in again ? again.refusal : { status: "SESSION_NOT_FOUND" as const, message: "the session has ended" };
+    return refused(refusal.status, refusal.message);
+  }
+  return {
+    status: "VALID",
+    message: "heartbeat accepted",
+    serverTime: now,
+    heartbeatDeadline: deadline,
+    grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now),
+  };
+}

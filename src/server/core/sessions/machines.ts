@@ -1,0 +1,78 @@
+// Admin view of a node-locked license's bound machines, and releasing one (so another machine
+// can take its place).
+import { z } from "zod";
+import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import { requirePermission } from "../../auth/policy.ts";
+import type { DomainContext } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { lockLicense } from "../licensing/client-license.ts";
+import { findLicenseInScope } from "../licenses/find-license.ts";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { ZId } from "../shared/schemas.ts";
+import { endSessions } from "./session-rules.ts";
+
+const machineSelect = {
+  id: true,
+  licenseId: true,
+  fingerprint: true,
+  hostname: true,
+  boundAt: true,
+  lastSeenAt: true,
+} satisfies Prisma.MachineBindingSelect;
+
+export const ZMachineDto = z.object({
+  id: z.string(),
+  licenseId: z.string(),
+  fingerprint: z.string(),
+  hostname: z.string(),
+  boundAt: z.date(),
+  lastSeenAt: z.date(),
+});
+export type MachineDto = z.infer<typeof ZMachineDto>;
+
+export const ZListMachinesInput = z.object({ licenseId: ZId });
+
+export async function listMachines(
+  ctx: DomainContext,
+  input: z.input<typeof ZListMachinesInput>,
+): Promise<MachineDto[]> {
+  requirePermission(ctx.actor, "license.read");
+  const { licenseId } = parseInput(ZListMachinesInput, input);
+  await findLicenseInScope(ctx.db, ctx.actor, licenseId);
+  return ctx.db.machineBinding.findMany({
+    where: { licenseId },
+    orderBy: [{ boundAt: "asc" }, { id: "asc" }],
+    select: machineSelect,
+  });
+}
+
+export const ZReleaseMachineInput = z.object({ id: ZId });
+
+/** Unbinds a machine from its node-locked license and ends its open sessions. */
+export async function releaseMachine(
+  ctx: DomainContext,
+  input: z.input<typeof ZReleaseMachineInput>,
+): Promise<MachineDto> {
+  requirePermission(ctx.actor, "session.manage");
+  const { id } = parseInput(ZReleaseMachineInput, input);
+  return mutate(ctx, async ({ tx, now, audit }) => {
+    const machine = await tx.machineBinding.findUnique({ where: { id }, select: machineSelect });
+    if (!machine) throw notFound("machine binding", id);
+    await findLicenseInScope(tx, ctx.actor, machine.licenseId);
+    await lockLicense(tx, ctx.provider, machine.licenseId);
+    const open = await tx.session.findMany({
+      where: { licenseId: machine.licenseId, fingerprint: machine.fingerprint, endedAt: null },
+      select: { id: true, licenseId: true, fingerprint: true },
+    });
+    await endSessions(tx, open, "admin", now, audit, { machineReleased: true });
+    await tx.machineBinding.delete({ where: { id }, select: { id: true } });
+    audit({
+      action: "machine.release",
+      targetType: "license",
+      targetId: machine.licenseId,
+      summary: { bindingId: id, fingerprint: machine.fingerprint, hostname: machine.hostname },
+    });
+    return machine;
+  });
+}

@@ -1,0 +1,63 @@
+// When a session is alive: its deadline is one heartbeat interval after the last heartbeat; it
+// dies when the deadline plus the server's tolerance has passed. A dead session holds no seat,
+// whether or not the reaper has ended it yet.
+import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Tx } from "../../db/client.ts";
+import type { AuditEntry } from "../audit/write-audit-event.ts";
+
+export const SESSION_END_REASONS = [
+  "deactivated",
+  "heartbeat_dead",
+  "license_revoked",
+  "license_suspended",
+  "admin",
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+export function nextDeadline(now: Date, heartbeatIntervalSeconds: number): Date {
+  return new Date(now.getTime() + heartbeatIntervalSeconds * 1000);
+}
+
+/** The latest deadline a session may have and still be alive at `now`. */
+export function deadCutoff(now: Date, toleranceSeconds: number): Date {
+  return new Date(now.getTime() - toleranceSeconds * 1000);
+}
+
+export function isDead(deadlineAt: Date, now: Date, toleranceSeconds: number): boolean {
+  return deadlineAt < deadCutoff(now, toleranceSeconds);
+}
+
+/** Open sessions that still hold a seat. */
+export function liveSessionWhere(now: Date, toleranceSeconds: number): Prisma.SessionWhereInput {
+  return { endedAt: null, deadlineAt: { gte: deadCutoff(now, toleranceSeconds) } };
+}
+
+/**
+ * Ends the given open sessions with one audit event each. Returns how many this call ended (a
+ * session another transaction ended first is skipped, so each end is recorded once).
+ */
+export async function endSessions(
+  tx: Tx,
+  sessions: readonly { id: string; licenseId: string; fingerprint: string }[],
+  reason: SessionEndReason,
+  now: Date,
+  audit: (entry: AuditEntry) => void,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  let ended = 0;
+  for (const session of sessions) {
+    const { count } = await tx.session.updateMany({
+      where: { id: session.id, endedAt: null },
+      data: { endedAt: now, endReason: reason },
+    });
+    if (count === 0) continue;
+    ended += 1;
+    audit({
+      action: "session.end",
+      targetType: "session",
+      targetId: session.id,
+      summary: { licenseId: session.licenseId, fingerprint: session.fingerprint, reason, ...extra },
+    });
+  }
+  return ended;
+}

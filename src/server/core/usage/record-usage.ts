@@ -1,0 +1,129 @@
+import { z } from "zod";
+import type { LicenseStatusCode } from "@license-server/sdk";
+import { conflict } from "../errors.ts";
+import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
+import { findClientLicense, licenseVerdict, lockLicense, usedSince } from "../licensing/client-license.ts";
+import { checkMachine } from "../licensing/validate-license.ts";
+import { ZClientRequest } from "../licensing/schemas.ts";
+import type { QuotaPeriod } from "../licenses/select.ts";
+import { mutate } from "../shared/mutate.ts";
+import { parseInput } from "../shared/parse-input.ts";
+import { periodStart } from "./usage-period.ts";
+
+const PERIOD_WORD: Record<QuotaPeriod, string> = { total: "", day: "daily ", month: "monthly " };
+
+export const MAX_USAGE_AMOUNT = 1_000_000_000;
+
+export const ZRecordUsageInput = ZClientRequest.extend({
+  featureCode: z.string().trim().min(1, "is required").max(64),
+  amount: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_USAGE_AMOUNT),
+  idempotencyKey: z.string().trim().min(1, "is required").max(200),
+  /** optional: the session the use belongs to */
+  sessionId: z.string().trim().max(64).optional(),
+});
+export type TRecordUsageInput = z.input<typeof ZRecordUsageInput>;
+
+export interface UsageAnswer {
+  status: LicenseStatusCode;
+  message: string;
+  serverTime: Date;
+  /** this idempotency key had been recorded before: the first answer, counted once */
+  replayed: boolean;
+  /** used in the current period (with this record when it counted) */
+  used: number;
+  quota: number | null;
+  quotaPeriod: QuotaPeriod | null;
+}
+
+/**
+ * Records use of a metered feature once per idempotency key (unique per license): a replay
+ * answers what the first call answered and counts nothing. Refused calls record nothing, so a
+ * retry after a refusal is judged afresh. The quota check and the write happen with the license
+ * locked: concurrent calls cannot together exceed the quota or count one key twice.
+ */
+export async function recordUsage(ctx: ClientContext, input: TRecordUsageInput): Promise<UsageAnswer> {
+  const { licenseKey, client, featureCode, amount, idempotencyKey, sessionId } = parseInput(
+    ZRecordUsageInput,
+    input,
+  );
+  const now = ctx.clock.now();
+  const answer = (
+    status: LicenseStatusCode,
+    message: string,
+    rest: Partial<Pick<UsageAnswer, "replayed" | "used" | "quota" | "quotaPeriod">> = {},
+  ): UsageAnswer => ({
+    status,
+    message,
+    serverTime: now,
+    replayed: false,
+    used: 0,
+    quota: null,
+    quotaPeriod: null,
+    ...rest,
+  });
+
+  const license = await findClientLicense(ctx.db, licenseKey);
+  let verdict = licenseVerdict(license, client.productCode, now);
+  if (!license || verdict.status !== "VALID") return answer(verdict.status, verdict.message);
+  if (license.type === "node_locked") {
+    verdict = await checkMachine(ctx, license, client, now);
+    if (verdict.status !== "VALID") return answer(verdict.status, verdict.message);
+  }
+  const entitlement = license.entitlements.find((e) => e.feature.code === featureCode);
+  if (!entitlement) {
+    return answer("FEATURE_NOT_ENTITLED", `the license does not grant feature ${featureCode}`);
+  }
+  if (entitlement.feature.kind !== "metered") {
+    return answer("FEATURE_NOT_ENTITLED", `feature ${featureCode} is not metered: it has no usage to record`);
+  }
+  const quota = entitlement.quota;
+  const quotaPeriod = entitlement.quotaPeriod as QuotaPeriod;
+  if (sessionId) {
+    const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { licenseId: true } });
+    if (session?.licenseId !== license.id) {
+      return answer("SESSION_NOT_FOUND", "the license has no such session", { quota, quotaPeriod });
+    }
+  }
+
+  return mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), async ({ tx }) => {
+    await lockLicense(tx, ctx.provider, license.id);
+    const earlier = await tx.usageRecord.findUnique({
+      where: { licenseId_idempotencyKey: { licenseId: license.id, idempotencyKey } },
+      select: { featureId: true, amount: true, usedAfter: true },
+    });
+    if (earlier) {
+      if (earlier.featureId !== entitlement.feature.id || earlier.amount !== amount) {
+        throw conflict("this idempotency key was already used for a different feature or amount", [
+          { path: "idempotencyKey", message: "already used for a different record" },
+        ]);
+      }
+      return answer("VALID", "already recorded: counted once", {
+        replayed: true,
+        used: Number(earlier.usedAfter),
+        quota,
+        quotaPeriod,
+      });
+    }
+    const used = await usedSince(tx, license.id, entitlement.feature.id, periodStart(quotaPeriod, now));
+    if (quota !== null && used + amount > quota) {
+      return answer(
+        "QUOTA_EXCEEDED",
+        `recording ${amount} would exceed the ${PERIOD_WORD[quotaPeriod]}quota of ${quota} (${used} used)`,
+        { used, quota, quotaPeriod },
+      );
+    }
+    await tx.usageRecord.create({
+      data: {
+        licenseId: license.id,
+        featureId: entitlement.feature.id,
+        sessionId: sessionId || null,
+        amount,
+        idempotencyKey,
+        usedAfter: BigInt(used + amount),
+        recordedAt: now,
+      },
+      select: { id: true },
+    });
+    return answer("VALID", "usage recorded", { used: used + amount, quota, quotaPeriod });
+  });
+}
