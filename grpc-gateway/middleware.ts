@@ -1,6 +1,12 @@
 // Server middleware of the sidecar, outermost first: call logging and metrics hooks, a server-side
 // deadline, and the one mapping of domain errors to gRPC statuses (with field details).
-import { ServerError, Status, type CallContext, type ServerMiddleware, type ServerMiddlewareCall } from "nice-grpc";
+import {
+  ServerError,
+  Status,
+  type CallContext,
+  type ServerMiddleware,
+  type ServerMiddlewareCall,
+} from "nice-grpc";
 import { BadRequest, RetryInfo, RichServerError } from "nice-grpc-error-details";
 import { isAbortError } from "abort-controller-x";
 import { toDomainError, type DomainErrorCode } from "../src/server/core/errors.ts";
@@ -55,7 +61,10 @@ export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
       if (domain.fields.length > 0) {
         details.push(
           BadRequest.fromPartial({
-            fieldViolations: domain.fields.map((f) => ({ field: protoFieldPath(f.path), description: f.message })),
+            fieldViolations: domain.fields.map((f) => ({
+              field: protoFieldPath(f.path),
+              description: f.message,
+            })),
           }),
         );
       }
@@ -75,7 +84,8 @@ export function loggingMiddleware(logger: Logger, onCall?: (record: CallRecord) 
     try {
       return yield* call.next(call.request, context);
     } catch (error) {
-      code = error instanceof ServerError ? Status[error.code] : isAbortError(error) ? "CANCELLED" : "UNKNOWN";
+      code =
+        error instanceof ServerError ? Status[error.code] : isAbortError(error) ? "CANCELLED" : "UNKNOWN";
       throw error;
     } finally {
       const record = {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, inject } from "vitest";
 import { openDatabase, type DbHandle } from "../../src/server/db/client.ts";
-import type { DbProvider } from "../../src/server/db/provider.ts";
+import type { DbProvider, DbTarget } from "../../src/server/db/provider.ts";
 import type { Actor, DomainContext, Role } from "../../src/server/core/context.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { createDatabase, dropDatabase, randomDatabaseName } from "./postgres.ts";
@@ -27,6 +27,8 @@ export class TestClock {
 export interface TestDb {
   handle: DbHandle;
   provider: DbProvider;
+  /** where the database is, to open more connections to it (a second server instance) */
+  target: DbTarget;
   clock: TestClock;
   /** a context acting as `actor` (default: the system, with every right) */
   ctx(actor?: Actor): DomainContext;
@@ -59,6 +61,7 @@ export async function openTestDb(provider: DbProvider): Promise<TestDb> {
   return {
     handle,
     provider,
+    target: { provider, url },
     clock,
     ctx: (actor = system) => ({
       db: handle.db,

@@ -39,8 +39,14 @@ export function statusCode(code: LicenseStatusCode): StatusCode {
   return StatusCode[`STATUS_CODE_${code}`];
 }
 
-const LICENSE_TYPES = { floating: LicenseType.LICENSE_TYPE_FLOATING, node_locked: LicenseType.LICENSE_TYPE_NODE_LOCKED };
-const FEATURE_KINDS = { boolean: FeatureKind.FEATURE_KIND_BOOLEAN, metered: FeatureKind.FEATURE_KIND_METERED };
+const LICENSE_TYPES = {
+  floating: LicenseType.LICENSE_TYPE_FLOATING,
+  node_locked: LicenseType.LICENSE_TYPE_NODE_LOCKED,
+};
+const FEATURE_KINDS = {
+  boolean: FeatureKind.FEATURE_KIND_BOOLEAN,
+  metered: FeatureKind.FEATURE_KIND_METERED,
+};
 const QUOTA_PERIODS = {
   total: QuotaPeriod.QUOTA_PERIOD_TOTAL,
   day: QuotaPeriod.QUOTA_PERIOD_DAY,
@@ -196,7 +202,9 @@ export const clientOperations = {
         replayed: answer.replayed,
         used: answer.used,
         quota: answer.quota ?? undefined,
-        quotaPeriod: answer.quotaPeriod ? QUOTA_PERIODS[answer.quotaPeriod] : QuotaPeriod.QUOTA_PERIOD_UNSPECIFIED,
+        quotaPeriod: answer.quotaPeriod
+          ? QUOTA_PERIODS[answer.quotaPeriod]
+          : QuotaPeriod.QUOTA_PERIOD_UNSPECIFIED,
         serverTime: answer.serverTime,
       });
     },

@@ -31,19 +31,33 @@ export class ClientRateLimiter {
     const take = async (limiter: RateLimiterMemory, key: string, limit: number, what: string) => {
       try {
         const res = await limiter.consume(key);
-        states.push({ limit, remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000) });
+        states.push({
+          limit,
+          remaining: res.remainingPoints,
+          resetSeconds: Math.ceil(res.msBeforeNext / 1000),
+        });
       } catch (error) {
         if (!(error instanceof RateLimiterRes)) throw error;
         const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-        throw new DomainError("RATE_LIMITED", `too many calls ${what}; try again in ${retryAfterSeconds} s`, [], {
-          retryAfterSeconds,
-        });
+        throw new DomainError(
+          "RATE_LIMITED",
+          `too many calls ${what}; try again in ${retryAfterSeconds} s`,
+          [],
+          {
+            retryAfterSeconds,
+          },
+        );
       }
     };
     await take(this.byPeer, peer, this.perPeer, "from this address");
     // keys are counted as sent, upper-cased without separators, so spelling variants share a count
     if (licenseKey) {
-      await take(this.byKey, licenseKey.toUpperCase().replace(/[\s-]/g, ""), this.perKey, "for this license key");
+      await take(
+        this.byKey,
+        licenseKey.toUpperCase().replace(/[\s-]/g, ""),
+        this.perKey,
+        "for this license key",
+      );
     }
     return states.reduce((a, b) => (b.remaining / b.limit < a.remaining / a.limit ? b : a));
   }

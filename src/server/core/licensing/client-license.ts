@@ -133,12 +133,18 @@ export async function usedSince(
 }
 
 /** The license's entitlements, with the current period's usage of metered features. */
-export async function entitlementViews(db: Db | Tx, license: ClientLicense, now: Date): Promise<EntitlementView[]> {
+export async function entitlementViews(
+  db: Db | Tx,
+  license: ClientLicense,
+  now: Date,
+): Promise<EntitlementView[]> {
   return Promise.all(
     license.entitlements.map(async ({ feature, quota, quotaPeriod }) => {
       const period = quotaPeriod as QuotaPeriod;
       const used =
-        feature.kind === "metered" ? await usedSince(db, license.id, feature.id, periodStart(period, now)) : 0;
+        feature.kind === "metered"
+          ? await usedSince(db, license.id, feature.id, periodStart(period, now))
+          : 0;
       return {
         featureCode: feature.code,
         name: feature.name,

@@ -21,7 +21,11 @@ export async function isMachineBound(
   });
   if (!binding) return false;
   if (now.getTime() - binding.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    await db.machineBinding.update({ where: { id: binding.id }, data: { lastSeenAt: now }, select: { id: true } });
+    await db.machineBinding.update({
+      where: { id: binding.id },
+      data: { lastSeenAt: now },
+      select: { id: true },
+    });
   }
   return true;
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { LicenseStatusCode } from "@license-server/sdk";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
@@ -38,7 +38,10 @@ export interface ValidateAnswer {
  * Whether this key may run this product on this machine now. Node-locked licenses bind the
  * machine on first use while they have room. VALID answers carry a fresh grace token.
  */
-export async function validateLicense(ctx: ClientContext, input: TValidateLicenseInput): Promise<ValidateAnswer> {
+export async function validateLicense(
+  ctx: ClientContext,
+  input: TValidateLicenseInput,
+): Promise<ValidateAnswer> {
   const { licenseKey, client } = parseInput(ZValidateLicenseInput, input);
   const now = ctx.clock.now();
   const license = await findClientLicense(ctx.db, licenseKey);

@@ -46,7 +46,10 @@ export interface ActivateAnswer {
  * activations (the license is locked while seats are counted, on both databases and across
  * instances); the same machine gets its open session back; dead sessions give up their seats.
  */
-export async function activateSession(ctx: ClientContext, input: TActivateSessionInput): Promise<ActivateAnswer> {
+export async function activateSession(
+  ctx: ClientContext,
+  input: TActivateSessionInput,
+): Promise<ActivateAnswer> {
   const { licenseKey, client, metadata } = parseInput(ZActivateSessionInput, input);
   const now = ctx.clock.now();
   const refused = (status: LicenseStatusCode, message: string, view: LicenseView | null): ActivateAnswer => ({
@@ -79,7 +82,11 @@ export async function activateSession(ctx: ClientContext, input: TActivateSessio
         if (machine.status !== "VALID") return { refusal: machine };
       }
       const own = await tx.session.findFirst({
-        where: { licenseId: license.id, fingerprint: client.fingerprint, ...liveSessionWhere(now, tolerance) },
+        where: {
+          licenseId: license.id,
+          fingerprint: client.fingerprint,
+          ...liveSessionWhere(now, tolerance),
+        },
         orderBy: { startedAt: "desc" },
         select: { id: true },
       });

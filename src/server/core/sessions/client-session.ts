@@ -28,10 +28,20 @@ export async function findClientSession(
 ): Promise<{ session: ClientSession } | { refusal: Verdict; session: ClientSession | null }> {
   const session = await db.session.findUnique({
     where: { id: sessionId },
-    select: { id: true, licenseId: true, fingerprint: true, deadlineAt: true, endedAt: true, endReason: true },
+    select: {
+      id: true,
+      licenseId: true,
+      fingerprint: true,
+      deadlineAt: true,
+      endedAt: true,
+      endReason: true,
+    },
   });
   if (!session || session.licenseId !== licenseId) {
-    return { refusal: { status: "SESSION_NOT_FOUND", message: "the license has no such session" }, session: null };
+    return {
+      refusal: { status: "SESSION_NOT_FOUND", message: "the license has no such session" },
+      session: null,
+    };
   }
   if (session.fingerprint !== fingerprint) {
     return {

@@ -39,8 +39,9 @@ export async function deactivateSession(
     }
     return { ...found.refusal, serverTime: now };
   }
-  const ended = await mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), ({ tx, audit }) =>
-    endSessions(tx, [found.session], "deactivated", now, audit),
+  const ended = await mutate(
+    asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
+    ({ tx, audit }) => endSessions(tx, [found.session], "deactivated", now, audit),
   );
   if (ended === 0) {
     const again = await findClientSession(ctx.db, license.id, sessionId, client.fingerprint);

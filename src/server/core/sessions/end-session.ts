@@ -24,7 +24,8 @@ export async function endSession(ctx: DomainContext, input: TEndSessionInput): P
     const session = await tx.session.findUnique({ where: { id }, select: sessionSelect });
     if (!session) throw notFound("session", id);
     await findLicenseInScope(tx, ctx.actor, session.licenseId);
-    if (session.endedAt) throw failedPrecondition(`the session already ended (${session.endReason ?? "ended"})`);
+    if (session.endedAt)
+      throw failedPrecondition(`the session already ended (${session.endReason ?? "ended"})`);
     await lockLicense(tx, ctx.provider, session.licenseId);
     await endSessions(tx, [session], "admin", now, audit, reason ? { note: reason } : {});
     const after = await tx.session.findUniqueOrThrow({ where: { id }, select: sessionSelect });

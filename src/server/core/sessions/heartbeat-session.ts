@@ -58,7 +58,10 @@ export async function heartbeatSession(
   // Ended between the read and the write (reaper, deactivation, an admin): answer as it ended.
   if (count === 0) {
     const again = await findClientSession(ctx.db, license.id, sessionId, client.fingerprint);
-    const refusal = "refusal" in again ? again.refusal : { status: "SESSION_NOT_FOUND" as const, message: "the session has ended" };
+    const refusal =
+      "refusal" in again
+        ? again.refusal
+        : { status: "SESSION_NOT_FOUND" as const, message: "the session has ended" };
     return refused(refusal.status, refusal.message);
   }
   return {

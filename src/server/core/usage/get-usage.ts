@@ -55,7 +55,8 @@ export async function getUsage(ctx: DomainContext, input: TGetUsageInput): Promi
   const now = ctx.clock.now();
   const to = f.to ? new Date(f.to) : now;
   const from = f.from ? new Date(f.from) : new Date(to.getTime() - 30 * 86_400_000);
-  if (from >= to) throw invalidArgument("from must be before to", [{ path: "from", message: "must be before to" }]);
+  if (from >= to)
+    throw invalidArgument("from must be before to", [{ path: "from", message: "must be before to" }]);
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
     throw invalidArgument(`the range may span at most ${MAX_RANGE_DAYS} days`, [
       { path: "from", message: `at most ${MAX_RANGE_DAYS} days before to` },
@@ -79,7 +80,11 @@ export async function getUsage(ctx: DomainContext, input: TGetUsageInput): Promi
       const since = periodStart(period, now);
       const [thisPeriod, total, records] = await Promise.all([
         ctx.db.usageRecord.aggregate({
-          where: { licenseId: f.licenseId, featureId: feature.id, ...(since ? { recordedAt: { gte: since } } : {}) },
+          where: {
+            licenseId: f.licenseId,
+            featureId: feature.id,
+            ...(since ? { recordedAt: { gte: since } } : {}),
+          },
           _sum: { amount: true },
         }),
         ctx.db.usageRecord.aggregate({

@@ -79,7 +79,10 @@ export async function recordUsage(ctx: ClientContext, input: TRecordUsageInput):
   const quota = entitlement.quota;
   const quotaPeriod = entitlement.quotaPeriod as QuotaPeriod;
   if (sessionId) {
-    const session = await ctx.db.session.findUnique({ where: { id: sessionId }, select: { licenseId: true } });
+    const session = await ctx.db.session.findUnique({
+      where: { id: sessionId },
+      select: { licenseId: true },
+    });
     if (session?.licenseId !== license.id) {
       return answer("SESSION_NOT_FOUND", "the license has no such session", { quota, quotaPeriod });
     }
