@@ -17,7 +17,7 @@ export const ZGetUsageInput = z.object({
   granularity: z.enum(["day", "month"]).default("day"),
   /** ISO-8601 date-time with offset; default 30 days before `to` */
   from: z.iso.datetime({ offset: true }).optional(),
-  /** ISO-8601 date-time with offset; default now */
+  /** ISO-8601 date-time with offset (inclusive); default now */
   to: z.iso.datetime({ offset: true }).optional(),
 });
 export type TGetUsageInput = z.input<typeof ZGetUsageInput>;
@@ -33,7 +33,7 @@ export const ZFeatureUsageDto = z.object({
   usedThisPeriod: z.number(),
   /** used ever */
   usedTotal: z.number(),
-  /** totals per bucket within [from, to), oldest first; buckets without use are left out */
+  /** totals per bucket within [from, to], oldest first; buckets without use are left out */
   series: z.array(z.object({ period: z.string(), amount: z.number() })),
 });
 export const ZUsageDto = z.object({
@@ -93,7 +93,7 @@ export async function getUsage(ctx: DomainContext, input: TGetUsageInput): Promi
         }),
         ctx.db.usageRecord.groupBy({
           by: ["recordedAt"],
-          where: { licenseId: f.licenseId, featureId: feature.id, recordedAt: { gte: from, lt: to } },
+          where: { licenseId: f.licenseId, featureId: feature.id, recordedAt: { gte: from, lte: to } },
           _sum: { amount: true },
         }),
       ]);
