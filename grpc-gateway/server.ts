@@ -83,7 +83,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     ServerReflection(readFileSync(PROTOSET), [
       LicenseServiceDefinition.fullName,
       "grpc.health.v1.Health",
-      "grpc.reflection.v1alpha.ServerReflection",
+      "grpc.reflection.v1.ServerReflection",
     ]),
   );
   health.setStatus("healthy");

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { createChannel, createClient, Status, type Channel } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health";
+import { ServerReflectionService } from "nice-grpc-server-reflection";
+import { ServerReflectionRequest } from "nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayServer, type Gateway } from "../../grpc-gateway/server.ts";
 import { openDatabase, type DbHandle } from "../../src/server/db/client.ts";
@@ -16,7 +18,12 @@ const gatewayConfig = {
   grpcHost: "127.0.0.1",
   grpcPort: 0,
   encryptionKey: randomBytes(32),
-  licensing: { heartbeatToleranceSeconds: 60, reaperIntervalSeconds: 0, rateLimitPerKey: 600, rateLimitPerPeer: 6000 },
+  licensing: {
+    heartbeatToleranceSeconds: 60,
+    reaperIntervalSeconds: 0,
+    rateLimitPerKey: 600,
+    rateLimitPerPeer: 6000,
+  },
 };
 
 describe("gRPC gateway", () => {
@@ -55,6 +62,31 @@ describe("gRPC gateway", () => {
     const health = createClient(HealthDefinition, channel);
     const response = await health.check({ service: "" }, { signal: AbortSignal.timeout(5000) });
     expect(response.status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+  });
+
+  it("reports license.v1.LicenseService as SERVING", async () => {
+    const health = createClient(HealthDefinition, channel);
+    const response = await health.check({ service: "license.v1.LicenseService" });
+    expect(response.status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+  });
+
+  it("lists its services through server reflection (grpc.reflection.v1)", async () => {
+    const reflection = createClient(ServerReflectionService, channel);
+    async function* requests() {
+      yield new ServerReflectionRequest().setListServices("*");
+    }
+    const names: string[] = [];
+    for await (const response of reflection.serverReflectionInfo(requests())) {
+      for (const service of response.getListServicesResponse()?.getServiceList() ?? [])
+        names.push(service.getName());
+    }
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "license.v1.LicenseService",
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+      ]),
+    );
   });
 
   it("answers NOT_FOUND for a service it does not serve", async () => {

@@ -249,12 +249,26 @@ describe("npm start", () => {
         LICENSE_SERVER_ADMIN_PASSWORD: "change-me-at-once",
       });
       const ready = await waitUntilReady(run);
-      const script = `set -euo pipefail\n${(block ?? "").replaceAll("127.0.0.1:3000", `127.0.0.1:${port}`)}`;
-      const { stdout } = await promisify(execFile)("bash", ["-c", script], { timeout: 60_000 });
+      const script = `set -euo pipefail\n${(block ?? "")
+        .replaceAll("127.0.0.1:3000", `127.0.0.1:${port}`)
+        .replaceAll("127.0.0.1:50051", `127.0.0.1:${grpcPort}`)}`;
+      const { stdout } = await promisify(execFile)("bash", ["-c", script], { timeout: 90_000 });
       const lines = stdout.trim().split("\n");
-      expect(lines).toHaveLength(5);
+      expect(lines).toHaveLength(11);
       expect(lines[0]).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
-      expect(lines.slice(1)).toEqual(["1", "403", "license.create", "true"]);
+      expect(lines.slice(1, 10)).toEqual([
+        "1",
+        "403",
+        "license.create",
+        "true",
+        "STATUS_CODE_VALID",
+        "STATUS_CODE_VALID",
+        "3",
+        "true",
+        "STATUS_CODE_VALID",
+      ]);
+      // the gRPC example: status, entitled features, grace token expiry
+      expect(lines[10]).toMatch(/^VALID api-calls \d{4}-\d\d-\d\dT/);
       await interruptAndExpectCleanStop(run, ready);
     },
     BOOT_TIMEOUT_MS + STOP_TIMEOUT_MS,
