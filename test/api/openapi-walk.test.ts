@@ -76,6 +76,33 @@ const future = "2031-01-01T00:00:00.000Z";
 const freshLicense = async (f: Fixtures) =>
   (await makeLicense(f.db, f.world.customer.id, f.world.product.id)).id;
 
+/** An open session on a fresh license of group A (written directly: the client API is tested elsewhere). */
+async function freshSession(f: Fixtures): Promise<string> {
+  const now = f.db.clock.now();
+  const session = await f.db.handle.db.session.create({
+    data: {
+      licenseId: await freshLicense(f),
+      fingerprint: unique("fp"),
+      startedAt: now,
+      lastHeartbeatAt: now,
+      deadlineAt: new Date(now.getTime() + 300_000),
+    },
+    select: { id: true },
+  });
+  return session.id;
+}
+
+/** A machine bound to a fresh node-locked license of group A. */
+async function freshMachine(f: Fixtures): Promise<string> {
+  const now = f.db.clock.now();
+  const license = await makeLicense(f.db, f.world.customer.id, f.world.product.id, { type: "node_locked" });
+  const machine = await f.db.handle.db.machineBinding.create({
+    data: { licenseId: license.id, fingerprint: unique("fp"), boundAt: now, lastSeenAt: now },
+    select: { id: true },
+  });
+  return machine.id;
+}
+
 const entries: Record<string, Entry> = {
   "auth-login": {
     min: "viewer",
@@ -492,6 +519,38 @@ const entries: Record<string, Entry> = {
       return { params: { kid: before.kid }, body: {} };
     },
     invalid: () => Promise.resolve({ params: { kid: "not-a-key-id" }, body: {} }),
+  },
+  "sessions-list": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) => Promise.resolve({ params: { licenseId: f.world.license.id }, query: { state: "all" } }),
+    invalid: (f) => Promise.resolve({ params: { licenseId: f.world.license.id }, query: { state: "gone" } }),
+  },
+  "sessions-end": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { id: await freshSession(f) }, body: { reason: "walk" } }),
+    invalid: async (f) => ({ params: { id: await freshSession(f) }, body: { reason: 5 } }),
+  },
+  "machines-list": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) => Promise.resolve({ params: { licenseId: f.world.license.id } }),
+    invalid: () => Promise.resolve({ params: { licenseId: "x".repeat(65) } }),
+  },
+  "machines-release": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { id: await freshMachine(f) }, body: {} }),
+    invalid: () => Promise.resolve({ params: { id: "x".repeat(65) }, body: {} }),
+  },
+  "usage-get": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) =>
+      Promise.resolve({ params: { licenseId: f.world.license.id }, query: { granularity: "month" } }),
+    invalid: (f) =>
+      Promise.resolve({ params: { licenseId: f.world.license.id }, query: { granularity: "hour" } }),
   },
   "audit-list": {
     min: "admin",

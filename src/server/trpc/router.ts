@@ -5,6 +5,7 @@ import { featuresRouter, productsRouter } from "./routers/catalog.ts";
 import { customersRouter } from "./routers/customers.ts";
 import { groupsRouter } from "./routers/groups.ts";
 import { licensesRouter } from "./routers/licenses.ts";
+import { machinesRouter, sessionsRouter, usageRouter } from "./routers/sessions.ts";
 import { signingKeysRouter } from "./routers/signing-keys.ts";
 import { authRouter, profileRouter, settingsRouter } from "./routers/profile.ts";
 
@@ -23,6 +24,9 @@ export const appRouter = lockInputCoercion(
     apiKeys: apiKeysRouter,
     audit: auditRouter,
     signingKeys: signingKeysRouter,
+    sessions: sessionsRouter,
+    machines: machinesRouter,
+    usage: usageRouter,
   }),
 );
 
