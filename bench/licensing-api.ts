@@ -32,7 +32,10 @@ async function makeTarget(): Promise<{ target: DbTarget; drop: () => Promise<voi
     const dir = mkdtempSync(join(tmpdir(), "ls-bench-"));
     return {
       target: { provider, url: join(dir, "bench.db") },
-      drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+      drop: () => {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
     };
   }
   const name = `ls_bench_${randomBytes(4).toString("hex")}`;

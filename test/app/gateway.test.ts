@@ -73,7 +73,7 @@ describe("gRPC gateway", () => {
   it("lists its services through server reflection (grpc.reflection.v1)", async () => {
     const reflection = createClient(ServerReflectionService, channel);
     async function* requests() {
-      yield new ServerReflectionRequest().setListServices("*");
+      yield await Promise.resolve(new ServerReflectionRequest().setListServices("*"));
     }
     const names: string[] = [];
     for await (const response of reflection.serverReflectionInfo(requests())) {

@@ -25,7 +25,8 @@ export async function mutate<T>(
         // SQLite: take the write lock first, as BEGIN IMMEDIATE would. A transaction that reads
         // and then writes fails with SQLITE_BUSY (not retried) when another process (the web app
         // and the sidecar share the file) wrote in between; a writer from the start waits instead.
-        if (ctx.provider === "sqlite") await tx.$executeRawUnsafe(`UPDATE "Setting" SET "key" = "key" WHERE 0`);
+        if (ctx.provider === "sqlite")
+          await tx.$executeRawUnsafe(`UPDATE "Setting" SET "key" = "key" WHERE 0`);
         const entries: AuditEntry[] = [];
         const result = await change({ tx, now, audit: (entry) => entries.push(entry) });
         for (const entry of entries) {

@@ -6,7 +6,10 @@ import { clientIp } from "@/server/trpc/context.ts";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-async function handler(req: Request, { params }: { params: Promise<{ operation: string }> }): Promise<Response> {
+async function handler(
+  req: Request,
+  { params }: { params: Promise<{ operation: string }> },
+): Promise<Response> {
   const { operation } = await params;
   return handleClientRestRequest(req, await getClientServices(), operation, clientIp(req.headers));
 }
