@@ -3,7 +3,7 @@
 import type { CallContext, ServiceImplementation } from "nice-grpc";
 import type { LicenseServiceDefinition } from "../src/generated/proto/license/v1/license.ts";
 import { clientOperations, type ClientOperation } from "../src/server/client-api/operations.ts";
-import { clientContext, type ClientServices } from "../src/server/client-api/services.ts";
+import { runClientOperation, type ClientServices } from "../src/server/client-api/services.ts";
 
 /** The address of a gRPC peer ("ipv4:127.0.0.1:5000", "ipv6:[::1]:5000") without its port. */
 export function peerAddress(peer: string): string {
@@ -20,9 +20,7 @@ export function licenseServiceImpl(
   const handle =
     <Req, Res>(op: ClientOperation<Req, Res>) =>
     async (request: Req, context: CallContext): Promise<Res> => {
-      const ip = peerAddress(context.peer);
-      await services.limiter.consume(ip, op.licenseKey(request));
-      return op.run(clientContext(services, ip), request);
+      return runClientOperation(services, op, request, peerAddress(context.peer));
     };
   const ops = clientOperations;
   return {

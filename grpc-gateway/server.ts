@@ -11,6 +11,7 @@ import { createClientServices, type ClientServices } from "../src/server/client-
 import type { Config } from "../src/server/config.ts";
 import { systemActor, type Clock } from "../src/server/core/context.ts";
 import { reapDeadSessions } from "../src/server/core/sessions/reap-sessions.ts";
+import { sampleActiveSessions } from "../src/server/core/stats/activity.ts";
 import type { DbHandle } from "../src/server/db/client.ts";
 import type { Logger } from "../src/server/logger.ts";
 import { licenseServiceImpl } from "./license-service.ts";
@@ -105,6 +106,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   let reaping: Promise<number> | undefined;
   const reap = () => {
     reaping ??= reapDeadSessions(reaperCtx, config.licensing.heartbeatToleranceSeconds)
+      .then(async (ended) => {
+        await sampleActiveSessions(options.db.db, services.clock.now(), config.licensing.heartbeatToleranceSeconds);
+        return ended;
+      })
       .catch((error: unknown) => {
         logger.error({ err: error }, "the session reaper failed");
         return 0;
@@ -144,8 +149,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         server.forceShutdown();
       }
       clearTimeout(timer);
-      // Every call has written what it writes; let a running reaper finish its transaction too.
+      // Every call has written what it writes; let a running reaper finish its transaction too,
+      // then write the validation counts still in memory.
       await reaping;
+      await services.close();
     })();
     return stopping;
   };

@@ -711,20 +711,40 @@ describeEachDb("licensing API", (getDb) => {
     }
   });
 
-  it("a graceful shutdown lets running calls finish", async () => {
+  it("a graceful shutdown lets running calls finish and writes the validation counts", async () => {
     const draining = await startLicensingServer(db);
     const license = await world.license({ seatLimit: 50 });
+    // connected first, so the calls below reach the server rather than a channel still opening
+    await draining.client.validate({ licenseKey: license.key, client: clientFor(fingerprint()) });
     const calls = Array.from({ length: 30 }, () =>
       draining.client.activate({ licenseKey: license.key, client: clientFor(fingerprint()) }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const deadline = Date.now() + 5000;
+    while (
+      (await db.handle.db.session.count({ where: { licenseId: license.id } })) === 0 &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const hour = new Date(db.clock.now());
+    hour.setUTCMinutes(0, 0, 0);
+    const before = await db.handle.db.activityBucket.findUnique({
+      where: { at: hour },
+      select: { validations: true },
+    });
     const closing = draining.close();
     const answers = await Promise.allSettled(calls);
     await closing;
     const done = answers.filter((a) => a.status === "fulfilled");
     const sessions = await db.handle.db.session.count({ where: { licenseId: license.id } });
-    // every call the server accepted answered, and every session it started was answered to a client
-    expect(sessions).toBe(done.length);
+    // every session the server started was answered to its client
     expect(done.length).toBeGreaterThan(0);
+    expect(sessions).toBe(done.length);
+    // the counts in memory were written on the way down (1 Validate + the answered Activates)
+    const after = await db.handle.db.activityBucket.findUnique({
+      where: { at: hour },
+      select: { validations: true },
+    });
+    expect((after?.validations ?? 0) - (before?.validations ?? 0)).toBeGreaterThanOrEqual(1 + done.length);
   });
 });

@@ -552,6 +552,19 @@ const entries: Record<string, Entry> = {
     invalid: (f) =>
       Promise.resolve({ params: { licenseId: f.world.license.id }, query: { granularity: "hour" } }),
   },
+  "dashboard-summary": {
+    min: "viewer",
+    scope: "global",
+    valid: none,
+    invalid: () => Promise.resolve({ token: "not-a-token" }),
+    invalidStatus: 401,
+  },
+  "dashboard-activity": {
+    min: "viewer",
+    scope: "global",
+    valid: () => Promise.resolve({ query: { granularity: "hour" } }),
+    invalid: () => Promise.resolve({ query: { granularity: "minute" } }),
+  },
   "audit-list": {
     min: "admin",
     scope: "global",

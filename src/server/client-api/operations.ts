@@ -93,6 +93,8 @@ export interface ClientOperation<Req, Res> {
   /** the license key the request names (for per-key rate limits), if any */
   licenseKey(request: Req): string | null;
   run(ctx: ClientContext, request: Req): Promise<Res>;
+  /** operations counted as validations on the dashboard: whether the answer was VALID */
+  validation?: (response: Res) => boolean;
 }
 
 function operation<Req, Res>(op: ClientOperation<Req, Res>): ClientOperation<Req, Res> {
@@ -105,6 +107,7 @@ export const clientOperations = {
     request: ValidateRequest,
     response: ValidateResponse,
     licenseKey: (r) => r.licenseKey,
+    validation: (r) => r.status === StatusCode.STATUS_CODE_VALID,
     run: async (ctx, request) => {
       const answer = await validateLicense(ctx, named(request));
       return ValidateResponse.fromPartial({
@@ -122,6 +125,7 @@ export const clientOperations = {
     request: ActivateRequest,
     response: ActivateResponse,
     licenseKey: (r) => r.licenseKey,
+    validation: (r) => r.status === StatusCode.STATUS_CODE_VALID,
     run: async (ctx, request) => {
       const answer = await activateSession(ctx, { ...named(request), metadata: request.metadata });
       return ActivateResponse.fromPartial({

@@ -9,7 +9,7 @@ import { DomainError, invalidArgument, toDomainError } from "../core/errors.ts";
 import { HTTP_STATUS } from "./http-status.ts";
 import { clientOperations, type ClientOperation, type ClientOperationName } from "./operations.ts";
 import type { RateState } from "./rate-limit.ts";
-import { clientContext, type ClientServices } from "./services.ts";
+import { runClientOperation, type ClientServices } from "./services.ts";
 
 const ROUTES: Record<string, ClientOperationName> = {
   validate: "validate",
@@ -83,8 +83,9 @@ export async function handleClientRestRequest(
   try {
     const body = await readBody(req);
     const request = op.request.fromJSON(body);
-    state = await services.limiter.consume(ip, op.licenseKey(request));
-    const response = await op.run(clientContext(services, ip), request);
+    const response = await runClientOperation(services, op, request, ip, (rate) => {
+      state = rate;
+    });
     return json(200, op.response.toJSON(response), rateHeaders(state));
   } catch (error) {
     const domain = toDomainError(error);

@@ -5,7 +5,12 @@ import type { ClientContext } from "../core/licensing/client-context.ts";
 import { cachedSigner, type Signer } from "../core/signing-keys/active-signer.ts";
 import type { DbHandle } from "../db/client.ts";
 import type { Logger } from "../logger.ts";
-import { ClientRateLimiter } from "./rate-limit.ts";
+import { ActivityCounter } from "../core/stats/activity.ts";
+import type { ClientOperation } from "./operations.ts";
+import { ClientRateLimiter, type RateState } from "./rate-limit.ts";
+
+/** How often a process adds its validation counts to the database. */
+const ACTIVITY_FLUSH_MS = 60_000;
 
 export interface ClientServices {
   handle: DbHandle;
@@ -15,6 +20,9 @@ export interface ClientServices {
   heartbeatToleranceSeconds: number;
   signer: () => Promise<Signer>;
   limiter: ClientRateLimiter;
+  activity: ActivityCounter;
+  /** Stops the periodic flush and writes the counts still in memory. */
+  close(): Promise<void>;
 }
 
 export function createClientServices(options: {
@@ -25,6 +33,11 @@ export function createClientServices(options: {
   clock?: Clock;
 }): ClientServices {
   const { database, licensing } = options;
+  const activity = new ActivityCounter(database.db, options.logger);
+  const timer = setInterval(() => {
+    void activity.flush();
+  }, ACTIVITY_FLUSH_MS);
+  timer.unref();
   return {
     handle: database,
     clock: options.clock ?? systemClock,
@@ -33,7 +46,30 @@ export function createClientServices(options: {
     heartbeatToleranceSeconds: licensing.heartbeatToleranceSeconds,
     signer: cachedSigner(database.db, options.encryptionKey),
     limiter: new ClientRateLimiter(licensing.rateLimitPerKey, licensing.rateLimitPerPeer),
+    activity,
+    close: async () => {
+      clearInterval(timer);
+      await activity.flush();
+    },
   };
+}
+
+/**
+ * One licensing call, whatever the transport: rate limits (per address, per license key), the
+ * operation, and the dashboard's count of validations.
+ */
+export async function runClientOperation<Req, Res>(
+  services: ClientServices,
+  op: ClientOperation<Req, Res>,
+  request: Req,
+  ip: string,
+  onRate?: (state: RateState) => void,
+): Promise<Res> {
+  const rate = await services.limiter.consume(ip, op.licenseKey(request));
+  onRate?.(rate);
+  const response = await op.run(clientContext(services, ip), request);
+  if (op.validation) services.activity.record(services.clock.now(), op.validation(response));
+  return response;
 }
 
 export function clientContext(services: ClientServices, ip: string | null): ClientContext {

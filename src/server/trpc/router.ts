@@ -3,6 +3,7 @@ import { lockInputCoercion } from "./lock-coercion.ts";
 import { adminsRouter, apiKeysRouter, auditRouter } from "./routers/admins.ts";
 import { featuresRouter, productsRouter } from "./routers/catalog.ts";
 import { customersRouter } from "./routers/customers.ts";
+import { dashboardRouter } from "./routers/dashboard.ts";
 import { groupsRouter } from "./routers/groups.ts";
 import { licensesRouter } from "./routers/licenses.ts";
 import { machinesRouter, sessionsRouter, usageRouter } from "./routers/sessions.ts";
@@ -27,6 +28,7 @@ export const appRouter = lockInputCoercion(
     sessions: sessionsRouter,
     machines: machinesRouter,
     usage: usageRouter,
+    dashboard: dashboardRouter,
   }),
 );
 

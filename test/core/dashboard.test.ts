@@ -1,0 +1,93 @@
+// The dashboard's numbers: counts within the caller's groups, licenses expiring soon, the audit
+// tail for admins only, and hourly activity from the in-memory counters and session samples.
+import { beforeAll, expect, it } from "vitest";
+import { createLogger } from "../../src/server/logger.ts";
+import { ActivityCounter, sampleActiveSessions } from "../../src/server/core/stats/activity.ts";
+import { getActivity } from "../../src/server/core/stats/get-activity.ts";
+import { getDashboardSummary } from "../../src/server/core/stats/get-dashboard-summary.ts";
+import { actor, describeEachDb, type TestDb } from "../support/db.ts";
+import { expectDomainError } from "../support/expect-domain-error.ts";
+import { makeCustomer, makeLicense, makeWorld } from "../support/fixtures.ts";
+
+const HOUR = 3_600_000;
+
+describeEachDb("dashboard", (getDb) => {
+  let db: TestDb;
+  let world: Awaited<ReturnType<typeof makeWorld>>;
+
+  beforeAll(async () => {
+    db = getDb();
+    world = await makeWorld(db);
+  });
+
+  it("counts within the caller's groups and lists licenses expiring within 30 days", async () => {
+    const now = db.clock.now().getTime();
+    const soon = await makeLicense(db, world.customer.id, world.product.id, {
+      expiresAt: new Date(now + 10 * 24 * HOUR),
+    });
+    await makeLicense(db, world.customer.id, world.product.id, { expiresAt: new Date(now + 90 * 24 * HOUR) });
+    const other = await makeCustomer(db, world.groupB.id);
+    await makeLicense(db, other.id, world.product.id);
+    await db.handle.db.session.create({
+      data: {
+        licenseId: soon.id,
+        fingerprint: "m-1",
+        startedAt: new Date(now),
+        lastHeartbeatAt: new Date(now),
+        deadlineAt: new Date(now + 300_000),
+      },
+      select: { id: true },
+    });
+
+    const viewer = await getDashboardSummary(db.ctx(actor("viewer", [world.groupA.id])));
+    expect(viewer).toMatchObject({ customers: 1, activeLicenses: 3, activeSessions: 1, recentAudit: null });
+    expect(viewer.expiringSoon.map((l) => l.id)).toEqual([soon.id]);
+
+    const everyone = await getDashboardSummary(db.ctx());
+    expect(everyone.customers).toBe(2);
+    expect(everyone.activeLicenses).toBe(4);
+    expect(everyone.recentAudit?.length).toBe(10);
+    const admin = await getDashboardSummary(db.ctx(actor("admin", [world.groupB.id])));
+    expect(admin).toMatchObject({ customers: 1, activeLicenses: 1, activeSessions: 0, expiringSoon: [] });
+    expect(admin.recentAudit).not.toBeNull();
+  });
+
+  it("adds up validations per hour from several counters and keeps the last session sample", async () => {
+    const logger = createLogger({ level: "silent" });
+    const [a, b] = [new ActivityCounter(db.handle.db, logger), new ActivityCounter(db.handle.db, logger)];
+    const t0 = new Date("2026-05-30T10:15:00.000Z");
+    for (let i = 0; i < 5; i++) a.record(t0, true);
+    a.record(t0, false);
+    b.record(new Date(t0.getTime() + 20 * 60_000), false);
+    b.record(new Date(t0.getTime() + HOUR), true);
+    await Promise.all([a.flush(), b.flush()]);
+    await a.flush(); // nothing left: adds nothing
+    await sampleActiveSessions(db.handle.db, t0, 60);
+
+    const hourly = await getActivity(db.ctx(actor("viewer", [world.groupA.id])), {
+      granularity: "hour",
+      from: "2026-05-30T09:00:00.000Z",
+      to: "2026-05-30T12:00:00.000Z",
+    });
+    expect(hourly.series.map((p) => [p.at.toISOString().slice(11, 13), p.validations, p.refused])).toEqual([
+      ["09", 0, 0],
+      ["10", 7, 2],
+      ["11", 1, 0],
+      ["12", 0, 0],
+    ]);
+    const daily = await getActivity(db.ctx(), {
+      granularity: "day",
+      from: "2026-05-29T00:00:00.000Z",
+      to: "2026-05-31T00:00:00.000Z",
+    });
+    expect(daily.series.map((p) => p.validations)).toEqual([0, 8, 0]);
+    await expectDomainError(
+      getActivity(db.ctx(), {
+        granularity: "hour",
+        from: "2020-01-01T00:00:00Z",
+        to: "2026-01-01T00:00:00Z",
+      }),
+      "INVALID_ARGUMENT",
+    );
+  });
+});
