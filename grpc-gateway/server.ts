@@ -107,7 +107,11 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const reap = () => {
     reaping ??= reapDeadSessions(reaperCtx, config.licensing.heartbeatToleranceSeconds)
       .then(async (ended) => {
-        await sampleActiveSessions(options.db.db, services.clock.now(), config.licensing.heartbeatToleranceSeconds);
+        await sampleActiveSessions(
+          options.db.db,
+          services.clock.now(),
+          config.licensing.heartbeatToleranceSeconds,
+        );
         return ended;
       })
       .catch((error: unknown) => {
