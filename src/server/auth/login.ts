@@ -1,7 +1,6 @@
 // Sign-in for people (web login) and tools (POST /api/v1/auth/login): a local password or the
 // LDAP directory, then TOTP when the account has it, under brute-force limits. Every transport
 // signs in through this one function.
-import { z } from "zod";
 import type { Role } from "../core/context.ts";
 import { adminSelect, toAdminDto, type AdminDto } from "../core/admins/select.ts";
 import { writeAuditEvent } from "../core/audit/write-audit-event.ts";
@@ -17,15 +16,8 @@ import { issueAccessToken } from "./jwt.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import type { LoginLimiter } from "./rate-limit.ts";
 import { checkTotp } from "./totp.ts";
-
-export const ZLoginInput = z.object({
-  /** an email; for directory accounts also the directory user name */
-  email: z.string().trim().min(1, "is required").max(254),
-  password: z.string().min(1, "is required").max(256),
-  /** the 6-digit TOTP code, or a recovery code, when the account has 2FA */
-  totp: z.string().trim().max(20).optional(),
-});
-export type TLoginInput = z.input<typeof ZLoginInput>;
+import { ZLoginInput, type TLoginInput } from "./login-input.ts";
+export { ZLoginInput, type TLoginInput };
 
 /** What the directory says about a person who signed in (see ldap.ts). */
 export interface DirectoryIdentity {

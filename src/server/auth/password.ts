@@ -6,8 +6,7 @@ const N = 1 << 15;
 const r = 8;
 const p = 1;
 const KEY_LENGTH = 32;
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../core/admins/schemas.ts";
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {

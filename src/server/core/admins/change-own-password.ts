@@ -1,19 +1,11 @@
-import { z } from "zod";
 import { hashPassword, verifyPassword } from "../../auth/password.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { requireAdminActor } from "./require-admin-actor.ts";
-import { ZPassword } from "./schemas.ts";
-
-export const ZChangeOwnPasswordInput = z
-  .object({ currentPassword: z.string().min(1, "is required").max(256), newPassword: ZPassword })
-  .refine((v) => v.currentPassword !== v.newPassword, {
-    path: ["newPassword"],
-    error: "must differ from the current password",
-  });
-export type TChangeOwnPasswordInput = z.input<typeof ZChangeOwnPasswordInput>;
+import { ZChangeOwnPasswordInput, type TChangeOwnPasswordInput } from "./schemas.ts";
+export { ZChangeOwnPasswordInput, type TChangeOwnPasswordInput };
 
 export async function changeOwnPassword(
   ctx: DomainContext,

@@ -1,24 +1,12 @@
-import { z } from "zod";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId } from "../shared/schemas.ts";
 import { requireAnotherSuperAdmin, requireGroupsExist } from "./rules.ts";
-import { ZGroupIds, ZRole } from "./schemas.ts";
 import { adminSelect, toAdminDto, type AdminDto } from "./select.ts";
-
-export const ZUpdateAdminInput = z.object({
-  id: ZId,
-  name: z.string().trim().max(200).optional(),
-  role: ZRole.optional(),
-  /** replaces the admin's groups */
-  groupIds: ZGroupIds.optional(),
-  /** a disabled admin cannot sign in, and its API keys stop working */
-  disabled: z.boolean().optional(),
-});
-export type TUpdateAdminInput = z.input<typeof ZUpdateAdminInput>;
+import { ZUpdateAdminInput, type TUpdateAdminInput } from "./schemas.ts";
+export { ZUpdateAdminInput, type TUpdateAdminInput };
 
 export async function updateAdmin(ctx: DomainContext, input: TUpdateAdminInput): Promise<AdminDto> {
   requirePermission(ctx.actor, "admin.manage");

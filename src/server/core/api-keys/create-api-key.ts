@@ -1,25 +1,14 @@
-import { z } from "zod";
 import { inGroup, requirePermission, roleAtLeast } from "../../auth/policy.ts";
 import { requireAdminActor } from "../admins/require-admin-actor.ts";
 import { requireGroupsExist } from "../admins/rules.ts";
-import { ZGroupIds, ZRole } from "../admins/schemas.ts";
 import type { DomainContext } from "../context.ts";
 import { DomainError, forbidden, invalidArgument } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZDateTime, ZName } from "../shared/schemas.ts";
 import { generateApiKey } from "./api-key-format.ts";
 import { apiKeySelect, toApiKeyDto, type ApiKeyDto } from "./select.ts";
-
-export const ZCreateApiKeyInput = z.object({
-  name: ZName,
-  /** no higher than the creator's own role */
-  role: ZRole,
-  /** limits the key to these groups (a subset of the creator's); empty: the creator's groups */
-  groupIds: ZGroupIds.default([]),
-  expiresAt: ZDateTime.nullable().default(null),
-});
-export type TCreateApiKeyInput = z.input<typeof ZCreateApiKeyInput>;
+import { ZCreateApiKeyInput, type TCreateApiKeyInput } from "./schemas.ts";
+export { ZCreateApiKeyInput, type TCreateApiKeyInput };
 
 /** The key itself is in the result once and never again. */
 export async function createApiKey(

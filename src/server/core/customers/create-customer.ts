@@ -1,29 +1,11 @@
-import { z } from "zod";
 import { requireGroup, requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId, ZMetadata, ZName } from "../shared/schemas.ts";
 import { customerSelect, toCustomerDto, type CustomerDto } from "./select.ts";
-
-export const ZCustomerFields = {
-  name: ZName,
-  email: z.email().max(254).nullable(),
-  company: z.string().trim().max(200),
-  notes: z.string().trim().max(10_000),
-  groupId: ZId,
-  metadata: ZMetadata,
-};
-
-export const ZCreateCustomerInput = z.object({
-  ...ZCustomerFields,
-  email: ZCustomerFields.email.default(null),
-  company: ZCustomerFields.company.default(""),
-  notes: ZCustomerFields.notes.default(""),
-  metadata: ZCustomerFields.metadata.default({}),
-});
-export type TCreateCustomerInput = z.input<typeof ZCreateCustomerInput>;
+import { ZCustomerFields, ZCreateCustomerInput, type TCreateCustomerInput } from "./schemas.ts";
+export { ZCustomerFields, ZCreateCustomerInput, type TCreateCustomerInput };
 
 export async function createCustomer(ctx: DomainContext, input: TCreateCustomerInput): Promise<CustomerDto> {
   requirePermission(ctx.actor, "customer.write");

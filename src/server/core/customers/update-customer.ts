@@ -1,25 +1,12 @@
-import { z } from "zod";
 import { requireGroup, requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId } from "../shared/schemas.ts";
-import { ZCustomerFields } from "./create-customer.ts";
 import { findCustomerInScope } from "./find-customer.ts";
 import { customerSelect, toCustomerDto, type CustomerDto } from "./select.ts";
-
-export const ZUpdateCustomerInput = z.object({
-  id: ZId,
-  name: ZCustomerFields.name.optional(),
-  email: ZCustomerFields.email.optional(),
-  company: ZCustomerFields.company.optional(),
-  notes: ZCustomerFields.notes.optional(),
-  /** moves the customer (and its licenses) to another group; needs membership of both */
-  groupId: ZCustomerFields.groupId.optional(),
-  metadata: ZCustomerFields.metadata.optional(),
-});
-export type TUpdateCustomerInput = z.input<typeof ZUpdateCustomerInput>;
+import { ZUpdateCustomerInput, type TUpdateCustomerInput } from "./schemas.ts";
+export { ZUpdateCustomerInput, type TUpdateCustomerInput };
 
 export async function updateCustomer(ctx: DomainContext, input: TUpdateCustomerInput): Promise<CustomerDto> {
   requirePermission(ctx.actor, "customer.write");

@@ -1,16 +1,10 @@
-import { z } from "zod";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZDescription, ZName } from "../shared/schemas.ts";
 import { groupSelect, toGroupDto, type GroupDto } from "./select.ts";
-
-export const ZCreateGroupInput = z.object({
-  name: ZName,
-  description: ZDescription.default(""),
-});
-export type TCreateGroupInput = z.input<typeof ZCreateGroupInput>;
+import { ZCreateGroupInput, type TCreateGroupInput } from "./schemas.ts";
+export { ZCreateGroupInput, type TCreateGroupInput };
 
 export async function createGroup(ctx: DomainContext, input: TCreateGroupInput): Promise<GroupDto> {
   requirePermission(ctx.actor, "group.write");

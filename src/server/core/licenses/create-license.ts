@@ -1,45 +1,14 @@
-import { z } from "zod";
 import { requirePermission } from "../../auth/policy.ts";
 import { findCustomerInScope } from "../customers/find-customer.ts";
 import type { DomainContext } from "../context.ts";
 import { DomainError, failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZDateTime, ZId, ZMetadata } from "../shared/schemas.ts";
-import { resolveEntitlements, ZEntitlementList } from "./entitlements.ts";
+import { resolveEntitlements } from "./entitlements.ts";
 import { generateLicenseKey } from "./license-key.ts";
-import { LICENSE_TYPES, licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
-
-/** Terms of a license that can be set when issuing it and changed later. */
-export const ZLicenseTerms = {
-  type: z.enum(LICENSE_TYPES),
-  seatLimit: z.number().int().min(1).max(1_000_000),
-  heartbeatIntervalSeconds: z.number().int().min(30).max(86_400),
-  gracePeriodHours: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 90),
-  offlineAllowanceDays: z.number().int().min(0).max(365),
-  metadata: ZMetadata,
-};
-
-export const ZCreateLicenseInput = z.object({
-  customerId: ZId,
-  productId: ZId,
-  type: ZLicenseTerms.type.default("floating"),
-  seatLimit: ZLicenseTerms.seatLimit.default(1),
-  /** defaults to now */
-  startsAt: ZDateTime.optional(),
-  /** null: perpetual */
-  expiresAt: ZDateTime.nullable().default(null),
-  heartbeatIntervalSeconds: ZLicenseTerms.heartbeatIntervalSeconds.default(300),
-  gracePeriodHours: ZLicenseTerms.gracePeriodHours.default(72),
-  offlineAllowanceDays: ZLicenseTerms.offlineAllowanceDays.default(0),
-  metadata: ZLicenseTerms.metadata.default({}),
-  entitlements: ZEntitlementList.default([]),
-});
-export type TCreateLicenseInput = z.input<typeof ZCreateLicenseInput>;
+import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
+import { ZLicenseTerms, ZCreateLicenseInput, type TCreateLicenseInput } from "./schemas.ts";
+export { ZLicenseTerms, ZCreateLicenseInput, type TCreateLicenseInput };
 
 const KEY_ATTEMPTS = 5;
 

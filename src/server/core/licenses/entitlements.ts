@@ -1,28 +1,9 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Tx } from "../../db/client.ts";
 import { invalidArgument, type FieldIssue } from "../errors.ts";
-import { ZId } from "../shared/schemas.ts";
-import { QUOTA_PERIODS, type QuotaPeriod } from "./select.ts";
-
-export const ZEntitlementInput = z.object({
-  featureId: ZId,
-  /** metered features only: the allowed amount per period; null or absent = unlimited */
-  quota: z.number().int().min(0).max(2_000_000_000).nullable().default(null),
-  quotaPeriod: z.enum(QUOTA_PERIODS).default("total"),
-});
-
-export const ZEntitlementList = z
-  .array(ZEntitlementInput)
-  .max(500)
-  .superRefine((list, issues) => {
-    const seen = new Set<string>();
-    list.forEach((entry, index) => {
-      if (seen.has(entry.featureId)) {
-        issues.addIssue({ code: "custom", path: [index, "featureId"], message: "feature listed twice" });
-      }
-      seen.add(entry.featureId);
-    });
-  });
+import { type QuotaPeriod } from "./select.ts";
+import { ZEntitlementInput, ZEntitlementList } from "./schemas.ts";
+export { ZEntitlementInput, ZEntitlementList };
 
 export interface ResolvedEntitlement {
   featureId: string;

@@ -1,24 +1,10 @@
-import { z } from "zod";
 import type { DomainContext } from "../context.ts";
 import { invalidArgument } from "../errors.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZDateTime, ZId } from "../shared/schemas.ts";
 import { changeLicenseStatus } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
-
-export const ZRenewLicenseInput = z
-  .object({
-    id: ZId,
-    /** a new expiry (null: perpetual) */
-    expiresAt: ZDateTime.nullable().optional(),
-    /** or: extend from the current expiry (from now, if already past) */
-    extendDays: z.number().int().min(1).max(3650).optional(),
-  })
-  .refine((v) => (v.expiresAt === undefined) !== (v.extendDays === undefined), {
-    path: ["expiresAt"],
-    error: "give either expiresAt or extendDays",
-  });
-export type TRenewLicenseInput = z.input<typeof ZRenewLicenseInput>;
+import { ZRenewLicenseInput, type TRenewLicenseInput } from "./schemas.ts";
+export { ZRenewLicenseInput, type TRenewLicenseInput };
 
 /** Sets a later expiry; an expired license becomes active again, a suspended one stays suspended. */
 export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput): Promise<LicenseDto> {

@@ -1,12 +1,9 @@
-import { z } from "zod";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId } from "../shared/schemas.ts";
 import { changeLicenseStatus } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
-
-export const ZRevokeLicenseInput = z.object({ id: ZId, reason: z.string().trim().max(500).optional() });
-export type TRevokeLicenseInput = z.input<typeof ZRevokeLicenseInput>;
+import { ZRevokeLicenseInput, type TRevokeLicenseInput } from "./schemas.ts";
+export { ZRevokeLicenseInput, type TRevokeLicenseInput };
 
 /** Ends a license for good: a revoked license never validates or changes again. */
 export async function revokeLicense(ctx: DomainContext, input: TRevokeLicenseInput): Promise<LicenseDto> {

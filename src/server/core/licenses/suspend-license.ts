@@ -1,12 +1,9 @@
-import { z } from "zod";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId } from "../shared/schemas.ts";
 import { changeLicenseStatus } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
-
-export const ZSuspendLicenseInput = z.object({ id: ZId, reason: z.string().trim().max(500).optional() });
-export type TSuspendLicenseInput = z.input<typeof ZSuspendLicenseInput>;
+import { ZSuspendLicenseInput, type TSuspendLicenseInput } from "./schemas.ts";
+export { ZSuspendLicenseInput, type TSuspendLicenseInput };
 
 /** Stops an active license from validating until it is reinstated; ends its open sessions. */
 export async function suspendLicense(ctx: DomainContext, input: TSuspendLicenseInput): Promise<LicenseDto> {

@@ -1,25 +1,12 @@
-import { z } from "zod";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition } from "../errors.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId } from "../shared/schemas.ts";
-import { ZLicenseTerms } from "./create-license.ts";
 import { findLicenseInScope } from "./find-license.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
-
-/** Terms only: status changes, expiry and entitlements have their own operations. */
-export const ZUpdateLicenseInput = z.object({
-  id: ZId,
-  type: ZLicenseTerms.type.optional(),
-  seatLimit: ZLicenseTerms.seatLimit.optional(),
-  heartbeatIntervalSeconds: ZLicenseTerms.heartbeatIntervalSeconds.optional(),
-  gracePeriodHours: ZLicenseTerms.gracePeriodHours.optional(),
-  offlineAllowanceDays: ZLicenseTerms.offlineAllowanceDays.optional(),
-  metadata: ZLicenseTerms.metadata.optional(),
-});
-export type TUpdateLicenseInput = z.input<typeof ZUpdateLicenseInput>;
+import { ZUpdateLicenseInput, type TUpdateLicenseInput } from "./schemas.ts";
+export { ZUpdateLicenseInput, type TUpdateLicenseInput };
 
 export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInput): Promise<LicenseDto> {
   requirePermission(ctx.actor, "license.write");

@@ -1,17 +1,10 @@
-import { z } from "zod";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZCode, ZDescription, ZName } from "../shared/schemas.ts";
 import { productSelect, toProductDto, type ProductDto } from "./select.ts";
-
-export const ZCreateProductInput = z.object({
-  code: ZCode,
-  name: ZName,
-  description: ZDescription.default(""),
-});
-export type TCreateProductInput = z.input<typeof ZCreateProductInput>;
+import { ZCreateProductInput, type TCreateProductInput } from "./schemas.ts";
+export { ZCreateProductInput, type TCreateProductInput };
 
 export async function createProduct(ctx: DomainContext, input: TCreateProductInput): Promise<ProductDto> {
   requirePermission(ctx.actor, "catalog.write");

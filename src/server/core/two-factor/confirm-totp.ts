@@ -1,17 +1,11 @@
-import { z } from "zod";
 import { requireAdminActor } from "../admins/require-admin-actor.ts";
 import type { DomainContext } from "../context.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { checkOwnTotp } from "./check-own-totp.ts";
 import { newRecoveryCodes } from "./recovery-codes.ts";
-
-export const ZTotpCode = z
-  .string()
-  .trim()
-  .regex(/^\d{6}$/, "must be the 6-digit code from your authenticator");
-export const ZConfirmTotpInput = z.object({ code: ZTotpCode });
-export type TConfirmTotpInput = z.input<typeof ZConfirmTotpInput>;
+import { ZTotpCode, ZConfirmTotpInput, type TConfirmTotpInput } from "./schemas.ts";
+export { ZTotpCode, ZConfirmTotpInput, type TConfirmTotpInput };
 
 /** Turns TOTP on with a code from the enrolled secret; returns the recovery codes, once. */
 export async function confirmTotp(

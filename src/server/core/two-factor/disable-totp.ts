@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { verifyPassword } from "../../auth/password.ts";
 import { requireAdminActor } from "../admins/require-admin-actor.ts";
 import type { DomainContext } from "../context.ts";
@@ -7,13 +6,8 @@ import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { readSettings } from "../settings/settings.ts";
 import { checkOwnTotp } from "./check-own-totp.ts";
-import { ZTotpCode } from "./confirm-totp.ts";
-
-export const ZDisableTotpInput = z.object({
-  password: z.string().min(1, "is required").max(256),
-  code: ZTotpCode,
-});
-export type TDisableTotpInput = z.input<typeof ZDisableTotpInput>;
+import { ZDisableTotpInput, type TDisableTotpInput } from "./schemas.ts";
+export { ZDisableTotpInput, type TDisableTotpInput };
 
 /** Turns TOTP off: needs the password and a current code; refused while 2FA is required. */
 export async function disableTotp(ctx: DomainContext, input: TDisableTotpInput): Promise<{ disabled: true }> {

@@ -1,0 +1,9 @@
+// The groups' input schemas, free of server code: the admin UI's forms use them too.
+import { z } from "zod";
+import { ZDescription, ZName } from "../shared/schemas.ts";
+
+export const ZCreateGroupInput = z.object({
+  name: ZName,
+  description: ZDescription.default(""),
+});
+export type TCreateGroupInput = z.input<typeof ZCreateGroupInput>;
