@@ -1,0 +1,63 @@
+// What the client reports: one result type whichever tier decided.
+import type { LicenseStatusCode } from "../status.ts";
+
+/** Which tier of the fallback chain decided: the server, a `.lic` file, a grace token, none. */
+export type Tier = "online" | "license_file" | "grace" | "none";
+
+/**
+ * The server's status codes, plus what only the client can tell: the clock was set back
+ * (CLOCK_TAMPERED), the server could not be reached and nothing offline holds (OFFLINE), or the
+ * server refused the request itself (ERROR: a bug or misconfiguration, with the message).
+ */
+export type ClientStatusCode = LicenseStatusCode | "CLOCK_TAMPERED" | "OFFLINE" | "ERROR";
+
+export interface LicenseDetails {
+  licenseId: string;
+  productCode: string;
+  customerName: string;
+  type: "floating" | "node_locked";
+  seatLimit: number;
+  startsAt: Date | null;
+  /** null: perpetual */
+  expiresAt: Date | null;
+  heartbeatIntervalSeconds: number;
+  gracePeriodHours: number;
+  offlineAllowanceDays: number;
+}
+
+export interface EntitlementInfo {
+  featureCode: string;
+  name: string;
+  kind: "boolean" | "metered";
+  unit: string;
+  /** null: unlimited */
+  quota: number | null;
+  quotaPeriod: "total" | "day" | "month" | null;
+  /** metered features: used in the current period, as the server last said */
+  used: number;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  status: ClientStatusCode;
+  tier: Tier;
+  /** why, for people */
+  message: string;
+  license: LicenseDetails | null;
+  entitlements: EntitlementInfo[];
+  /** how long this result holds without the server: the grace token's or the file's expiry */
+  validUntil: Date | null;
+  /** when the decision was made (the server's time when online) */
+  checkedAt: Date;
+}
+
+export interface UsageResult {
+  /** VALID: counted; QUEUED: stored and sent when the server is reachable; or the server's refusal */
+  status: LicenseStatusCode | "QUEUED";
+  message: string;
+  idempotencyKey: string;
+  /** used in the current period after this record (when the server answered) */
+  used: number | null;
+  quota: number | null;
+  replayed: boolean;
+}
