@@ -1,6 +1,6 @@
 // @license-server/sdk — the client library for software licensed by the license server.
-// The validation client, .lic verification and grace tokens arrive with the licensing API; this
-// module already fixes the vocabulary both sides share.
+// Offline license files (.lic) and grace tokens are verified here; the validation client arrives
+// with the licensing API. This module also fixes the vocabulary both sides share.
 
 /** Machine-readable outcome of a license check, as the server and the offline tiers report it. */
 export const LICENSE_STATUS_CODES = [
@@ -26,3 +26,23 @@ export type { AdminClient, AdminClientOptions } from "./admin-client.ts";
 
 export { GRACE_TOKEN_ISSUER, GRACE_TOKEN_TYPE, licenseKeyHash, verifyGraceToken } from "./grace-token.ts";
 export type { GraceTokenClaims, GraceTokenResult, PublicKeyEntry } from "./grace-token.ts";
+
+export {
+  createLicenseFile,
+  LICENSE_FILE_ARMOR_BEGIN,
+  LICENSE_FILE_ARMOR_END,
+  LICENSE_FILE_EXTENSION,
+  LICENSE_FILE_MEDIA_TYPE,
+  LICENSE_FILE_VERSION,
+  verifyLicenseFile,
+} from "./license-file.ts";
+export type {
+  CreateLicenseFileOptions,
+  LicenseFileContent,
+  LicenseFileEncryption,
+  LicenseFileEntitlement,
+  LicenseFileFailure,
+  LicenseFilePayload,
+  LicenseFileResult,
+  VerifyLicenseFileOptions,
+} from "./license-file.ts";
