@@ -84,8 +84,8 @@ export class ServerProcess {
           resolve();
         }
       };
-      child.stdout?.on("data", onData);
-      child.stderr?.on("data", onData);
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
       child.once("exit", (code) => {
         clearTimeout(timer);
         reject(new Error(`gateway exited (${code}):\n${this.output}`));
