@@ -21,6 +21,8 @@ export function buildAuthOptions(services: ApiServices): NextAuthOptions {
   return {
     secret: webSessionSecret(services.jwtSecret),
     session: { strategy: "jwt", maxAge: WEB_SESSION_MAX_AGE_SECONDS },
+    // the admin UI's own sign-in page (src/app/sign-in) instead of next-auth's default one
+    pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       CredentialsProvider({
         id: "credentials",

@@ -1,0 +1,14 @@
+import { Suspense, type ReactNode } from "react";
+import { AppShell } from "@/components/app-shell.tsx";
+import { LoadingState } from "@/components/ui.tsx";
+
+// Everything here is per admin and per request: nothing to prerender.
+export const dynamic = "force-dynamic";
+
+export default function AdminLayout({ children }: { children: ReactNode }) {
+  return (
+    <AppShell>
+      <Suspense fallback={<LoadingState />}>{children}</Suspense>
+    </AppShell>
+  );
+}

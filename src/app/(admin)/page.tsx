@@ -1,0 +1,154 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { CHART_COLORS, TimeChart } from "@/components/charts.tsx";
+import { licenseColumns, LicenseTable } from "@/components/license-bits.tsx";
+import { SelectInput } from "@/components/form.tsx";
+import { AuditList } from "@/components/audit-list.tsx";
+import {
+  EmptyState,
+  ErrorState,
+  formatDateTime,
+  LoadingState,
+  PageHeader,
+  relativeDays,
+  Section,
+  StatCard,
+  TextLink,
+} from "@/components/ui.tsx";
+import { useTRPC } from "@/hooks/trpc.ts";
+import { useUrlState } from "@/hooks/use-url-state.ts";
+
+const RANGES = {
+  "7d": { days: 7, granularity: "hour" as const, label: "Last 7 days, hourly" },
+  "30d": { days: 30, granularity: "day" as const, label: "Last 30 days, daily" },
+  "90d": { days: 90, granularity: "day" as const, label: "Last 90 days, daily" },
+};
+type RangeKey = keyof typeof RANGES;
+
+const hourFormat = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", hour: "2-digit" });
+const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short" });
+
+export default function DashboardPage() {
+  const trpc = useTRPC();
+  const url = useUrlState();
+  const rangeKey = (url.get("range", "30d") in RANGES ? url.get("range", "30d") : "30d") as RangeKey;
+  const range = RANGES[rangeKey];
+  const summary = useQuery(trpc.dashboard.summary.queryOptions({}));
+  // whole hours, so that the query key stays put between renders
+  const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
+  const from = new Date(to.getTime() - range.days * 86_400_000);
+  const activity = useQuery(
+    trpc.dashboard.activity.queryOptions({
+      from: from.toISOString(),
+      to: to.toISOString(),
+      granularity: range.granularity,
+    }),
+  );
+
+  const points = (activity.data?.series ?? []).map((p) => {
+    const at = new Date(p.at);
+    return {
+      x: range.granularity === "hour" ? hourFormat.format(at) : dayFormat.format(at),
+      valid: p.validations - p.refused,
+      refused: p.refused,
+      sessions: p.activeSessions,
+    };
+  });
+
+  return (
+    <>
+      <PageHeader title="Dashboard" description="Licenses and their use across your groups." />
+      {summary.isError ? (
+        <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />
+      ) : (
+        <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+          <StatCard label="Customers" value={summary.data?.customers ?? "…"} />
+          <StatCard label="Active licenses" value={summary.data?.activeLicenses ?? "…"} />
+          <StatCard label="Active sessions" value={summary.data?.activeSessions ?? "…"} />
+          <StatCard
+            label="Expiring within 30 days"
+            value={summary.data?.expiringSoonTotal ?? "…"}
+            hint={summary.data && summary.data.expiringSoonTotal > 0 ? "renew them in time" : undefined}
+          />
+        </div>
+      )}
+
+      <div className="mt-6 flex items-end justify-between gap-4">
+        <h2 className="text-lg font-semibold">Activity</h2>
+        <SelectInput
+          label="Period"
+          name="range"
+          className="w-56"
+          value={rangeKey}
+          onChange={(value) => {
+            url.set({ range: value === "30d" ? undefined : value });
+          }}
+          options={Object.entries(RANGES).map(([value, r]) => ({ value, label: r.label }))}
+        />
+      </div>
+      <div className="mt-3 grid gap-4 lg:grid-cols-2">
+        <Section title="Validations">
+          {activity.isPending ? (
+            <LoadingState />
+          ) : activity.isError ? (
+            <ErrorState error={activity.error} />
+          ) : (
+            <TimeChart
+              label="Validations over time"
+              kind="area"
+              data={points}
+              series={[
+                { key: "valid", label: "Valid", color: CHART_COLORS.success },
+                { key: "refused", label: "Refused", color: CHART_COLORS.danger },
+              ]}
+            />
+          )}
+        </Section>
+        <Section title="Active sessions">
+          {activity.isPending ? (
+            <LoadingState />
+          ) : activity.isError ? (
+            <ErrorState error={activity.error} />
+          ) : (
+            <TimeChart
+              label="Active sessions over time"
+              kind="line"
+              data={points}
+              series={[{ key: "sessions", label: "Active sessions", color: CHART_COLORS.accent }]}
+            />
+          )}
+        </Section>
+      </div>
+
+      <div className="mt-6 grid gap-4 xl:grid-cols-2">
+        <Section
+          title="Expiring within 30 days"
+          actions={<TextLink href="/licenses?expiring=30&sort=expiresAt&direction=asc">All</TextLink>}
+        >
+          <LicenseTable
+            rows={summary.data?.expiringSoon}
+            isLoading={summary.isPending}
+            columns={[
+              ...licenseColumns.filter((c) => ["key", "customer", "product"].includes(c.id)),
+              {
+                id: "expires",
+                label: "Expires",
+                render: (l) => <span title={formatDateTime(l.expiresAt)}>{relativeDays(l.expiresAt)}</span>,
+              },
+            ]}
+            empty={<EmptyState title="Nothing expires in the next 30 days" />}
+          />
+        </Section>
+        {summary.data?.recentAudit === null ? null : (
+          <Section title="Recent audit events" actions={<TextLink href="/audit">Audit log</TextLink>}>
+            {summary.isPending ? (
+              <LoadingState />
+            ) : (
+              <AuditList events={summary.data?.recentAudit ?? []} compact />
+            )}
+          </Section>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,157 @@
+"use client";
+// Password (or directory) sign-in through next-auth's credentials provider, then the TOTP step
+// when the account has two-factor authentication; back to the page that sent us here.
+import { Alert, Button, Card, Form } from "@heroui/react";
+import { signIn } from "next-auth/react";
+import { useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { TextInput, useForm } from "@/components/form.tsx";
+import { ZLoginInput } from "@/server/auth/login-input.ts";
+
+/** Only paths of this app: never an absolute URL given by someone else's link. */
+function safeCallback(value: string | null): string {
+  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/sign-in")
+    ? value
+    : "/";
+}
+
+const NEXT_AUTH_ERRORS: Record<string, string> = {
+  CredentialsSignin: "Wrong email or password.",
+  SessionRequired: "Sign in to continue.",
+};
+
+export function SignInForm() {
+  const params = useSearchParams();
+  const callbackUrl = safeCallback(params.get("callbackUrl"));
+  const [step, setStep] = useState<"password" | "totp">("password");
+  const [pending, setPending] = useState(false);
+  const initialError = params.get("error");
+  const [message, setMessage] = useState<string | null>(
+    initialError ? (NEXT_AUTH_ERRORS[initialError] ?? initialError) : null,
+  );
+  const form = useForm({ email: "", password: "", totp: "" });
+  const { values, errors } = form;
+
+  async function submit() {
+    const input = {
+      email: values.email,
+      password: values.password,
+      ...(step === "totp" ? { totp: values.totp } : {}),
+    };
+    if (!form.validate(ZLoginInput, input)) return;
+    if (step === "totp" && !values.totp.trim()) {
+      form.setErrors({ totp: "is required" });
+      return;
+    }
+    setPending(true);
+    setMessage(null);
+    try {
+      const result = await signIn("credentials", { ...input, redirect: false, callbackUrl });
+      if (result?.error === "TOTP_REQUIRED") {
+        setStep("totp");
+        return;
+      }
+      if (!result || result.error || !result.ok) {
+        setMessage(result?.error ? (NEXT_AUTH_ERRORS[result.error] ?? result.error) : "Sign-in failed.");
+        if (step === "totp") form.set("totp", "");
+        return;
+      }
+      window.location.assign(callbackUrl);
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <Card className="w-full max-w-sm">
+      <Card.Header>
+        <Card.Title className="text-xl font-semibold">License Server</Card.Title>
+        <Card.Description>
+          {step === "password" ? "Sign in to the admin console" : "Two-factor authentication"}
+        </Card.Description>
+      </Card.Header>
+      <Card.Content>
+        <Form
+          validationBehavior="aria"
+          className="flex flex-col gap-4"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void submit();
+          }}
+        >
+          {params.get("expired") && !message ? (
+            <Alert status="warning">
+              <Alert.Content>
+                <Alert.Description>Your session has ended. Sign in again to continue.</Alert.Description>
+              </Alert.Content>
+            </Alert>
+          ) : null}
+          {message ? (
+            <Alert status="danger">
+              <Alert.Content>
+                <Alert.Description>{message}</Alert.Description>
+              </Alert.Content>
+            </Alert>
+          ) : null}
+          {step === "password" ? (
+            <>
+              <TextInput
+                label="Email or directory user name"
+                name="email"
+                autoComplete="username"
+                value={values.email}
+                onChange={(v) => {
+                  form.set("email", v);
+                }}
+                error={errors.email}
+                isRequired
+                autoFocus
+              />
+              <TextInput
+                label="Password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                value={values.password}
+                onChange={(v) => {
+                  form.set("password", v);
+                }}
+                error={errors.password}
+                isRequired
+              />
+            </>
+          ) : (
+            <TextInput
+              label="Authentication code"
+              name="totp"
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              value={values.totp}
+              onChange={(v) => {
+                form.set("totp", v);
+              }}
+              error={errors.totp}
+              description="The 6-digit code from your authenticator app, or one of your recovery codes."
+              isRequired
+              autoFocus
+            />
+          )}
+          <Button type="submit" isPending={pending} fullWidth>
+            {step === "password" ? "Sign in" : "Verify"}
+          </Button>
+          {step === "totp" ? (
+            <Button
+              variant="ghost"
+              onPress={() => {
+                setStep("password");
+                form.set("totp", "");
+              }}
+            >
+              Back
+            </Button>
+          ) : null}
+        </Form>
+      </Card.Content>
+    </Card>
+  );
+}

@@ -1,0 +1,513 @@
+"use client";
+// Building blocks every page uses: headers, states (loading, empty, error), status chips, tables
+// with server-side sort and pages, confirmations, copy buttons.
+import {
+  Button,
+  buttonVariants,
+  Card,
+  Chip,
+  Input,
+  Label,
+  Modal,
+  Spinner,
+  Table,
+  TextArea,
+  TextField,
+  toast,
+  type SortDescriptor,
+} from "@heroui/react";
+import NextLink from "next/link";
+import { useState, type ReactNode } from "react";
+import { errorMessage } from "./errors.ts";
+
+/** Dates arrive from the API as ISO strings (no transformer); accept both. */
+export type DateLike = Date | string | null | undefined;
+
+export function toDate(value: DateLike): Date | null {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  year: "numeric",
+  month: "short",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+const dateFormat = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "short", day: "2-digit" });
+
+export function formatDateTime(value: DateLike, empty = "—"): string {
+  const date = toDate(value);
+  return date ? dateTimeFormat.format(date) : empty;
+}
+
+export function formatDate(value: DateLike, empty = "—"): string {
+  const date = toDate(value);
+  return date ? dateFormat.format(date) : empty;
+}
+
+/** "in 12 days", "3 days ago" */
+export function relativeDays(value: DateLike): string {
+  const date = toDate(value);
+  if (!date) return "";
+  const days = Math.round((date.getTime() - Date.now()) / 86_400_000);
+  if (days === 0) return "today";
+  return days > 0 ? `in ${days} day${days === 1 ? "" : "s"}` : `${-days} day${days === -1 ? "" : "s"} ago`;
+}
+
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
+  return (
+    <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
+      <div className="min-w-0">
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        {description ? <p className="mt-1 text-sm text-muted">{description}</p> : null}
+      </div>
+      {actions ? <div className="flex flex-wrap items-center gap-2">{actions}</div> : null}
+    </div>
+  );
+}
+
+export function Section({
+  title,
+  actions,
+  children,
+  className = "",
+}: {
+  title: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <Card className={className}>
+      <Card.Header className="flex flex-row items-center justify-between gap-2">
+        <Card.Title className="text-base font-semibold">{title}</Card.Title>
+        {actions}
+      </Card.Header>
+      <Card.Content>{children}</Card.Content>
+    </Card>
+  );
+}
+
+export function LoadingState({ label = "Loading…" }: { label?: string }) {
+  return (
+    <div role="status" className="flex items-center justify-center gap-3 py-12 text-sm text-muted">
+      <Spinner size="sm" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function EmptyState({
+  title,
+  description,
+  action,
+}: {
+  title: string;
+  description?: string;
+  action?: ReactNode;
+}) {
+  return (
+    <div className="flex flex-col items-center justify-center gap-2 py-10 text-center">
+      <p className="font-medium">{title}</p>
+      {description ? <p className="max-w-md text-sm text-muted">{description}</p> : null}
+      {action ? <div className="mt-2">{action}</div> : null}
+    </div>
+  );
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  return (
+    <div
+      role="alert"
+      className="flex flex-col items-center justify-center gap-2 rounded-xl border border-danger/40 bg-danger/5 p-6 text-center"
+    >
+      <p className="font-medium text-danger">Could not load this</p>
+      <p className="text-sm text-muted">{errorMessage(error)}</p>
+      {onRetry ? (
+        <Button size="sm" variant="secondary" onPress={onRetry}>
+          Try again
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
+const STATUS_COLORS: Record<string, "success" | "warning" | "danger" | "default" | "accent"> = {
+  active: "success",
+  live: "success",
+  valid: "success",
+  suspended: "warning",
+  late: "warning",
+  published: "accent",
+  revoked: "danger",
+  expired: "default",
+  retired: "default",
+  ended: "default",
+  archived: "default",
+  disabled: "danger",
+};
+
+export function StatusChip({ status, label }: { status: string; label?: string }) {
+  return (
+    <Chip size="sm" variant="soft" color={STATUS_COLORS[status] ?? "default"} data-status={status}>
+      {label ?? status.replace("_", " ")}
+    </Chip>
+  );
+}
+
+export function RoleChip({ role }: { role: string }) {
+  const color =
+    role === "super_admin"
+      ? "danger"
+      : role === "admin"
+        ? "warning"
+        : role === "editor"
+          ? "accent"
+          : "default";
+  return (
+    <Chip size="sm" variant="soft" color={color}>
+      {role.replace("_", " ")}
+    </Chip>
+  );
+}
+
+/** A Next.js link that looks like a button. */
+export function LinkButton({
+  href,
+  children,
+  variant = "primary",
+  size = "md",
+}: {
+  href: string;
+  children: ReactNode;
+  variant?: "primary" | "secondary" | "tertiary" | "ghost" | "outline";
+  size?: "sm" | "md" | "lg";
+}) {
+  return (
+    <NextLink href={href} className={buttonVariants({ variant, size })}>
+      {children}
+    </NextLink>
+  );
+}
+
+export function TextLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <NextLink href={href} className="font-medium text-accent underline-offset-2 hover:underline">
+      {children}
+    </NextLink>
+  );
+}
+
+export interface Column<T> {
+  id: string;
+  label: string;
+  /** the list's sort key when the column is sortable on the server */
+  sortKey?: string;
+  isRowHeader?: boolean;
+  className?: string;
+  render: (row: T) => ReactNode;
+}
+
+export interface SortState {
+  sort: string;
+  direction: "asc" | "desc";
+}
+
+/**
+ * A HeroUI table over one page of server data; sorting is done by the server (the caller passes
+ * the URL's sort and changes it), so only columns with a sortKey can be sorted.
+ */
+export function DataTable<T extends { id: string }>({
+  label,
+  columns,
+  rows,
+  sort,
+  onSortChange,
+  isLoading,
+  empty,
+}: {
+  label: string;
+  columns: Column<T>[];
+  rows: T[] | undefined;
+  sort?: SortState;
+  onSortChange?: (sort: SortState) => void;
+  isLoading?: boolean;
+  empty: ReactNode;
+}) {
+  const descriptor: SortDescriptor | undefined = sort
+    ? {
+        column: columns.find((c) => c.sortKey === sort.sort)?.id ?? "",
+        direction: sort.direction === "asc" ? "ascending" : "descending",
+      }
+    : undefined;
+  return (
+    <Table>
+      <Table.ScrollContainer>
+        <Table.Content
+          aria-label={label}
+          aria-busy={isLoading ? true : undefined}
+          sortDescriptor={descriptor}
+          onSortChange={(next) => {
+            const column = columns.find((c) => c.id === next.column);
+            if (column?.sortKey && onSortChange) {
+              onSortChange({
+                sort: column.sortKey,
+                direction: next.direction === "ascending" ? "asc" : "desc",
+              });
+            }
+          }}
+        >
+          <Table.Header columns={columns}>
+            {(column) => (
+              <Table.Column
+                id={column.id}
+                isRowHeader={column.isRowHeader}
+                allowsSorting={Boolean(column.sortKey && onSortChange)}
+                className={column.className}
+              >
+                {({ sortDirection }) =>
+                  column.sortKey && onSortChange ? (
+                    <Table.SortableColumnHeader sortDirection={sortDirection}>
+                      {column.label}
+                    </Table.SortableColumnHeader>
+                  ) : (
+                    column.label
+                  )
+                }
+              </Table.Column>
+            )}
+          </Table.Header>
+          <Table.Body
+            items={rows ?? []}
+            dependencies={[columns]}
+            renderEmptyState={() =>
+              isLoading || !rows ? <LoadingState /> : <div className="py-2">{empty}</div>
+            }
+          >
+            {(row) => (
+              <Table.Row id={row.id} columns={columns}>
+                {(column) => <Table.Cell className={column.className}>{column.render(row)}</Table.Cell>}
+              </Table.Row>
+            )}
+          </Table.Body>
+        </Table.Content>
+      </Table.ScrollContainer>
+    </Table>
+  );
+}
+
+export function Pager({
+  page,
+  pageSize,
+  total,
+  onPage,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  onPage: (page: number) => void;
+}) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const last = Math.min(total, page * pageSize);
+  return (
+    <nav aria-label="Pages" className="mt-3 flex items-center justify-between gap-2 text-sm text-muted">
+      <span>
+        {first}–{last} of {total}
+      </span>
+      <div className="flex items-center gap-2">
+        <Button
+          size="sm"
+          variant="secondary"
+          isDisabled={page <= 1}
+          onPress={() => {
+            onPage(page - 1);
+          }}
+        >
+          Previous
+        </Button>
+        <span aria-current="page">
+          Page {Math.min(page, pages)} of {pages}
+        </span>
+        <Button
+          size="sm"
+          variant="secondary"
+          isDisabled={page >= pages}
+          onPress={() => {
+            onPage(page + 1);
+          }}
+        >
+          Next
+        </Button>
+      </div>
+    </nav>
+  );
+}
+
+/**
+ * Asks before a consequential action. With `reasonLabel` it also takes an optional reason, passed
+ * to onConfirm. The dialog stays open while the action runs and closes when it succeeds.
+ */
+export function ConfirmButton({
+  label,
+  title,
+  body,
+  confirmLabel,
+  danger = false,
+  reasonLabel,
+  onConfirm,
+  isDisabled,
+  size = "sm",
+  variant,
+}: {
+  label: string;
+  title: string;
+  body: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  reasonLabel?: string;
+  onConfirm: (reason: string) => Promise<unknown>;
+  isDisabled?: boolean;
+  size?: "sm" | "md";
+  variant?: "primary" | "secondary" | "tertiary" | "danger" | "danger-soft" | "outline" | "ghost";
+}) {
+  const [open, setOpen] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [reason, setReason] = useState("");
+  return (
+    <>
+      <Button
+        size={size}
+        variant={variant ?? (danger ? "danger-soft" : "secondary")}
+        isDisabled={isDisabled}
+        onPress={() => {
+          setReason("");
+          setOpen(true);
+        }}
+      >
+        {label}
+      </Button>
+      <Modal.Backdrop isOpen={open} onOpenChange={setOpen}>
+        <Modal.Container>
+          <Modal.Dialog aria-label={title}>
+            <Modal.Header>
+              <Modal.Heading>{title}</Modal.Heading>
+            </Modal.Header>
+            <Modal.Body className="flex flex-col gap-4">
+              <div className="text-sm">{body}</div>
+              {reasonLabel ? (
+                <TextField value={reason} onChange={setReason} name="reason">
+                  <Label>{reasonLabel}</Label>
+                  <TextArea rows={2} />
+                </TextField>
+              ) : null}
+            </Modal.Body>
+            <Modal.Footer>
+              <Button
+                variant="secondary"
+                onPress={() => {
+                  setOpen(false);
+                }}
+              >
+                Cancel
+              </Button>
+              <Button
+                variant={danger ? "danger" : "primary"}
+                isPending={pending}
+                onPress={() => {
+                  setPending(true);
+                  onConfirm(reason.trim())
+                    .then(() => {
+                      setOpen(false);
+                    })
+                    .catch(() => {
+                      // the mutation's error toast says why; the dialog stays for another try
+                    })
+                    .finally(() => {
+                      setPending(false);
+                    });
+                }}
+              >
+                {confirmLabel}
+              </Button>
+            </Modal.Footer>
+          </Modal.Dialog>
+        </Modal.Container>
+      </Modal.Backdrop>
+    </>
+  );
+}
+
+function writeClipboard(text: string): Promise<void> {
+  // a secure context (https, or this server on localhost); the key stays visible to copy by hand otherwise
+  return navigator.clipboard.writeText(text);
+}
+
+export function CopyButton({ text, label = "Copy", what }: { text: string; label?: string; what?: string }) {
+  return (
+    <Button
+      size="sm"
+      variant="secondary"
+      onPress={() => {
+        writeClipboard(text).then(
+          () => toast.success(`${what ?? "Text"} copied to the clipboard`),
+          () => toast.warning("The browser refused the clipboard: select the text and copy it"),
+        );
+      }}
+    >
+      {label}
+    </Button>
+  );
+}
+
+/** A read-only value with a copy button (keys, secrets shown once). */
+export function SecretValue({ value, label, what }: { value: string; label: string; what?: string }) {
+  return (
+    <TextField value={value} isReadOnly>
+      <Label>{label}</Label>
+      <div className="flex items-center gap-2">
+        <Input className="font-mono" aria-label={label} />
+        <CopyButton text={value} what={what ?? label} />
+      </div>
+    </TextField>
+  );
+}
+
+/** Term/definition rows for detail pages. */
+export function Details({ items }: { items: [string, ReactNode][] }) {
+  return (
+    <dl className="grid grid-cols-[minmax(8rem,max-content)_1fr] gap-x-6 gap-y-2 text-sm">
+      {items.map(([term, value]) => (
+        <div key={term} className="contents">
+          <dt className="text-muted">{term}</dt>
+          <dd className="min-w-0 break-words">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function StatCard({ label, value, hint }: { label: string; value: ReactNode; hint?: ReactNode }) {
+  return (
+    <Card>
+      <Card.Content className="flex flex-col gap-1">
+        <span className="text-sm text-muted">{label}</span>
+        <span className="text-3xl font-semibold tabular-nums" data-stat={label}>
+          {value}
+        </span>
+        {hint ? <span className="text-xs text-muted">{hint}</span> : null}
+      </Card.Content>
+    </Card>
+  );
+}
