@@ -1,0 +1,339 @@
+"use client";
+import { Button } from "@heroui/react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useParams } from "next/navigation";
+import { AuditList } from "@/components/audit-list.tsx";
+import { CHART_COLORS, TimeChart } from "@/components/charts.tsx";
+import { isNotFound } from "@/components/errors.ts";
+import { DownloadLicenseFileButton, RenewButton } from "@/components/license-dialogs.tsx";
+import {
+  ConfirmButton,
+  CopyButton,
+  DataTable,
+  Details,
+  EmptyState,
+  ErrorState,
+  formatDate,
+  formatDateTime,
+  LoadingState,
+  PageHeader,
+  relativeDays,
+  Section,
+  StatusChip,
+  TextLink,
+} from "@/components/ui.tsx";
+import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
+import { useCan } from "@/hooks/use-me.ts";
+
+type Session = RouterOutputs["sessions"]["list"]["items"][number];
+type Machine = RouterOutputs["machines"]["list"][number];
+type Issuance = RouterOutputs["offline"]["issuances"]["items"][number];
+type Entitlement = RouterOutputs["licenses"]["get"]["entitlements"][number];
+
+const SERIES_COLORS = [CHART_COLORS.accent, CHART_COLORS.success, CHART_COLORS.warning, CHART_COLORS.danger];
+
+export default function LicensePage() {
+  const { id } = useParams<{ id: string }>();
+  const trpc = useTRPC();
+  const can = useCan();
+  const queryClient = useQueryClient();
+  const license = useQuery(trpc.licenses.get.queryOptions({ id }));
+  const sessions = useQuery({
+    ...trpc.sessions.list.queryOptions({ licenseId: id, state: "open" }),
+    refetchInterval: 15_000,
+  });
+  const machines = useQuery({
+    ...trpc.machines.list.queryOptions({ licenseId: id }),
+    enabled: license.data?.type === "node_locked",
+  });
+  const usage = useQuery(trpc.usage.get.queryOptions({ licenseId: id }));
+  const issuances = useQuery(trpc.offline.issuances.queryOptions({ id }));
+  const audit = useQuery({
+    ...trpc.audit.list.queryOptions({ targetType: "license", targetId: id, pageSize: 20 }),
+    enabled: can("audit.read"),
+  });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.licenses.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.dashboard.pathKey() });
+  };
+  const suspend = useMutation(trpc.licenses.suspend.mutationOptions({ onSuccess: refresh }));
+  const reinstate = useMutation(trpc.licenses.reinstate.mutationOptions({ onSuccess: refresh }));
+  const revoke = useMutation(trpc.licenses.revoke.mutationOptions({ onSuccess: refresh }));
+  const endSession = useMutation(
+    trpc.sessions.end.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.sessions.pathKey() });
+        refresh();
+      },
+    }),
+  );
+  const release = useMutation(
+    trpc.machines.release.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.machines.pathKey() });
+      },
+    }),
+  );
+
+  if (license.isPending) return <LoadingState />;
+  if (license.isError) {
+    return isNotFound(license.error) ? (
+      <EmptyState
+        title="No such license"
+        description="It does not exist, or it belongs to a group you are not in."
+      />
+    ) : (
+      <ErrorState error={license.error} onRetry={() => void license.refetch()} />
+    );
+  }
+  const l = license.data;
+  const status = l.effectiveStatus;
+
+  const usageFeatures = usage.data?.features ?? [];
+  const periods = [...new Set(usageFeatures.flatMap((f) => f.series.map((p) => p.period)))].sort();
+  const usagePoints = periods.map((period) => {
+    const point: Record<string, string | number> = { x: period };
+    for (const f of usageFeatures)
+      point[f.featureCode] = f.series.find((p) => p.period === period)?.amount ?? 0;
+    return point;
+  });
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex flex-wrap items-center gap-3">
+            <span className="font-mono text-xl" data-testid="license-key">
+              {l.key}
+            </span>
+            <StatusChip status={status} />
+          </span>
+        }
+        description={
+          <>
+            <TextLink href={`/customers/${l.customer.id}`}>{l.customer.name}</TextLink> · {l.product.name}
+            {l.statusReason ? ` · ${l.statusReason}` : ""}
+          </>
+        }
+        actions={
+          <>
+            <CopyButton text={l.key} label="Copy key" what="License key" />
+            {can("license.checkout") ? <DownloadLicenseFileButton license={l} /> : null}
+            {can("license.write") && status !== "revoked" ? <RenewButton license={l} /> : null}
+            {can("license.status") && status === "active" ? (
+              <ConfirmButton
+                size="md"
+                label="Suspend"
+                title="Suspend this license?"
+                body="Validations answer SUSPENDED until it is reinstated; open sessions end."
+                reasonLabel="Reason (optional, shown on the license)"
+                confirmLabel="Suspend"
+                onConfirm={(reason) => suspend.mutateAsync({ id: l.id, ...(reason ? { reason } : {}) })}
+              />
+            ) : null}
+            {can("license.status") && status === "suspended" ? (
+              <ConfirmButton
+                size="md"
+                label="Reinstate"
+                title="Reinstate this license?"
+                body="It becomes active again (unless it has expired meanwhile)."
+                confirmLabel="Reinstate"
+                onConfirm={() => reinstate.mutateAsync({ id: l.id })}
+              />
+            ) : null}
+            {can("license.status") && status !== "revoked" ? (
+              <ConfirmButton
+                size="md"
+                danger
+                label="Revoke"
+                title="Revoke this license for good?"
+                body="A revoked license cannot be reinstated or renewed. Its sessions end at once."
+                reasonLabel="Reason (optional)"
+                confirmLabel="Revoke license"
+                onConfirm={(reason) => revoke.mutateAsync({ id: l.id, ...(reason ? { reason } : {}) })}
+              />
+            ) : null}
+          </>
+        }
+      />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Section title="Terms">
+          <Details
+            items={[
+              ["Status", <StatusChip key="s" status={status} />],
+              ["Type", l.type === "node_locked" ? "node-locked" : "floating"],
+              ["Seats", `${l.openSessions} in use of ${l.seatLimit}`],
+              ["Starts", formatDateTime(l.startsAt)],
+              [
+                "Expires",
+                l.expiresAt ? `${formatDate(l.expiresAt)} (${relativeDays(l.expiresAt)})` : "never",
+              ],
+              ["Heartbeat", `every ${l.heartbeatIntervalSeconds} s`],
+              ["Grace period", `${l.gracePeriodHours} h`],
+              ["Offline allowance", l.offlineAllowanceDays ? `${l.offlineAllowanceDays} days` : "none"],
+              ["Issued", formatDateTime(l.createdAt)],
+              ...(l.suspendedAt
+                ? ([["Suspended", formatDateTime(l.suspendedAt)]] as [string, string][])
+                : []),
+              ...(l.revokedAt ? ([["Revoked", formatDateTime(l.revokedAt)]] as [string, string][]) : []),
+            ]}
+          />
+        </Section>
+        <Section title="Entitlements" className="lg:col-span-2">
+          <DataTable<Entitlement & { id: string }>
+            label="Entitlements"
+            rows={l.entitlements.map((e) => ({ ...e, id: e.featureId }))}
+            empty={
+              <EmptyState title="No features" description="The license grants the product as a whole." />
+            }
+            columns={[
+              { id: "name", label: "Feature", isRowHeader: true, render: (e) => `${e.name} (${e.code})` },
+              { id: "kind", label: "Kind", render: (e) => e.kind },
+              {
+                id: "quota",
+                label: "Quota",
+                render: (e) =>
+                  e.kind !== "metered"
+                    ? "—"
+                    : e.quota === null
+                      ? "unlimited"
+                      : `${e.quota.toLocaleString("en")} ${e.unit ?? ""} per ${e.quotaPeriod === "total" ? "license" : e.quotaPeriod}`,
+              },
+              {
+                id: "used",
+                label: "Used this period",
+                render: (e) => {
+                  const used = usageFeatures.find((f) => f.featureCode === e.code);
+                  return used ? used.usedThisPeriod.toLocaleString("en") : "—";
+                },
+              },
+            ]}
+          />
+        </Section>
+      </div>
+
+      <div className="mt-4 grid gap-4 lg:grid-cols-2">
+        <Section title={`Live sessions (${sessions.data?.total ?? "…"})`}>
+          <DataTable<Session>
+            label="Live sessions"
+            rows={sessions.data?.items}
+            isLoading={sessions.isPending}
+            empty={<EmptyState title="No open sessions" />}
+            columns={[
+              { id: "host", label: "Machine", isRowHeader: true, render: (s) => s.hostname || s.fingerprint },
+              { id: "state", label: "State", render: (s) => <StatusChip status={s.state} /> },
+              { id: "version", label: "Version", render: (s) => s.clientVersion },
+              { id: "beat", label: "Last heartbeat", render: (s) => formatDateTime(s.lastHeartbeatAt) },
+              {
+                id: "end",
+                label: "",
+                render: (s) =>
+                  can("session.manage") ? (
+                    <ConfirmButton
+                      label="End"
+                      title="End this session?"
+                      body="Its seat is freed at once; the software must activate again."
+                      confirmLabel="End session"
+                      onConfirm={() => endSession.mutateAsync({ id: s.id })}
+                    />
+                  ) : null,
+              },
+            ]}
+          />
+        </Section>
+        <Section title="Usage (last 30 days)">
+          {usage.isPending ? (
+            <LoadingState />
+          ) : usage.isError ? (
+            <ErrorState error={usage.error} />
+          ) : usageFeatures.length === 0 ? (
+            <EmptyState
+              title="No metered features"
+              description="Usage is recorded for metered features only."
+            />
+          ) : usagePoints.length === 0 ? (
+            <EmptyState title="No usage recorded yet" />
+          ) : (
+            <TimeChart
+              label="Usage per day"
+              kind="bar"
+              data={usagePoints}
+              series={usageFeatures.map((f, i) => ({
+                key: f.featureCode,
+                label: f.name,
+                color: SERIES_COLORS[i % SERIES_COLORS.length] ?? CHART_COLORS.accent,
+              }))}
+            />
+          )}
+        </Section>
+        {l.type === "node_locked" ? (
+          <Section title="Bound machines">
+            <DataTable<Machine>
+              label="Bound machines"
+              rows={machines.data}
+              isLoading={machines.isPending}
+              empty={<EmptyState title="No machine bound yet" />}
+              columns={[
+                {
+                  id: "host",
+                  label: "Machine",
+                  isRowHeader: true,
+                  render: (m) => m.hostname || m.fingerprint,
+                },
+                { id: "bound", label: "Bound", render: (m) => formatDateTime(m.boundAt) },
+                { id: "seen", label: "Last seen", render: (m) => formatDateTime(m.lastSeenAt) },
+                {
+                  id: "release",
+                  label: "",
+                  render: (m) =>
+                    can("session.manage") ? (
+                      <ConfirmButton
+                        label="Release"
+                        title="Release this machine?"
+                        body="Its place is freed and its open sessions end."
+                        confirmLabel="Release"
+                        onConfirm={() => release.mutateAsync({ id: m.id })}
+                      />
+                    ) : null,
+                },
+              ]}
+            />
+          </Section>
+        ) : null}
+        <Section title="Offline files issued">
+          <DataTable<Issuance>
+            label="Offline files issued"
+            rows={issuances.data?.items}
+            isLoading={issuances.isPending}
+            empty={<EmptyState title="No offline file checked out" />}
+            columns={[
+              { id: "issued", label: "Issued", isRowHeader: true, render: (i) => formatDateTime(i.issuedAt) },
+              { id: "expires", label: "Valid until", render: (i) => formatDate(i.expiresAt) },
+              { id: "machine", label: "Machine", render: (i) => i.fingerprint ?? "any" },
+              { id: "enc", label: "Encrypted", render: (i) => (i.encrypted ? "yes" : "no") },
+              { id: "by", label: "By", render: (i) => i.issuedBy },
+            ]}
+          />
+        </Section>
+      </div>
+      {can("audit.read") ? (
+        <Section title="Audit trail" className="mt-4">
+          {audit.isPending ? <LoadingState /> : <AuditList events={audit.data?.items ?? []} />}
+        </Section>
+      ) : null}
+      <div className="mt-4">
+        <Button
+          variant="ghost"
+          size="sm"
+          onPress={() => {
+            refresh();
+            void sessions.refetch();
+          }}
+        >
+          Refresh
+        </Button>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,290 @@
+"use client";
+import { Button, Form } from "@heroui/react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import {
+  CheckboxInput,
+  dateToIso,
+  numberOrUndefined,
+  SelectInput,
+  TextInput,
+  useForm,
+} from "@/components/form.tsx";
+import { EmptyState, LinkButton, PageHeader, Section } from "@/components/ui.tsx";
+import { ZCreateLicenseInput } from "@/server/core/licenses/schemas.ts";
+import { useTRPC } from "@/hooks/trpc.ts";
+import { useCan } from "@/hooks/use-me.ts";
+
+interface EntitlementDraft {
+  on: boolean;
+  quota: string;
+  quotaPeriod: "total" | "day" | "month";
+}
+
+const LICENSE_TYPE_FLOATING: "floating" | "node_locked" = "floating";
+
+function inOneYear(): string {
+  const date = new Date();
+  date.setUTCFullYear(date.getUTCFullYear() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+export default function NewLicensePage() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const params = useSearchParams();
+  const queryClient = useQueryClient();
+  const can = useCan();
+  const form = useForm({
+    customerId: params.get("customerId") ?? "",
+    productId: params.get("productId") ?? "",
+    type: LICENSE_TYPE_FLOATING,
+    seatLimit: "5",
+    expiresAt: inOneYear(),
+    heartbeatIntervalSeconds: "300",
+    gracePeriodHours: "72",
+    offlineAllowanceDays: "30",
+  });
+  const { values, errors } = form;
+  const [entitlements, setEntitlements] = useState<Record<string, EntitlementDraft>>({});
+  const customers = useQuery(trpc.customers.list.queryOptions({ pageSize: 200 }));
+  const products = useQuery(trpc.products.list.queryOptions({ pageSize: 200 }));
+  const features = useQuery({
+    ...trpc.features.list.queryOptions({ productId: values.productId }),
+    enabled: Boolean(values.productId),
+  });
+  const create = useMutation(
+    trpc.licenses.create.mutationOptions({
+      onSuccess: (license) => {
+        void queryClient.invalidateQueries({ queryKey: trpc.licenses.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.customers.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.dashboard.pathKey() });
+        router.push(`/licenses/${license.id}`);
+      },
+      onError: form.serverErrors,
+    }),
+  );
+
+  if (!can("license.write")) {
+    return (
+      <EmptyState title="Your role may not issue licenses" description="Editors and above issue licenses." />
+    );
+  }
+
+  const featureList = features.data ?? [];
+  const draftOf = (id: string): EntitlementDraft =>
+    entitlements[id] ?? { on: false, quota: "", quotaPeriod: "month" };
+  const setDraft = (id: string, change: Partial<EntitlementDraft>) => {
+    setEntitlements((current) => ({ ...current, [id]: { ...draftOf(id), ...change } }));
+  };
+
+  function submit() {
+    const chosen = featureList.filter((f) => draftOf(f.id).on);
+    const input = {
+      customerId: values.customerId,
+      productId: values.productId,
+      type: values.type,
+      seatLimit: numberOrUndefined(values.seatLimit),
+      expiresAt: dateToIso(values.expiresAt),
+      heartbeatIntervalSeconds: numberOrUndefined(values.heartbeatIntervalSeconds),
+      gracePeriodHours: numberOrUndefined(values.gracePeriodHours),
+      offlineAllowanceDays: numberOrUndefined(values.offlineAllowanceDays),
+      entitlements: chosen.map((f) => {
+        const draft = draftOf(f.id);
+        return f.kind === "metered"
+          ? { featureId: f.id, quota: numberOrUndefined(draft.quota) ?? null, quotaPeriod: draft.quotaPeriod }
+          : { featureId: f.id };
+      }),
+    };
+    const valid = form.validate(ZCreateLicenseInput, input);
+    if (valid) create.mutate(valid);
+  }
+
+  const numberField = (
+    name: "seatLimit" | "heartbeatIntervalSeconds" | "gracePeriodHours" | "offlineAllowanceDays",
+    label: string,
+    description: string,
+  ) => (
+    <TextInput
+      label={label}
+      name={name}
+      type="number"
+      inputMode="numeric"
+      value={values[name]}
+      onChange={(v) => {
+        form.set(name, v);
+      }}
+      error={errors[name]}
+      description={description}
+      isRequired
+    />
+  );
+
+  return (
+    <>
+      <PageHeader title="Issue a license" description="Who gets it, for what, on which terms." />
+      <Form
+        validationBehavior="aria"
+        className="flex max-w-4xl flex-col gap-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        <Section title="Customer and product">
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectInput
+              label="Customer"
+              name="customerId"
+              value={values.customerId}
+              placeholder="Choose a customer"
+              options={(customers.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              onChange={(v) => {
+                form.set("customerId", v);
+              }}
+              error={errors.customerId}
+              isRequired
+            />
+            <SelectInput
+              label="Product"
+              name="productId"
+              value={values.productId}
+              placeholder="Choose a product"
+              options={(products.data?.items ?? []).map((p) => ({
+                value: p.id,
+                label: `${p.name} (${p.code})`,
+              }))}
+              onChange={(v) => {
+                form.set("productId", v);
+                setEntitlements({});
+              }}
+              error={errors.productId}
+              isRequired
+            />
+          </div>
+        </Section>
+        <Section title="Features and quotas">
+          {!values.productId ? (
+            <p className="text-sm text-muted">Choose a product to see its features.</p>
+          ) : featureList.length === 0 ? (
+            <p className="text-sm text-muted">
+              {features.isPending
+                ? "Loading features…"
+                : "This product has no features: the license grants the product as a whole."}
+            </p>
+          ) : (
+            <div className="flex flex-col gap-3" role="group" aria-label="Entitled features">
+              {featureList.map((f, index) => {
+                const draft = draftOf(f.id);
+                return (
+                  <div
+                    key={f.id}
+                    className="flex flex-wrap items-end gap-4 rounded-lg border border-separator p-3"
+                  >
+                    <div className="min-w-56 flex-1">
+                      <CheckboxInput
+                        label={`${f.name} (${f.code})`}
+                        name={`feature-${f.code}`}
+                        checked={draft.on}
+                        onChange={(on) => {
+                          setDraft(f.id, { on });
+                        }}
+                        description={
+                          f.kind === "metered" ? `metered, counts ${f.unit ?? "units"}` : "on or off"
+                        }
+                      />
+                    </div>
+                    {f.kind === "metered" && draft.on ? (
+                      <>
+                        <TextInput
+                          label={`Quota for ${f.code}`}
+                          name={`quota-${f.code}`}
+                          type="number"
+                          className="w-40"
+                          value={draft.quota}
+                          placeholder="unlimited"
+                          onChange={(quota) => {
+                            setDraft(f.id, { quota });
+                          }}
+                          error={errors[`entitlements.${index}.quota`]}
+                        />
+                        <SelectInput
+                          label="Per"
+                          name={`period-${f.code}`}
+                          className="w-32"
+                          value={draft.quotaPeriod}
+                          options={[
+                            { value: "day", label: "day" },
+                            { value: "month", label: "month" },
+                            { value: "total", label: "in total" },
+                          ]}
+                          onChange={(v) => {
+                            setDraft(f.id, { quotaPeriod: v as EntitlementDraft["quotaPeriod"] });
+                          }}
+                        />
+                      </>
+                    ) : null}
+                  </div>
+                );
+              })}
+              {errors.entitlements ? <p className="text-sm text-danger">{errors.entitlements}</p> : null}
+            </div>
+          )}
+        </Section>
+        <Section title="Terms">
+          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+            <SelectInput
+              label="Seats are"
+              name="type"
+              value={values.type}
+              options={[
+                { value: "floating", label: "Floating: on any machines" },
+                { value: "node_locked", label: "Node-locked: bound to machines" },
+              ]}
+              onChange={(v) => {
+                form.set("type", v as "floating" | "node_locked");
+              }}
+              error={errors.type}
+            />
+            {numberField("seatLimit", "Seats", "Live sessions (floating) or machines (node-locked).")}
+            <TextInput
+              label="Expires on"
+              name="expiresAt"
+              type="date"
+              value={values.expiresAt}
+              onChange={(v) => {
+                form.set("expiresAt", v);
+              }}
+              error={errors.expiresAt}
+              description="Empty: never expires."
+            />
+            {numberField(
+              "heartbeatIntervalSeconds",
+              "Heartbeat interval (seconds)",
+              "30 to 86,400; 300 is usual.",
+            )}
+            {numberField(
+              "gracePeriodHours",
+              "Grace period (hours)",
+              "How long software runs through an outage.",
+            )}
+            {numberField(
+              "offlineAllowanceDays",
+              "Offline allowance (days)",
+              "The longest offline .lic file; 0: none.",
+            )}
+          </div>
+        </Section>
+        <div className="flex gap-2">
+          <Button type="submit" isPending={create.isPending}>
+            Issue license
+          </Button>
+          <LinkButton variant="secondary" href="/licenses">
+            Cancel
+          </LinkButton>
+        </div>
+      </Form>
+    </>
+  );
+}
