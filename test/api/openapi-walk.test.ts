@@ -11,6 +11,7 @@ import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
 import { ROLES, type Actor, type Role } from "../../src/server/core/context.ts";
 import { createFeature } from "../../src/server/core/features/create-feature.ts";
 import { suspendLicense } from "../../src/server/core/licenses/suspend-license.ts";
+import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { rotateSigningKey } from "../../src/server/core/signing-keys/rotate-signing-key.ts";
 import { confirmTotp } from "../../src/server/core/two-factor/confirm-totp.ts";
 import { enrollTotp } from "../../src/server/core/two-factor/enroll-totp.ts";
@@ -564,6 +565,25 @@ const entries: Record<string, Entry> = {
     scope: "global",
     valid: () => Promise.resolve({ query: { granularity: "hour" } }),
     invalid: () => Promise.resolve({ query: { granularity: "minute" } }),
+  },
+  "offline-checkout": {
+    min: "editor",
+    scope: "target",
+    valid: async (f) => {
+      await ensureSigningKey(f.db.handle, f.db.ctx().encryptionKey, f.db.clock.now());
+      const license = await makeLicense(f.db, f.world.customer.id, f.world.product.id, {
+        offlineAllowanceDays: 30,
+      });
+      return { params: { id: license.id }, body: { days: 7, fingerprint: "walk-host", encrypt: true } };
+    },
+    invalid: (f) => Promise.resolve({ params: { id: f.world.license.id }, body: { days: 0 } }),
+  },
+  "offline-issuances": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) =>
+      Promise.resolve({ params: { id: f.world.license.id }, query: { page: "1", pageSize: "10" } }),
+    invalid: (f) => Promise.resolve({ params: { id: f.world.license.id }, query: { pageSize: "0" } }),
   },
   "audit-list": {
     min: "admin",

@@ -6,6 +6,7 @@ import { customersRouter } from "./routers/customers.ts";
 import { dashboardRouter } from "./routers/dashboard.ts";
 import { groupsRouter } from "./routers/groups.ts";
 import { licensesRouter } from "./routers/licenses.ts";
+import { offlineRouter } from "./routers/offline.ts";
 import { machinesRouter, sessionsRouter, usageRouter } from "./routers/sessions.ts";
 import { signingKeysRouter } from "./routers/signing-keys.ts";
 import { authRouter, profileRouter, settingsRouter } from "./routers/profile.ts";
@@ -21,6 +22,7 @@ export const appRouter = lockInputCoercion(
     groups: groupsRouter,
     customers: customersRouter,
     licenses: licensesRouter,
+    offline: offlineRouter,
     admins: adminsRouter,
     apiKeys: apiKeysRouter,
     audit: auditRouter,
