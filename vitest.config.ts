@@ -1,6 +1,19 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // the SDK workspace's sources, as the server and tests use them (its package exports dist/)
+  resolve: {
+    alias: [
+      {
+        find: /^@license-server\/sdk\/offline$/,
+        replacement: new URL("./sdk/src/offline.ts", import.meta.url).pathname,
+      },
+      {
+        find: /^@license-server\/sdk$/,
+        replacement: new URL("./sdk/src/index.ts", import.meta.url).pathname,
+      },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts", "sdk/test/**/*.test.ts", "release-cli/test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],

@@ -63,3 +63,6 @@ execFileSync(
   { cwd: join(root, "proto"), stdio: ["ignore", "inherit", "inherit"] },
 );
 console.log("generated the gRPC contract (src/generated/proto)");
+
+// The admin API's types for the SDK's typed client, read from the router (needs the clients above).
+execFileSync(process.execPath, [join(root, "scripts/generate-admin-api.mjs")], { stdio: "inherit" });

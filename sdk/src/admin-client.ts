@@ -1,7 +1,33 @@
 // The typed admin client for internal tools: a tRPC client over the server's admin API,
 // authenticated with an API key (or a token from POST /api/v1/auth/login).
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
-import type { AppRouter } from "../../src/server/trpc/router.ts";
+import type { TRPCBuiltRouter, TRPCDefaultErrorShape } from "@trpc/server";
+import type { AdminApiRecord } from "./generated/admin-api.ts";
+
+/** What an admin API error carries besides the message (see the server's error formatter). */
+export interface AdminErrorData {
+  code: string;
+  httpStatus: number;
+  /** the domain's code: NOT_FOUND, CONFLICT, FORBIDDEN, INVALID_ARGUMENT, ... */
+  domainCode?: string | null;
+  /** the fields that were wrong, with why */
+  fields?: { path: string; message: string }[];
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The admin API as a client sees it: every procedure with its input and output types, generated
+ * from the server's router (scripts/generate-admin-api.mjs), so the package's types stand alone.
+ */
+export type AdminRouter = TRPCBuiltRouter<
+  {
+    ctx: object;
+    meta: object;
+    errorShape: Omit<TRPCDefaultErrorShape, "data"> & { data: AdminErrorData };
+    transformer: false;
+  },
+  AdminApiRecord
+>;
 
 export interface AdminClientOptions {
   /** the server's base URL, e.g. "https://licenses.example.com" */
@@ -12,7 +38,7 @@ export interface AdminClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-export type AdminClient = ReturnType<typeof createTRPCClient<AppRouter>>;
+export type AdminClient = ReturnType<typeof createTRPCClient<AdminRouter>>;
 
 /**
  * A client with one method per admin operation, e.g. `client.customers.list.query({ q: "acme" })`
@@ -20,7 +46,7 @@ export type AdminClient = ReturnType<typeof createTRPCClient<AppRouter>>;
  * a TRPCClientError whose `data.domainCode` and `data.fields` say what was wrong.
  */
 export function createAdminClient(options: AdminClientOptions): AdminClient {
-  return createTRPCClient<AppRouter>({
+  return createTRPCClient<AdminRouter>({
     links: [
       httpBatchLink({
         url: new URL("/api/trpc", options.url).toString(),

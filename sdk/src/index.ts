@@ -1,48 +1,24 @@
-// @license-server/sdk — the client library for software licensed by the license server.
-// Offline license files (.lic) and grace tokens are verified here; the validation client arrives
-// with the licensing API. This module also fixes the vocabulary both sides share.
+// @license-server/sdk — the client library for software licensed by the license server (Node
+// >= 20, Electron's main process): the license client with its fallback chain, offline
+// verification, and the typed admin client. `@license-server/sdk/offline` is the part that also
+// runs in browsers and Electron renderers.
+export * from "./offline.ts";
 
-/** Machine-readable outcome of a license check, as the server and the offline tiers report it. */
-export const LICENSE_STATUS_CODES = [
-  "VALID",
-  "NOT_FOUND",
-  "EXPIRED",
-  "SUSPENDED",
-  "REVOKED",
-  "PRODUCT_MISMATCH",
-  "FINGERPRINT_MISMATCH",
-  "SEAT_LIMIT_REACHED",
-  "SESSION_NOT_FOUND",
-  "HEARTBEAT_DEAD",
-  "FEATURE_NOT_ENTITLED",
-  "QUOTA_EXCEEDED",
-  /** the license starts in the future */
-  "NOT_YET_VALID",
-] as const;
-export type LicenseStatusCode = (typeof LICENSE_STATUS_CODES)[number];
+export { LicenseClient } from "./client/license-client.ts";
+export type { LicenseClientOptions } from "./client/license-client.ts";
+export type { LicenseClientEvents } from "./client/events.ts";
+export type {
+  ClientStatusCode,
+  EntitlementInfo,
+  LicenseDetails,
+  Tier,
+  UsageResult,
+  ValidationResult,
+} from "./client/types.ts";
+export { defaultFingerprint, machineId } from "./client/fingerprint.ts";
+export { RequestRejectedError, TransportUnavailableError } from "./client/transport.ts";
+export type { LicenseTransport } from "./client/transport.ts";
+export type { PendingUsage } from "./client/cache.ts";
 
 export { AdminClientError, createAdminClient } from "./admin-client.ts";
-export type { AdminClient, AdminClientOptions } from "./admin-client.ts";
-
-export { GRACE_TOKEN_ISSUER, GRACE_TOKEN_TYPE, licenseKeyHash, verifyGraceToken } from "./grace-token.ts";
-export type { GraceTokenClaims, GraceTokenResult, PublicKeyEntry } from "./grace-token.ts";
-
-export {
-  createLicenseFile,
-  LICENSE_FILE_ARMOR_BEGIN,
-  LICENSE_FILE_ARMOR_END,
-  LICENSE_FILE_EXTENSION,
-  LICENSE_FILE_MEDIA_TYPE,
-  LICENSE_FILE_VERSION,
-  verifyLicenseFile,
-} from "./license-file.ts";
-export type {
-  CreateLicenseFileOptions,
-  LicenseFileContent,
-  LicenseFileEncryption,
-  LicenseFileEntitlement,
-  LicenseFileFailure,
-  LicenseFilePayload,
-  LicenseFileResult,
-  VerifyLicenseFileOptions,
-} from "./license-file.ts";
+export type { AdminClient, AdminClientOptions, AdminRouter } from "./admin-client.ts";

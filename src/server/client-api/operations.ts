@@ -1,6 +1,6 @@
 // The licensing API's operations in the contract's terms (license.v1 messages), over the domain.
 // The gRPC sidecar and the REST twin both call these, so both answer the same way.
-import type { LicenseStatusCode } from "@license-server/sdk";
+import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import {
   ActivateRequest,
   ActivateResponse,

@@ -1,6 +1,6 @@
 // A license as the licensing API sees it: found by key, judged for one product and moment, and
 // shown to the client (terms, entitlements with what has been used, a grace token).
-import type { LicenseStatusCode } from "@license-server/sdk";
+import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import type { DbProvider } from "../../db/provider.ts";

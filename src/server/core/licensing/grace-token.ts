@@ -1,7 +1,7 @@
 // Issues grace tokens (the format and its verification live in the SDK).
 import { createHash } from "node:crypto";
 import { SignJWT } from "jose";
-import { GRACE_TOKEN_ISSUER, GRACE_TOKEN_TYPE } from "@license-server/sdk";
+import { GRACE_TOKEN_ISSUER, GRACE_TOKEN_TYPE } from "@license-server/sdk/offline";
 import type { Signer } from "../signing-keys/active-signer.ts";
 
 export interface GraceTokenInput {

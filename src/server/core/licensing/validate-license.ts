@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { LicenseStatusCode } from "@license-server/sdk";
+import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { asDomainContext, clientActor, type ClientContext } from "./client-context.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LicenseStatusCode } from "@license-server/sdk";
+import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
 import {
   disclosable,

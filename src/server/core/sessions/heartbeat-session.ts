@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { LicenseStatusCode } from "@license-server/sdk";
+import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
 import { findClientLicense, graceFor, licenseVerdict, type GraceGrant } from "../licensing/client-license.ts";
 import { ZClientRequest, ZSessionId } from "../licensing/schemas.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LicenseStatusCode } from "@license-server/sdk";
+import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import { conflict } from "../errors.ts";
 import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
 import { findClientLicense, licenseVerdict, lockLicense, usedSince } from "../licensing/client-license.ts";
