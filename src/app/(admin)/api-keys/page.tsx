@@ -1,0 +1,250 @@
+"use client";
+import { Alert, Button, Modal } from "@heroui/react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { FormDialog } from "@/components/form-dialog.tsx";
+import { CheckboxInput, dateToIso, SelectInput, TextInput, useForm } from "@/components/form.tsx";
+import { GroupPicker } from "@/components/group-picker.tsx";
+import {
+  ConfirmButton,
+  DataTable,
+  EmptyState,
+  ErrorState,
+  formatDate,
+  formatDateTime,
+  PageHeader,
+  RoleChip,
+  SecretValue,
+  StatusChip,
+} from "@/components/ui.tsx";
+import { ZCreateApiKeyInput } from "@/server/core/api-keys/schemas.ts";
+import { ROLES, type Role } from "@/server/core/context.ts";
+import { roleAtLeast } from "@/server/auth/policy.ts";
+import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
+import { useMe } from "@/hooks/use-me.ts";
+import { useUrlState } from "@/hooks/use-url-state.ts";
+
+const DEFAULT_ROLE: Role = "viewer";
+
+type ApiKey = RouterOutputs["apiKeys"]["list"]["items"][number];
+
+function ShownOnce({ secret, onClose }: { secret: string | null; onClose: () => void }) {
+  return (
+    <Modal.Backdrop
+      isOpen={secret !== null}
+      isDismissable={false}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+    >
+      <Modal.Container size="lg">
+        <Modal.Dialog aria-label="Your new API key">
+          <Modal.Header>
+            <Modal.Heading>Your new API key</Modal.Heading>
+          </Modal.Header>
+          <Modal.Body className="flex flex-col gap-4">
+            <Alert status="warning">
+              <Alert.Content>
+                <Alert.Description>
+                  Copy it now: it is shown this once and stored only as a hash. Send it as{" "}
+                  <code>Authorization: Bearer &lt;key&gt;</code>.
+                </Alert.Description>
+              </Alert.Content>
+            </Alert>
+            {secret ? <SecretValue value={secret} label="API key" what="API key" /> : null}
+          </Modal.Body>
+          <Modal.Footer>
+            <Button onPress={onClose}>Done</Button>
+          </Modal.Footer>
+        </Modal.Dialog>
+      </Modal.Container>
+    </Modal.Backdrop>
+  );
+}
+
+export default function ApiKeysPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const me = useMe();
+  const url = useUrlState();
+  const includeRevoked = url.get("revoked") === "1";
+  const all = url.get("all") === "1";
+  const [creating, setCreating] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
+  const list = useQuery(trpc.apiKeys.list.queryOptions({ includeRevoked, all, pageSize: 200 }));
+  const myRole: Role = me.data?.role ?? "viewer";
+  const roleOptions = ROLES.filter((r) => roleAtLeast(myRole, r)).map((r) => ({
+    value: r,
+    label: r.replace("_", " "),
+  }));
+  const groupOptions = (me.data?.groups ?? []).map((g) => ({ value: g.id, label: g.name }));
+  const form = useForm({ name: "", role: DEFAULT_ROLE, groupIds: [] as string[], expiresAt: "" });
+  const invalidate = () => void queryClient.invalidateQueries({ queryKey: trpc.apiKeys.pathKey() });
+  const create = useMutation(
+    trpc.apiKeys.create.mutationOptions({
+      onSuccess: (created) => {
+        invalidate();
+        setCreating(false);
+        setSecret(created.key);
+      },
+      onError: form.serverErrors,
+    }),
+  );
+  const revoke = useMutation(trpc.apiKeys.revoke.mutationOptions({ onSuccess: invalidate }));
+  const { values, errors } = form;
+
+  return (
+    <>
+      <PageHeader
+        title="API keys"
+        description="Keys for tools and CI to call the admin API. A key's role is at most yours."
+        actions={
+          <Button
+            onPress={() => {
+              form.reset();
+              setCreating(true);
+            }}
+          >
+            New API key
+          </Button>
+        }
+      />
+      <div className="mb-4 flex flex-wrap gap-6">
+        <CheckboxInput
+          label="Show revoked"
+          name="revoked"
+          checked={includeRevoked}
+          onChange={(checked) => {
+            url.set({ revoked: checked ? "1" : undefined });
+          }}
+        />
+        {myRole === "super_admin" ? (
+          <CheckboxInput
+            label="Everyone's keys"
+            name="all"
+            checked={all}
+            onChange={(checked) => {
+              url.set({ all: checked ? "1" : undefined });
+            }}
+          />
+        ) : null}
+      </div>
+      {list.isError ? (
+        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+      ) : (
+        <DataTable<ApiKey>
+          label="API keys"
+          rows={list.data?.items}
+          isLoading={list.isPending}
+          empty={<EmptyState title="No API keys" description="Create one for a script or a CI job." />}
+          columns={[
+            {
+              id: "name",
+              label: "Name",
+              isRowHeader: true,
+              render: (k) => (
+                <span className="flex items-center gap-2">
+                  {k.name}
+                  {k.revokedAt ? <StatusChip status="revoked" /> : null}
+                </span>
+              ),
+            },
+            { id: "prefix", label: "Key", render: (k) => <code className="text-xs">{k.prefix}…</code> },
+            { id: "role", label: "Role", render: (k) => <RoleChip role={k.role} /> },
+            {
+              id: "groups",
+              label: "Groups",
+              render: (k) => k.groups.map((g) => g.name).join(", ") || "creator's",
+            },
+            ...(all ? [{ id: "owner", label: "Owner", render: (k: ApiKey) => k.createdByEmail }] : []),
+            { id: "expires", label: "Expires", render: (k) => formatDate(k.expiresAt, "never") },
+            { id: "used", label: "Last used", render: (k) => formatDateTime(k.lastUsedAt, "never") },
+            {
+              id: "actions",
+              label: "",
+              render: (k) =>
+                k.revokedAt ? null : (
+                  <ConfirmButton
+                    danger
+                    label="Revoke"
+                    title={`Revoke ${k.name}?`}
+                    body="Tools using it are refused from now on. This cannot be undone."
+                    confirmLabel="Revoke key"
+                    onConfirm={() => revoke.mutateAsync({ id: k.id })}
+                  />
+                ),
+            },
+          ]}
+        />
+      )}
+      <FormDialog
+        title="New API key"
+        isOpen={creating}
+        onOpenChange={setCreating}
+        submitLabel="Create key"
+        isPending={create.isPending}
+        onSubmit={() => {
+          const input = form.validate(ZCreateApiKeyInput, {
+            name: values.name,
+            role: values.role,
+            groupIds: values.groupIds,
+            expiresAt: dateToIso(values.expiresAt),
+          });
+          if (input) create.mutate(input);
+        }}
+      >
+        <TextInput
+          label="Name"
+          name="name"
+          value={values.name}
+          onChange={(v) => {
+            form.set("name", v);
+          }}
+          error={errors.name}
+          description="What uses it, e.g. billing sync."
+          isRequired
+          autoFocus
+        />
+        <SelectInput
+          label="Role"
+          name="role"
+          value={values.role}
+          options={roleOptions}
+          onChange={(v) => {
+            form.set("role", v as Role);
+          }}
+          error={errors.role}
+        />
+        {myRole === "super_admin" ? null : (
+          <GroupPicker
+            legend="Limit to groups"
+            options={groupOptions}
+            value={values.groupIds}
+            onChange={(ids) => {
+              form.set("groupIds", ids);
+            }}
+            error={errors.groupIds}
+            description="None chosen: the key acts in all of your groups."
+          />
+        )}
+        <TextInput
+          label="Expires on"
+          name="expiresAt"
+          type="date"
+          value={values.expiresAt}
+          onChange={(v) => {
+            form.set("expiresAt", v);
+          }}
+          error={errors.expiresAt}
+          description="Empty: no expiry."
+        />
+      </FormDialog>
+      <ShownOnce
+        secret={secret}
+        onClose={() => {
+          setSecret(null);
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,186 @@
+"use client";
+import { Alert, Button } from "@heroui/react";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { AuditList } from "@/components/audit-list.tsx";
+import { SelectInput, TextInput } from "@/components/form.tsx";
+import { EmptyState, ErrorState, Pager, PageHeader } from "@/components/ui.tsx";
+import { useTRPC } from "@/hooks/trpc.ts";
+import { useCan, useMe } from "@/hooks/use-me.ts";
+import { useUrlState } from "@/hooks/use-url-state.ts";
+
+const PAGE_SIZE = 50;
+const ACTOR_TYPES = ["admin", "api_key", "system", "client"] as const;
+
+/** A text filter that writes to the URL after a pause. */
+function useDebouncedParam(url: ReturnType<typeof useUrlState>, key: string) {
+  const current = url.get(key);
+  const [text, setText] = useState(current);
+  useEffect(() => {
+    if (text === current) return;
+    const timer = setTimeout(() => {
+      url.set({ [key]: text.trim() || undefined });
+    }, 400);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [text, current, key, url]);
+  return [text, setText] as const;
+}
+
+/** yyyy-mm-dd as the start (or the end) of that UTC day. */
+function dayBound(text: string, end: boolean): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
+  return new Date(`${text}T${end ? "23:59:59.999" : "00:00:00.000"}Z`).toISOString();
+}
+
+export default function AuditPage() {
+  const trpc = useTRPC();
+  const can = useCan();
+  const me = useMe();
+  const url = useUrlState();
+  const [action, setAction] = useDebouncedParam(url, "action");
+  const [targetId, setTargetId] = useDebouncedParam(url, "targetId");
+  const [actorId, setActorId] = useDebouncedParam(url, "actorId");
+  const actorTypeParam = url.get("actorType");
+  const actorType = ACTOR_TYPES.find((t) => t === actorTypeParam);
+  const targetType = url.get("targetType");
+  const from = url.get("from");
+  const to = url.get("to");
+  const page = url.getInt("page", 1);
+  const allowed = can("audit.read");
+
+  const list = useQuery({
+    ...trpc.audit.list.queryOptions({
+      action: url.get("action") || undefined,
+      actorType,
+      actorId: url.get("actorId") || undefined,
+      targetType: targetType || undefined,
+      targetId: url.get("targetId") || undefined,
+      from: dayBound(from, false),
+      to: dayBound(to, true),
+      page,
+      pageSize: PAGE_SIZE,
+    }),
+    placeholderData: keepPreviousData,
+    enabled: allowed,
+  });
+  const verify = useMutation(trpc.audit.verify.mutationOptions());
+
+  if (me.data && !allowed) {
+    return <EmptyState title="Admins only" description="Your role may not read the audit log." />;
+  }
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        description="Every change, who made it and from where; each event is chained to the one before by its hash."
+        actions={
+          can("audit.verify") ? (
+            <Button
+              variant="secondary"
+              isPending={verify.isPending}
+              onPress={() => {
+                verify.mutate({});
+              }}
+            >
+              Verify the chain
+            </Button>
+          ) : null
+        }
+      />
+      {verify.data ? (
+        <div className="mb-4">
+          <Alert status={verify.data.ok ? "success" : "danger"}>
+            <Alert.Content>
+              <Alert.Title>{verify.data.ok ? "The chain is intact" : "The chain is broken"}</Alert.Title>
+              <Alert.Description>
+                {verify.data.ok
+                  ? `${verify.data.checked} events checked${verify.data.lastSeq ? `, up to #${verify.data.lastSeq}` : ""}.`
+                  : `At event #${verify.data.brokenAt ?? "?"}: ${verify.data.reason ?? "mismatch"} (${verify.data.checked} checked).`}
+              </Alert.Description>
+            </Alert.Content>
+          </Alert>
+        </div>
+      ) : null}
+      <div className="mb-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <TextInput
+          label="Action"
+          name="action"
+          value={action}
+          onChange={setAction}
+          placeholder="e.g. license. or license.revoke"
+        />
+        <SelectInput
+          label="Actor type"
+          name="actorType"
+          value={actorType ?? ""}
+          placeholder="Anyone"
+          options={ACTOR_TYPES.map((t) => ({ value: t, label: t.replace("_", " ") }))}
+          onChange={(value) => {
+            url.set({ actorType: value || undefined });
+          }}
+        />
+        <TextInput label="Actor id" name="actorId" value={actorId} onChange={setActorId} />
+        <SelectInput
+          label="Target type"
+          name="targetType"
+          value={targetType}
+          placeholder="Any"
+          options={[
+            "license",
+            "customer",
+            "product",
+            "feature",
+            "group",
+            "admin",
+            "api_key",
+            "signing_key",
+            "session",
+            "machine",
+            "settings",
+          ].map((t) => ({ value: t, label: t.replace("_", " ") }))}
+          onChange={(value) => {
+            url.set({ targetType: value || undefined });
+          }}
+        />
+        <TextInput label="Target id" name="targetId" value={targetId} onChange={setTargetId} />
+        <TextInput
+          label="From"
+          name="from"
+          type="date"
+          value={from}
+          onChange={(value) => {
+            url.set({ from: value || undefined });
+          }}
+        />
+        <TextInput
+          label="To"
+          name="to"
+          type="date"
+          value={to}
+          onChange={(value) => {
+            url.set({ to: value || undefined });
+          }}
+        />
+      </div>
+      {list.isError ? (
+        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+      ) : (
+        <>
+          <AuditList events={list.data?.items ?? []} />
+          {list.data ? (
+            <Pager
+              page={page}
+              pageSize={PAGE_SIZE}
+              total={list.data.total}
+              onPage={(next) => {
+                url.set({ page: next });
+              }}
+            />
+          ) : null}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,361 @@
+"use client";
+import { Alert, Button, Form, toast } from "@heroui/react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { signOut } from "next-auth/react";
+import { useState } from "react";
+import { TextInput, useForm } from "@/components/form.tsx";
+import {
+  CopyButton,
+  Details,
+  formatDateTime,
+  LoadingState,
+  PageHeader,
+  RoleChip,
+  Section,
+} from "@/components/ui.tsx";
+import { ZChangeOwnPasswordInput } from "@/server/core/admins/schemas.ts";
+import { ZConfirmTotpInput, ZDisableTotpInput } from "@/server/core/two-factor/schemas.ts";
+import { useTRPC } from "@/hooks/trpc.ts";
+import { useMe } from "@/hooks/use-me.ts";
+
+function RecoveryCodes({ codes }: { codes: string[] }) {
+  return (
+    <div className="flex flex-col gap-3">
+      <Alert status="warning">
+        <Alert.Content>
+          <Alert.Title>Save these recovery codes now</Alert.Title>
+          <Alert.Description>
+            Each one signs you in once without your authenticator. They are not shown again.
+          </Alert.Description>
+        </Alert.Content>
+      </Alert>
+      <ul className="grid grid-cols-2 gap-2 font-mono text-sm" aria-label="Recovery codes">
+        {codes.map((code) => (
+          <li key={code} className="rounded-md bg-surface-secondary px-2 py-1">
+            {code}
+          </li>
+        ))}
+      </ul>
+      <div>
+        <CopyButton text={codes.join("\n")} label="Copy all" what="Recovery codes" />
+      </div>
+    </div>
+  );
+}
+
+function PasswordForm() {
+  const trpc = useTRPC();
+  const form = useForm({ currentPassword: "", newPassword: "", confirm: "" });
+  const change = useMutation(
+    trpc.profile.changePassword.mutationOptions({
+      onSuccess: () => {
+        toast.success("Password changed: sign in again with the new one");
+        // a password change ends every earlier session, this one included
+        setTimeout(() => void signOut({ callbackUrl: "/sign-in" }), 1200);
+      },
+      onError: form.serverErrors,
+    }),
+  );
+  const { values, errors } = form;
+  return (
+    <Form
+      validationBehavior="aria"
+      className="flex flex-col gap-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const input = form.validate(ZChangeOwnPasswordInput, {
+          currentPassword: values.currentPassword,
+          newPassword: values.newPassword,
+        });
+        if (!input) return;
+        if (values.confirm !== values.newPassword) {
+          form.setErrors({ confirm: "does not match the new password" });
+          return;
+        }
+        change.mutate(input);
+      }}
+    >
+      <TextInput
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        value={values.currentPassword}
+        onChange={(v) => {
+          form.set("currentPassword", v);
+        }}
+        error={errors.currentPassword}
+        isRequired
+      />
+      <TextInput
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        value={values.newPassword}
+        onChange={(v) => {
+          form.set("newPassword", v);
+        }}
+        error={errors.newPassword}
+        description="At least 12 characters."
+        isRequired
+      />
+      <TextInput
+        label="Repeat the new password"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        value={values.confirm}
+        onChange={(v) => {
+          form.set("confirm", v);
+        }}
+        error={errors.confirm}
+        isRequired
+      />
+      <div>
+        <Button type="submit" isPending={change.isPending}>
+          Change password
+        </Button>
+      </div>
+    </Form>
+  );
+}
+
+function TwoFactor({ enabled }: { enabled: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const confirmForm = useForm({ code: "" });
+  const regenerateForm = useForm({ code: "" });
+  const disableForm = useForm({ password: "", code: "" });
+  const refreshMe = () => void queryClient.invalidateQueries({ queryKey: trpc.profile.pathKey() });
+  const enroll = useMutation(trpc.profile.enrollTotp.mutationOptions());
+  const confirm = useMutation(
+    trpc.profile.confirmTotp.mutationOptions({
+      onSuccess: (result) => {
+        setCodes(result.recoveryCodes);
+        enroll.reset();
+        confirmForm.reset();
+        refreshMe();
+        toast.success("Two-factor authentication is on");
+      },
+      onError: confirmForm.serverErrors,
+    }),
+  );
+  const regenerate = useMutation(
+    trpc.profile.regenerateRecoveryCodes.mutationOptions({
+      onSuccess: (result) => {
+        setCodes(result.recoveryCodes);
+        regenerateForm.reset();
+      },
+      onError: regenerateForm.serverErrors,
+    }),
+  );
+  const disable = useMutation(
+    trpc.profile.disableTotp.mutationOptions({
+      onSuccess: () => {
+        disableForm.reset();
+        setCodes(null);
+        refreshMe();
+        toast.success("Two-factor authentication is off");
+      },
+      onError: disableForm.serverErrors,
+    }),
+  );
+
+  if (codes) {
+    return (
+      <div className="flex flex-col gap-4">
+        <RecoveryCodes codes={codes} />
+        <div>
+          <Button
+            variant="secondary"
+            onPress={() => {
+              setCodes(null);
+            }}
+          >
+            I have saved them
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  if (!enabled) {
+    if (!enroll.data) {
+      return (
+        <div className="flex flex-col items-start gap-3">
+          <p className="text-sm text-muted">
+            Sign-in then also asks for a code from an authenticator app (any TOTP app).
+          </p>
+          <Button
+            isPending={enroll.isPending}
+            onPress={() => {
+              enroll.mutate({});
+            }}
+          >
+            Set up two-factor authentication
+          </Button>
+        </div>
+      );
+    }
+    return (
+      <div className="flex flex-col gap-4">
+        <p className="text-sm">1. Scan this code with your authenticator app, or enter the secret by hand.</p>
+        <div className="flex flex-wrap items-center gap-6">
+          {/* a PNG data URL rendered by the server: no request leaves the page */}
+          <img
+            src={enroll.data.qrCode}
+            alt="QR code of your TOTP secret"
+            width={180}
+            height={180}
+            className="rounded-lg bg-white p-2"
+          />
+          <div className="flex flex-col gap-2">
+            <span className="text-sm text-muted">Secret</span>
+            <code className="break-all text-sm" data-testid="totp-secret">
+              {enroll.data.secret}
+            </code>
+            <CopyButton text={enroll.data.secret} what="Secret" />
+          </div>
+        </div>
+        <Form
+          validationBehavior="aria"
+          className="flex max-w-sm flex-col gap-3"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const input = confirmForm.validate(ZConfirmTotpInput, confirmForm.values);
+            if (input) confirm.mutate(input);
+          }}
+        >
+          <TextInput
+            label="2. Enter the 6-digit code it shows"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            value={confirmForm.values.code}
+            onChange={(v) => {
+              confirmForm.set("code", v);
+            }}
+            error={confirmForm.errors.code}
+            isRequired
+          />
+          <div>
+            <Button type="submit" isPending={confirm.isPending}>
+              Turn on
+            </Button>
+          </div>
+        </Form>
+      </div>
+    );
+  }
+
+  return (
+    <div className="grid gap-6 md:grid-cols-2">
+      <Form
+        validationBehavior="aria"
+        className="flex flex-col gap-3"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const input = regenerateForm.validate(ZConfirmTotpInput, regenerateForm.values);
+          if (input) regenerate.mutate(input);
+        }}
+      >
+        <h3 className="font-medium">New recovery codes</h3>
+        <p className="text-sm text-muted">Replaces the old ones.</p>
+        <TextInput
+          label="Current code"
+          name="regenerate-code"
+          inputMode="numeric"
+          value={regenerateForm.values.code}
+          onChange={(v) => {
+            regenerateForm.set("code", v);
+          }}
+          error={regenerateForm.errors.code}
+          isRequired
+        />
+        <div>
+          <Button type="submit" variant="secondary" isPending={regenerate.isPending}>
+            Make new codes
+          </Button>
+        </div>
+      </Form>
+      <Form
+        validationBehavior="aria"
+        className="flex flex-col gap-3"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const input = disableForm.validate(ZDisableTotpInput, disableForm.values);
+          if (input) disable.mutate(input);
+        }}
+      >
+        <h3 className="font-medium">Turn off</h3>
+        <TextInput
+          label="Password"
+          name="disable-password"
+          type="password"
+          autoComplete="current-password"
+          value={disableForm.values.password}
+          onChange={(v) => {
+            disableForm.set("password", v);
+          }}
+          error={disableForm.errors.password}
+          isRequired
+        />
+        <TextInput
+          label="Current code"
+          name="disable-code"
+          inputMode="numeric"
+          value={disableForm.values.code}
+          onChange={(v) => {
+            disableForm.set("code", v);
+          }}
+          error={disableForm.errors.code}
+          isRequired
+        />
+        <div>
+          <Button type="submit" variant="danger-soft" isPending={disable.isPending}>
+            Turn off two-factor
+          </Button>
+        </div>
+      </Form>
+    </div>
+  );
+}
+
+export default function ProfilePage() {
+  const me = useMe();
+  if (!me.data) return <LoadingState />;
+  const admin = me.data;
+  return (
+    <>
+      <PageHeader title="Your profile" description={admin.email} />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Section title="Account">
+          <Details
+            items={[
+              ["Name", admin.name || "—"],
+              ["Role", <RoleChip key="r" role={admin.role} />],
+              [
+                "Groups",
+                admin.groups.map((g) => g.name).join(", ") || (admin.role === "super_admin" ? "all" : "—"),
+              ],
+              ["Signs in with", admin.authSource === "ldap" ? "the directory (LDAP)" : "a password"],
+              ["Two-factor", admin.totpEnabled ? "on" : "off"],
+              ["Last sign-in", formatDateTime(admin.lastLoginAt, "never")],
+              ["Password changed", formatDateTime(admin.passwordChangedAt, "never")],
+            ]}
+          />
+        </Section>
+        <Section title="Two-factor authentication" className="lg:col-span-2">
+          <TwoFactor enabled={admin.totpEnabled} />
+        </Section>
+        {admin.authSource === "local" ? (
+          <Section title="Password" className="lg:col-span-2">
+            <PasswordForm />
+          </Section>
+        ) : null}
+      </div>
+    </>
+  );
+}

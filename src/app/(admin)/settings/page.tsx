@@ -1,0 +1,49 @@
+"use client";
+import { toast } from "@heroui/react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { CheckboxInput } from "@/components/form.tsx";
+import { ErrorState, LoadingState, PageHeader, Section } from "@/components/ui.tsx";
+import { useTRPC } from "@/hooks/trpc.ts";
+import { useCan } from "@/hooks/use-me.ts";
+
+export default function SettingsPage() {
+  const trpc = useTRPC();
+  const can = useCan();
+  const queryClient = useQueryClient();
+  const settings = useQuery(trpc.settings.get.queryOptions({}));
+  const update = useMutation(
+    trpc.settings.update.mutationOptions({
+      onSuccess: (saved) => {
+        queryClient.setQueryData(trpc.settings.get.queryKey({}), saved);
+        toast.success("Settings saved");
+      },
+    }),
+  );
+  const write = can("settings.write");
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description={write ? "Server-wide settings." : "Server-wide settings (a super admin changes them)."}
+      />
+      {settings.isPending ? (
+        <LoadingState />
+      ) : settings.isError ? (
+        <ErrorState error={settings.error} onRetry={() => void settings.refetch()} />
+      ) : (
+        <Section title="Sign-in" className="max-w-2xl">
+          <CheckboxInput
+            label="Require two-factor authentication"
+            name="requireTwoFactor"
+            checked={settings.data.requireTwoFactor}
+            isDisabled={!write || update.isPending}
+            onChange={(requireTwoFactor) => {
+              update.mutate({ requireTwoFactor });
+            }}
+            description="Admins without an authenticator may then only enroll one (on their profile) until they do."
+          />
+        </Section>
+      )}
+    </>
+  );
+}
