@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -112,3 +113,63 @@ export class ServerProcess {
 }
 
 export const fingerprint = () => `machine-${randomBytes(4).toString("hex")}`;
+
+/**
+ * The web app's API for the examples, in this process on a real loopback port: the admin API
+ * over tRPC (/api/trpc) and the licensing REST twin (/api/v1/client/*), the same handlers the
+ * Next route files call.
+ */
+export async function startHttpApi(server: ServerProcess): Promise<{ url: string; close(): Promise<void> }> {
+  const { handleTrpcRequest } = await import("../../src/server/trpc/handlers.ts");
+  const { handleClientRestRequest } = await import("../../src/server/client-api/rest.ts");
+  const { createClientServices } = await import("../../src/server/client-api/services.ts");
+  const { LoginLimiter } = await import("../../src/server/auth/rate-limit.ts");
+  const logger = createLogger({ level: "silent" });
+  const apiServices = {
+    db: server.handle.db,
+    provider: server.handle.provider,
+    clock: systemClock,
+    logger,
+    jwtSecret: server.config.jwtSecret,
+    encryptionKey: server.config.encryptionKey,
+    limiter: new LoginLimiter(),
+    directory: null,
+  };
+  const clientServices = createClientServices({
+    database: server.handle,
+    encryptionKey: server.config.encryptionKey,
+    licensing: server.config.licensing,
+    logger,
+  });
+  const http = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      void (async () => {
+        const url = new URL(req.url ?? "/", "http://127.0.0.1");
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (typeof value === "string") headers.set(name, value);
+        }
+        const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+        const request = new Request(url, { method: req.method, headers, body });
+        const operation = /^\/api\/v1\/client\/([\w-]+)$/.exec(url.pathname)?.[1];
+        const response = operation
+          ? await handleClientRestRequest(request, clientServices, operation, "127.0.0.1")
+          : await handleTrpcRequest(request, apiServices);
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const address = http.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await clientServices.close();
+      await new Promise((resolve) => http.close(resolve));
+    },
+  };
+}
