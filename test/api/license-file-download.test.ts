@@ -2,7 +2,7 @@
 // it): the file as a download, and errors in the REST API's shape and statuses.
 import { createHash } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
-import { verifyLicenseFile } from "../../sdk/src/index.ts";
+import { verifyLicenseFile } from "../../sdk/src/license-file.ts";
 import { issueAccessToken } from "../../src/server/auth/jwt.ts";
 import { hashPassword } from "../../src/server/auth/password.ts";
 import type { Role } from "../../src/server/core/context.ts";

@@ -2,7 +2,7 @@
 // file verified by the SDK with the published keyring, before and after a key rotation.
 import { createHash } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
-import { verifyLicenseFile } from "../../sdk/src/index.ts";
+import { verifyLicenseFile } from "../../sdk/src/license-file.ts";
 import { revokeLicense } from "../../src/server/core/licenses/revoke-license.ts";
 import { suspendLicense } from "../../src/server/core/licenses/suspend-license.ts";
 import { checkoutLicenseFile } from "../../src/server/core/offline/checkout-license-file.ts";
@@ -13,6 +13,7 @@ import { retireSigningKey } from "../../src/server/core/signing-keys/retire-sign
 import { rotateSigningKey } from "../../src/server/core/signing-keys/rotate-signing-key.ts";
 import { actor, describeEachDb, type TestDb } from "../support/db.ts";
 import { expectDomainError } from "../support/expect-domain-error.ts";
+import { independentVerify } from "../support/license-file-verifier.ts";
 import { auditCount, makeLicense, makeWorld } from "../support/fixtures.ts";
 
 const DAY = 86_400_000;
@@ -103,6 +104,12 @@ describeEachDb("offline license files", (getDb) => {
       ],
     });
     expect(out.content).not.toContain(license.key);
+    // and by the verifier written from the spec with node:crypto alone
+    const pems = Object.fromEntries((await keyring()).map((k) => [k.kid, k.publicKeyPem]));
+    expect(independentVerify(out.content, pems, { now, fingerprint: "host-7f3a" })).toEqual({
+      ok: true,
+      payload: verified.payload,
+    });
     expect(
       await verifyLicenseFile(out.content, await keyring(), {
         fingerprint: "host-7f3a",
@@ -144,6 +151,8 @@ describeEachDb("offline license files", (getDb) => {
     const ring = await keyring();
     const ok = await verifyLicenseFile(out.content, ring, { fingerprint: "host-enc", now });
     expect(ok).toMatchObject({ valid: true, encrypted: true, expiresAt: new Date(now.getTime() + 10 * DAY) });
+    const pems = Object.fromEntries(ring.map((k) => [k.kid, k.publicKeyPem]));
+    expect(independentVerify(out.content, pems, { now, fingerprint: "host-enc" }).ok).toBe(true);
     expect(await verifyLicenseFile(out.content, ring, { now })).toEqual({
       valid: false,
       reason: "FINGERPRINT_REQUIRED",
