@@ -1,7 +1,7 @@
 // A command-line tool gated by a license: it runs only when the license holds, online, from an
 // offline .lic file, or on the grace token through an outage, and says which.
 //
-//   LICENSE_SERVER=127.0.0.1:50051 LICENSE_KEY=XXXXX-... PRODUCT=acme-cad \
+//   [LICENSE_SERVER=127.0.0.1:50051] LICENSE_KEY=XXXXX-... PRODUCT=acme-cad \
 //   PUBLIC_KEYS_FILE=keys.json [LICENSE_FILE=acme.lic] [CACHE_DIR=~/.cache/acme] \
 //     npx tsx sdk/examples/licensed-cli.ts
 //
@@ -20,7 +20,8 @@ function setting(name: string): string {
 }
 
 const client = new LicenseClient({
-  server: setting("LICENSE_SERVER"),
+  // unset on an air-gapped machine: the .lic file alone decides
+  ...(process.env.LICENSE_SERVER ? { server: process.env.LICENSE_SERVER } : {}),
   licenseKey: setting("LICENSE_KEY"),
   product: setting("PRODUCT"),
   publicKeys: JSON.parse(readFileSync(setting("PUBLIC_KEYS_FILE"), "utf8")) as PublicKeyEntry[],

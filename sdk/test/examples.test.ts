@@ -120,6 +120,9 @@ describe("SDK examples against a real server", () => {
     const ok = await example("licensed-cli.ts", offline);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("licensed (license_file)");
+    // no server configured at all: the file alone decides
+    const { code } = await example("licensed-cli.ts", { ...offline, LICENSE_SERVER: "" });
+    expect(code).toBe(0);
     const elsewhere = await example("licensed-cli.ts", { ...offline, FINGERPRINT: "another-machine" });
     expect(elsewhere.code).toBe(3);
     const lines = file.content.split("\n");

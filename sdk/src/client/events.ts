@@ -28,7 +28,9 @@ export class TypedEmitter<Events extends object> {
     const set = this.listeners.get(event) ?? new Set();
     set.add(listener);
     this.listeners.set(event, set);
-    return () => { this.off(event, listener); };
+    return () => {
+      this.off(event, listener);
+    };
   }
 
   once<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {

@@ -24,8 +24,9 @@ export interface LicenseClientOptions {
   /**
    * The license server: a gRPC address ("licenses.example.com:50051"), a REST base URL
    * ("https://licenses.example.com"), or both (`{ grpc, rest }`: gRPC first, REST when gRPC fails).
+   * None: air-gapped, the offline tiers alone decide.
    */
-  server: string | { grpc?: string; rest?: string };
+  server?: string | { grpc?: string; rest?: string };
   licenseKey: string;
   /** the product code this software is */
   product: string;
@@ -84,7 +85,7 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
     if (options.transport) {
       this.transport = options.transport;
     } else {
-      const server = typeof options.server === "string" ? classify(options.server) : options.server;
+      const server = typeof options.server === "string" ? classify(options.server) : (options.server ?? {});
       const transports: LicenseTransport[] = [];
       if (server.grpc) transports.push(grpcTransport(server.grpc, timeout));
       if (server.rest) transports.push(restTransport(server.rest, timeout));

@@ -149,7 +149,6 @@ export function restTransport(
  * Only an unreachable server moves on to the next; answers and rejections are final.
  */
 export function fallbackTransport(transports: LicenseTransport[]): LicenseTransport {
-  if (transports.length === 0) throw new Error("no server configured");
   let preferred = 0;
   const call =
     (method: Method) =>
@@ -160,7 +159,7 @@ export function fallbackTransport(transports: LicenseTransport[]): LicenseTransp
         const transport = transports[index];
         if (!transport) continue;
         try {
-          const answer = (await (transport[method] as (r: never) => Promise<never>)(request));
+          const answer = await (transport[method] as (r: never) => Promise<never>)(request);
           preferred = index;
           return answer;
         } catch (error) {
@@ -168,7 +167,7 @@ export function fallbackTransport(transports: LicenseTransport[]): LicenseTransp
           last = error;
         }
       }
-      throw last instanceof Error ? last : new TransportUnavailableError("no server reachable");
+      throw last instanceof Error ? last : new TransportUnavailableError("no server configured");
     };
   return {
     kind: transports[0]?.kind ?? "grpc",
