@@ -18,7 +18,11 @@ writeFileSync(
 );
 
 const configPath = join(root, "tsconfig.json");
-const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+const config = ts.getParsedCommandLineOfConfigFile(
+  configPath,
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+);
 if (!config) throw new Error("cannot read tsconfig.json");
 const program = ts.createProgram([probe], { ...config.options, noEmit: true, incremental: false });
 const checker = program.getTypeChecker();
@@ -55,11 +59,17 @@ function print(type, dates, depth = 0, seen = new Set()) {
     const text = parts.join(" | ").replace(/\bfalse \| true\b|\btrue \| false\b/g, "boolean");
     return parts.length > 1 ? `(${text})` : text;
   }
-  if (type.isIntersection()) return `(${type.types.map((t) => print(t, dates, depth + 1, next)).join(" & ")})`;
+  if (type.isIntersection())
+    return `(${type.types.map((t) => print(t, dates, depth + 1, next)).join(" & ")})`;
   // outputs travel as JSON: a Date arrives as its ISO-8601 string
   if (type.symbol?.name === "Date") return dates;
-  if (checker.isArrayType(type)) return `Array<${print(checker.getTypeArguments(type)[0], dates, depth + 1, next)}>`;
-  if (checker.isTupleType(type)) return `[${checker.getTypeArguments(type).map((t) => print(t, dates, depth + 1, next)).join(", ")}]`;
+  if (checker.isArrayType(type))
+    return `Array<${print(checker.getTypeArguments(type)[0], dates, depth + 1, next)}>`;
+  if (checker.isTupleType(type))
+    return `[${checker
+      .getTypeArguments(type)
+      .map((t) => print(t, dates, depth + 1, next))
+      .join(", ")}]`;
   if (f & ts.TypeFlags.Object) {
     const members = [];
     const stringIndex = checker.getIndexInfoOfType(type, ts.IndexKind.String);
