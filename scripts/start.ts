@@ -17,6 +17,7 @@ import { ConfigError, loadConfig, type Config } from "../src/server/config.ts";
 import { errorSummary } from "../src/server/error-summary.ts";
 import { createLogger, type Logger } from "../src/server/logger.ts";
 import {
+  acquireBuildLock,
   appRoot,
   childEnv,
   connectHost,
@@ -33,6 +34,8 @@ import {
 const WEB_READY_TIMEOUT_MS = 120_000;
 const WEB_READY_TIMEOUT_DEV_MS = 300_000;
 const GATEWAY_READY_TIMEOUT_MS = 60_000;
+/** How long to wait for another launcher's build of this checkout. */
+const BUILD_LOCK_TIMEOUT_MS = 600_000;
 /** After this, children that ignored the stop signal are killed. */
 const STOP_TIMEOUT_MS = 20_000;
 
@@ -249,22 +252,40 @@ async function main(): Promise<void> {
   }
 
   const env = childEnv(config);
-  const buildState = dev ? "fresh" : nextBuildState();
-  if (!dev && (options.rebuild || buildState !== "fresh")) {
-    const why = {
-      missing: "no build of the web app yet",
-      stale: "the web app changed since its last build",
-      fresh: "--rebuild",
-    }[buildState];
-    logger.info(`${why}: running next build`);
-    const started = Date.now();
-    const run = runNextBuild(env);
-    phase.build = run.child;
-    const code = await run.done;
-    phase.build = undefined;
-    if (phase.interrupted) interruptedExit();
-    if (code !== 0) fail(`next build failed (exit code ${code})`);
-    logger.info({ ms: Date.now() - started }, "web app built");
+  if (!dev && (options.rebuild || nextBuildState() !== "fresh")) {
+    // one build at a time: another launcher may be building this checkout right now
+    const lock = await acquireBuildLock({
+      timeoutMs: BUILD_LOCK_TIMEOUT_MS,
+      isAborted: () => phase.interrupted || supervisor.stopping,
+      onWait: () => {
+        logger.info("another next build is running in this checkout; waiting for it");
+      },
+    }).catch((error: unknown) => {
+      if (phase.interrupted || supervisor.stopping) interruptedExit();
+      fail(errorSummary(error));
+    });
+    try {
+      const buildState = nextBuildState();
+      // a build made while we waited is as good as ours, even for --rebuild
+      if (buildState !== "fresh" || (options.rebuild && !lock.waited)) {
+        const why = {
+          missing: "no build of the web app yet",
+          stale: "the web app changed since its last build",
+          fresh: "--rebuild",
+        }[buildState];
+        logger.info(`${why}: running next build`);
+        const started = Date.now();
+        const run = runNextBuild(env);
+        phase.build = run.child;
+        const code = await run.done;
+        phase.build = undefined;
+        if (phase.interrupted) interruptedExit();
+        if (code !== 0) fail(`next build failed (exit code ${code})`);
+        logger.info({ ms: Date.now() - started }, "web app built");
+      }
+    } finally {
+      lock.release();
+    }
   }
 
   const web = spawnWeb(config, env, dev);

@@ -1,7 +1,16 @@
 // Pieces of the launcher (scripts/start.ts) that tests and other scripts reuse: where things are,
 // how the children are started, and how readiness is checked. No shell is involved anywhere.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { get as httpGet } from "node:http";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -40,6 +49,85 @@ export function nextBuildState(): "missing" | "stale" | "fresh" {
   const builtAt = statSync(buildIdPath).mtimeMs;
   const changedAt = Math.max(...BUILD_INPUTS.map((input) => newestMtime(join(appRoot, input))));
   return changedAt > builtAt ? "stale" : "fresh";
+}
+
+/**
+ * One `next build` at a time in this checkout: launchers started together (tests run several
+ * files at once) would otherwise write the same .next directory concurrently. The lock is a file
+ * holding the builder's pid; a lock whose process is gone is taken over.
+ */
+export const buildLockPath = join(appRoot, ".next-build.lock");
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function tryTakeBuildLock(): boolean {
+  try {
+    const fd = openSync(buildLockPath, "wx");
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  let holder: number;
+  try {
+    holder = Number(readFileSync(buildLockPath, "utf8").trim());
+  } catch {
+    return false; // released meanwhile: try again
+  }
+  // an empty file is a lock being written this instant; only a dead holder's lock is stale
+  if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
+    try {
+      unlinkSync(buildLockPath);
+    } catch {
+      // someone else removed it first
+    }
+  }
+  return false;
+}
+
+export interface BuildLock {
+  /** whether another process held the lock (and so may have built meanwhile) */
+  waited: boolean;
+  release: () => void;
+}
+
+/** Waits for the build lock (polling); rejects after `timeoutMs` or when `isAborted()` turns true. */
+export async function acquireBuildLock(options: {
+  timeoutMs: number;
+  isAborted?: () => boolean;
+  onWait?: () => void;
+}): Promise<BuildLock> {
+  const deadline = Date.now() + options.timeoutMs;
+  let waited = false;
+  while (!tryTakeBuildLock()) {
+    if (!waited) options.onWait?.();
+    waited = true;
+    if (options.isAborted?.()) throw new Error("interrupted while waiting for another build");
+    if (Date.now() > deadline) {
+      throw new Error(`another next build held ${buildLockPath} for too long; remove it if no build runs`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    try {
+      if (readFileSync(buildLockPath, "utf8").trim() === String(process.pid)) unlinkSync(buildLockPath);
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", release);
+  return { waited, release };
 }
 
 /** `npm start` without npm: the command line tests use to run the real launcher. */

@@ -101,7 +101,11 @@ export function Section({
 
 export function LoadingState({ label = "Loading…" }: { label?: string }) {
   return (
-    <div role="status" className="flex items-center justify-center gap-3 py-12 text-sm text-muted">
+    <div
+      role="status"
+      data-loading=""
+      className="flex items-center justify-center gap-3 py-12 text-sm text-muted"
+    >
       <Spinner size="sm" />
       <span>{label}</span>
     </div>

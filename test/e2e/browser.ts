@@ -1,0 +1,91 @@
+// A real browser for the admin UI tests: Debian's chromium driven by playwright-core (no browser
+// download). Every page records console errors, uncaught errors and requests that leave the
+// server's origin, so a test can fail on any of them.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from "playwright-core";
+import { appRoot } from "../../scripts/lib/launcher.ts";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Screenshots and downloads of the browser tests (not committed). */
+export const OUTPUT_DIR = join(appRoot, "test-output", "e2e");
+
+export function launchBrowser(): Promise<Browser> {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export interface Problem {
+  kind: "console" | "pageerror" | "external-request";
+  text: string;
+  url: string;
+}
+
+/**
+ * Watches a context's pages. `expect(pattern)` allows console errors matching it (the browser
+ * logs every 4xx answer, and some steps provoke one on purpose: a sign-in that needs the TOTP
+ * code, a session that has expired) until the returned function is called.
+ */
+export class PageWatcher {
+  readonly problems: Problem[] = [];
+  private readonly allowed = new Set<RegExp>();
+
+  constructor(
+    readonly context: BrowserContext,
+    private readonly origin: string,
+  ) {
+    context.on("page", (page) => {
+      this.watch(page);
+    });
+    for (const page of context.pages()) this.watch(page);
+  }
+
+  private watch(page: Page): void {
+    page.on("console", (message: ConsoleMessage) => {
+      if (message.type() !== "error") return;
+      const text = message.text();
+      const url = message.location().url;
+      if ([...this.allowed].some((pattern) => pattern.test(`${text} ${url}`))) return;
+      this.problems.push({ kind: "console", text, url });
+    });
+    page.on("pageerror", (error) => {
+      this.problems.push({ kind: "pageerror", text: error.message, url: page.url() });
+    });
+    page.on("request", (request) => {
+      const url = request.url();
+      if (url.startsWith(this.origin) || url.startsWith("data:") || url.startsWith("blob:")) return;
+      this.problems.push({ kind: "external-request", text: request.method(), url });
+    });
+  }
+
+  allow(pattern: RegExp): () => void {
+    this.allowed.add(pattern);
+    return () => {
+      this.allowed.delete(pattern);
+    };
+  }
+
+  /** The problems so far, emptied. */
+  take(): Problem[] {
+    return this.problems.splice(0);
+  }
+}
+
+/** A full-page screenshot into the output folder. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const path = join(OUTPUT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
