@@ -87,8 +87,9 @@ async function dbCount(table: "customer" | "license" | "apiKey"): Promise<number
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "ls-e2e-"));
-  cleanups.push(async () => {
+  cleanups.push(() => {
     rmSync(dataDir, { recursive: true, force: true });
+    return Promise.resolve();
   });
   const [port, grpcPort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${port}`;
