@@ -31,7 +31,7 @@ describeEachDb("grace tokens", (getDb) => {
     const db = getDb();
     await ensureSigningKey(db.handle, db.ctx().encryptionKey, db.clock.now());
     const signer = await loadActiveSigner(db.handle.db, db.ctx().encryptionKey);
-    const { token, expiresAt } = await issueGraceToken(signer, input(db));
+    const { token, expiresAt } = issueGraceToken(signer, input(db));
     expect(expiresAt.getTime() - db.clock.now().getTime()).toBe(72 * HOUR);
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: "EdDSA", kid: signer.kid });
 
@@ -92,7 +92,7 @@ describeEachDb("grace tokens", (getDb) => {
     await ensureSigningKey(db.handle, db.ctx().encryptionKey, db.clock.now());
     const signer = await loadActiveSigner(db.handle.db, db.ctx().encryptionKey);
     const licenseEnd = new Date(db.clock.now().getTime() + 10 * HOUR);
-    const { token, expiresAt } = await issueGraceToken(signer, input(db, { licenseExpiresAt: licenseEnd }));
+    const { token, expiresAt } = issueGraceToken(signer, input(db, { licenseExpiresAt: licenseEnd }));
     expect(expiresAt).toEqual(licenseEnd);
 
     await rotateSigningKey(db.ctx());

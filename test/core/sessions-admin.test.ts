@@ -28,6 +28,7 @@ describeEachDb("sessions, machines and usage for admins", (getDb) => {
     await ensureSigningKey(db.handle, ctx.encryptionKey, db.clock.now());
     client = {
       db: ctx.db,
+      reads: db.handle.reads,
       provider: ctx.provider,
       clock: db.clock,
       logger: ctx.logger,

@@ -75,6 +75,7 @@ export async function runClientOperation<Req, Res>(
 export function clientContext(services: ClientServices, ip: string | null): ClientContext {
   return {
     db: services.handle.db,
+    reads: services.handle.reads,
     provider: services.handle.provider,
     clock: services.clock,
     logger: services.logger,

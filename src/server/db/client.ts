@@ -1,6 +1,7 @@
 import type { PrismaClient as SqliteClient } from "../../generated/prisma-sqlite/client.ts";
 import type { Prisma } from "../../generated/prisma-sqlite/client.ts";
 import { createAdapter } from "./adapter.ts";
+import { openFastReads, type FastReads } from "./fast-reads.ts";
 import type { DbProvider, DbTarget } from "./provider.ts";
 
 /**
@@ -14,6 +15,8 @@ export type Tx = Prisma.TransactionClient;
 export interface DbHandle {
   db: Db;
   provider: DbProvider;
+  /** the licensing API's hot reads in prepared SQL (see fast-reads.ts) */
+  reads: FastReads;
   close(): Promise<void>;
 }
 
@@ -31,5 +34,14 @@ export async function openDatabase(target: DbTarget, options: { poolSize?: numbe
     await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   }
-  return { db, provider: target.provider, close: () => db.$disconnect() };
+  const reads = openFastReads(target, options.poolSize);
+  return {
+    db,
+    provider: target.provider,
+    reads,
+    close: async () => {
+      await reads.close();
+      await db.$disconnect();
+    },
+  };
 }

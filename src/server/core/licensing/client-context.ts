@@ -1,6 +1,7 @@
 // What the licensing API (shipped software's side) runs with. Its callers hold a license key, not
 // an admin identity: operations take this context and act, in the audit log, as the client.
 import type { Db } from "../../db/client.ts";
+import type { FastReads } from "../../db/fast-reads.ts";
 import type { DbProvider } from "../../db/provider.ts";
 import type { Logger } from "../../logger.ts";
 import type { Actor, Clock, DomainContext } from "../context.ts";
@@ -8,6 +9,8 @@ import type { Signer } from "../signing-keys/active-signer.ts";
 
 export interface ClientContext {
   db: Db;
+  /** the hot-path reads (prepared SQL beside Prisma) */
+  reads: FastReads;
   provider: DbProvider;
   clock: Clock;
   logger: Logger;

@@ -1,8 +1,8 @@
 // A license as the licensing API sees it: found by key, judged for one product and moment, and
 // shown to the client (terms, entitlements with what has been used, a grace token).
 import type { LicenseStatusCode } from "@license-server/sdk/offline";
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import type { Db, Tx } from "../../db/client.ts";
+import type { FastReads, LicenseRecord } from "../../db/fast-reads.ts";
 import type { DbProvider } from "../../db/provider.ts";
 import type { FeatureKind } from "../features/select.ts";
 import type { LicenseType, QuotaPeriod } from "../licenses/select.ts";
@@ -11,33 +11,11 @@ import { periodStart } from "../usage/usage-period.ts";
 import type { ClientContext } from "./client-context.ts";
 import { issueGraceToken } from "./grace-token.ts";
 
-export const clientLicenseSelect = {
-  id: true,
-  key: true,
-  status: true,
-  type: true,
-  seatLimit: true,
-  startsAt: true,
-  expiresAt: true,
-  heartbeatIntervalSeconds: true,
-  gracePeriodHours: true,
-  offlineAllowanceDays: true,
-  customer: { select: { name: true } },
-  product: { select: { code: true } },
-  entitlements: {
-    select: {
-      quota: true,
-      quotaPeriod: true,
-      feature: { select: { id: true, code: true, name: true, kind: true, unit: true } },
-    },
-    orderBy: { feature: { code: "asc" } },
-  },
-} satisfies Prisma.LicenseSelect;
+export type ClientLicense = LicenseRecord;
 
-export type ClientLicense = Prisma.LicenseGetPayload<{ select: typeof clientLicenseSelect }>;
-
-export async function findClientLicense(db: Db | Tx, key: string): Promise<ClientLicense | null> {
-  return db.license.findUnique({ where: { key }, select: clientLicenseSelect });
+/** The license with this (normalized) key, with customer, product and entitlements. */
+export async function findClientLicense(reads: FastReads, key: string): Promise<ClientLicense | null> {
+  return reads.licenseByKey(key);
 }
 
 export interface Verdict {
@@ -118,7 +96,7 @@ export interface EntitlementView {
   used: number;
 }
 
-/** Sum of usage of a feature since `since` (null: ever). */
+/** Sum of usage of a feature since `since` (null: ever), inside a transaction. */
 export async function usedSince(
   db: Db | Tx,
   licenseId: string,
@@ -134,7 +112,7 @@ export async function usedSince(
 
 /** The license's entitlements, with the current period's usage of metered features. */
 export async function entitlementViews(
-  db: Db | Tx,
+  reads: FastReads,
   license: ClientLicense,
   now: Date,
 ): Promise<EntitlementView[]> {
@@ -143,7 +121,7 @@ export async function entitlementViews(
       const period = quotaPeriod as QuotaPeriod;
       const used =
         feature.kind === "metered"
-          ? await usedSince(db, license.id, feature.id, periodStart(period, now))
+          ? await reads.usedSince(license.id, feature.id, periodStart(period, now))
           : 0;
       return {
         featureCode: feature.code,

@@ -17,12 +17,12 @@ export async function getEntitlements(
 ): Promise<EntitlementsAnswer> {
   const { licenseKey, client } = parseInput(ZGetEntitlementsInput, input);
   const now = ctx.clock.now();
-  const license = await findClientLicense(ctx.db, licenseKey);
+  const license = await findClientLicense(ctx.reads, licenseKey);
   let verdict = licenseVerdict(license, client.productCode, now);
   if (license && disclosable(verdict) && verdict.status === "VALID" && license.type === "node_locked") {
     verdict = await checkMachine(ctx, license, client, now);
   }
   const entitlements =
-    license && verdict.status === "VALID" ? await entitlementViews(ctx.db, license, now) : [];
+    license && verdict.status === "VALID" ? await entitlementViews(ctx.reads, license, now) : [];
   return { ...verdict, serverTime: now, entitlements };
 }

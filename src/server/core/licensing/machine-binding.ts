@@ -6,7 +6,7 @@ import type { ClientLicense, Verdict } from "./client-license.ts";
 import type { ClientInfo } from "./schemas.ts";
 
 /** lastSeenAt is refreshed at most this often: validations stay reads. */
-const LAST_SEEN_RESOLUTION_MS = 3_600_000;
+export const LAST_SEEN_RESOLUTION_MS = 3_600_000;
 
 /** Whether the machine is already bound (and notes that it was seen). */
 export async function isMachineBound(

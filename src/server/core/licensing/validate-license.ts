@@ -17,7 +17,7 @@ import {
   type LicenseView,
   type Verdict,
 } from "./client-license.ts";
-import { bindMachine, isMachineBound } from "./machine-binding.ts";
+import { bindMachine, LAST_SEEN_RESOLUTION_MS } from "./machine-binding.ts";
 import { ZClientRequest, type ClientInfo } from "./schemas.ts";
 
 export const ZValidateLicenseInput = ZClientRequest;
@@ -44,7 +44,7 @@ export async function validateLicense(
 ): Promise<ValidateAnswer> {
   const { licenseKey, client } = parseInput(ZValidateLicenseInput, input);
   const now = ctx.clock.now();
-  const license = await findClientLicense(ctx.db, licenseKey);
+  const license = await findClientLicense(ctx.reads, licenseKey);
   let verdict = licenseVerdict(license, client.productCode, now);
   if (!license || !disclosable(verdict)) {
     return { ...verdict, serverTime: now, license: null, entitlements: [], grace: null };
@@ -57,7 +57,7 @@ export async function validateLicense(
     ...verdict,
     serverTime: now,
     license: licenseView(license),
-    entitlements: valid ? await entitlementViews(ctx.db, license, now) : [],
+    entitlements: valid ? await entitlementViews(ctx.reads, license, now) : [],
     grace: valid ? await graceFor(ctx, license, licenseKey, client.fingerprint, now) : null,
   };
 }
@@ -69,7 +69,11 @@ export async function checkMachine(
   client: ClientInfo,
   now: Date,
 ): Promise<Verdict> {
-  if (await isMachineBound(ctx.db, license.id, client.fingerprint, now)) {
+  const bound = await ctx.reads.machine(license.id, client.fingerprint);
+  if (bound) {
+    if (now.getTime() - bound.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+      await ctx.db.machineBinding.updateMany({ where: { id: bound.id }, data: { lastSeenAt: now } });
+    }
     return { status: "VALID", message: "the license is valid" };
   }
   return mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), async ({ tx, audit }) => {

@@ -64,7 +64,7 @@ export async function activateSession(
     grace: null,
   });
 
-  const license = await findClientLicense(ctx.db, licenseKey);
+  const license = await findClientLicense(ctx.reads, licenseKey);
   const verdict = licenseVerdict(license, client.productCode, now);
   if (!license || !disclosable(verdict)) return refused(verdict.status, verdict.message, null);
   const view = licenseView(license);
@@ -152,7 +152,7 @@ export async function activateSession(
     resumed: outcome.resumed,
     heartbeatDeadline: deadline,
     license: view,
-    entitlements: await entitlementViews(ctx.db, license, now),
+    entitlements: await entitlementViews(ctx.reads, license, now),
     grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now),
   };
 }

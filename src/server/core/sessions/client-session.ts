@@ -1,6 +1,6 @@
 // The session a client names in Heartbeat and Deactivate: it must belong to the license the
 // client holds and to the machine it runs on.
-import type { Db } from "../../db/client.ts";
+import type { FastReads } from "../../db/fast-reads.ts";
 import type { Verdict } from "../licensing/client-license.ts";
 
 export interface ClientSession {
@@ -21,22 +21,12 @@ const ENDED_BECAUSE: Record<string, string> = {
 
 /** The session, or the verdict that refuses it (unknown, other license or machine, ended). */
 export async function findClientSession(
-  db: Db,
+  reads: FastReads,
   licenseId: string,
   sessionId: string,
   fingerprint: string,
 ): Promise<{ session: ClientSession } | { refusal: Verdict; session: ClientSession | null }> {
-  const session = await db.session.findUnique({
-    where: { id: sessionId },
-    select: {
-      id: true,
-      licenseId: true,
-      fingerprint: true,
-      deadlineAt: true,
-      endedAt: true,
-      endReason: true,
-    },
-  });
+  const session = await reads.session(sessionId);
   if (!session || session.licenseId !== licenseId) {
     return {
       refusal: { status: "SESSION_NOT_FOUND", message: "the license has no such session" },

@@ -27,12 +27,12 @@ export async function deactivateSession(
 ): Promise<DeactivateAnswer> {
   const { licenseKey, client, sessionId } = parseInput(ZDeactivateSessionInput, input);
   const now = ctx.clock.now();
-  const license = await findClientLicense(ctx.db, licenseKey);
+  const license = await findClientLicense(ctx.reads, licenseKey);
   const verdict = licenseVerdict(license, client.productCode, now);
   if (!license || verdict.status === "NOT_FOUND" || verdict.status === "PRODUCT_MISMATCH") {
     return { ...verdict, serverTime: now };
   }
-  const found = await findClientSession(ctx.db, license.id, sessionId, client.fingerprint);
+  const found = await findClientSession(ctx.reads, license.id, sessionId, client.fingerprint);
   if ("refusal" in found) {
     if (found.session?.endReason === "deactivated") {
       return { status: "VALID", message: "the session was already deactivated", serverTime: now };
@@ -44,7 +44,7 @@ export async function deactivateSession(
     ({ tx, audit }) => endSessions(tx, [found.session], "deactivated", now, audit),
   );
   if (ended === 0) {
-    const again = await findClientSession(ctx.db, license.id, sessionId, client.fingerprint);
+    const again = await findClientSession(ctx.reads, license.id, sessionId, client.fingerprint);
     if ("refusal" in again && again.session?.endReason !== "deactivated") {
       return { ...again.refusal, serverTime: now };
     }

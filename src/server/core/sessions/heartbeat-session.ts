@@ -36,11 +36,11 @@ export async function heartbeatSession(
     heartbeatDeadline: null,
     grace: null,
   });
-  const license = await findClientLicense(ctx.db, licenseKey);
+  const license = await findClientLicense(ctx.reads, licenseKey);
   const verdict = licenseVerdict(license, client.productCode, now);
   if (!license || verdict.status !== "VALID") return refused(verdict.status, verdict.message);
 
-  const found = await findClientSession(ctx.db, license.id, sessionId, client.fingerprint);
+  const found = await findClientSession(ctx.reads, license.id, sessionId, client.fingerprint);
   if ("refusal" in found) return refused(found.refusal.status, found.refusal.message);
   const { session } = found;
 
@@ -57,7 +57,7 @@ export async function heartbeatSession(
   });
   // Ended between the read and the write (reaper, deactivation, an admin): answer as it ended.
   if (count === 0) {
-    const again = await findClientSession(ctx.db, license.id, sessionId, client.fingerprint);
+    const again = await findClientSession(ctx.reads, license.id, sessionId, client.fingerprint);
     const refusal =
       "refusal" in again
         ? again.refusal

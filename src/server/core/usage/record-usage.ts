@@ -62,7 +62,7 @@ export async function recordUsage(ctx: ClientContext, input: TRecordUsageInput):
     ...rest,
   });
 
-  const license = await findClientLicense(ctx.db, licenseKey);
+  const license = await findClientLicense(ctx.reads, licenseKey);
   let verdict = licenseVerdict(license, client.productCode, now);
   if (!license || verdict.status !== "VALID") return answer(verdict.status, verdict.message);
   if (license.type === "node_locked") {
@@ -79,10 +79,7 @@ export async function recordUsage(ctx: ClientContext, input: TRecordUsageInput):
   const quota = entitlement.quota;
   const quotaPeriod = entitlement.quotaPeriod as QuotaPeriod;
   if (sessionId) {
-    const session = await ctx.db.session.findUnique({
-      where: { id: sessionId },
-      select: { licenseId: true },
-    });
+    const session = await ctx.reads.session(sessionId);
     if (session?.licenseId !== license.id) {
       return answer("SESSION_NOT_FOUND", "the license has no such session", { quota, quotaPeriod });
     }

@@ -1,0 +1,221 @@
+// The licensing API's hot reads, in SQL prepared once, beside Prisma: a validation is a handful
+// of point lookups, and Prisma's per-query cost (~150–450 µs, see TOOLCHAIN.md) would dominate
+// them. SQLite: a read-only better-sqlite3 connection on the same file (WAL: it sees every
+// committed write at once). PostgreSQL: a small pg pool with named prepared statements. Reads are
+// never cached, so a status change is seen by the next call on every instance.
+import Database from "better-sqlite3";
+import pg from "pg";
+import type { DbTarget } from "./provider.ts";
+
+export interface LicenseRecord {
+  id: string;
+  key: string;
+  status: string;
+  type: string;
+  seatLimit: number;
+  startsAt: Date;
+  expiresAt: Date | null;
+  heartbeatIntervalSeconds: number;
+  gracePeriodHours: number;
+  offlineAllowanceDays: number;
+  customer: { name: string };
+  product: { code: string };
+  entitlements: {
+    quota: number | null;
+    quotaPeriod: string;
+    feature: { id: string; code: string; name: string; kind: string; unit: string | null };
+  }[];
+}
+
+export interface SessionRecord {
+  id: string;
+  licenseId: string;
+  fingerprint: string;
+  deadlineAt: Date;
+  endedAt: Date | null;
+  endReason: string | null;
+}
+
+export interface FastReads {
+  licenseByKey(key: string): Promise<LicenseRecord | null>;
+  /** sum of a feature's usage since `since` (null: ever) */
+  usedSince(licenseId: string, featureId: string, since: Date | null): Promise<number>;
+  session(id: string): Promise<SessionRecord | null>;
+  machine(licenseId: string, fingerprint: string): Promise<{ id: string; lastSeenAt: Date } | null>;
+  close(): Promise<void>;
+}
+
+const LICENSE_SQL = `SELECT l."id", l."key", l."status", l."type", l."seatLimit", l."startsAt", l."expiresAt",
+  l."heartbeatIntervalSeconds", l."gracePeriodHours", l."offlineAllowanceDays",
+  c."name" AS "customerName", p."code" AS "productCode"
+  FROM "License" l JOIN "Customer" c ON c."id" = l."customerId" JOIN "Product" p ON p."id" = l."productId"
+  WHERE l."key" = $1`;
+const ENTITLEMENTS_SQL = `SELECT e."quota", e."quotaPeriod", f."id", f."code", f."name", f."kind", f."unit"
+  FROM "Entitlement" e JOIN "Feature" f ON f."id" = e."featureId" WHERE e."licenseId" = $1 ORDER BY f."code"`;
+const USAGE_SQL = `SELECT COALESCE(SUM("amount"), 0) AS "used" FROM "UsageRecord"
+  WHERE "licenseId" = $1 AND "featureId" = $2 AND "recordedAt" >= $3`;
+const SESSION_SQL = `SELECT "id", "licenseId", "fingerprint", "deadlineAt", "endedAt", "endReason" FROM "Session" WHERE "id" = $1`;
+const MACHINE_SQL = `SELECT "id", "lastSeenAt" FROM "MachineBinding" WHERE "licenseId" = $1 AND "fingerprint" = $2`;
+
+/** Integers as the drivers return them (pg: number or, for int8, string). */
+type Int = number | string;
+
+interface LicenseRow {
+  id: string;
+  key: string;
+  status: string;
+  type: string;
+  seatLimit: Int;
+  startsAt: unknown;
+  expiresAt: unknown;
+  heartbeatIntervalSeconds: Int;
+  gracePeriodHours: Int;
+  offlineAllowanceDays: Int;
+  customerName: string;
+  productCode: string;
+}
+interface EntitlementRow {
+  quota: Int | null;
+  quotaPeriod: string;
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  unit: string | null;
+}
+interface SessionRow {
+  id: string;
+  licenseId: string;
+  fingerprint: string;
+  deadlineAt: unknown;
+  endedAt: unknown;
+  endReason: string | null;
+}
+
+function toLicense(
+  row: LicenseRow,
+  entitlements: EntitlementRow[],
+  date: (v: unknown) => Date,
+): LicenseRecord {
+  return {
+    id: row.id,
+    key: row.key,
+    status: row.status,
+    type: row.type,
+    seatLimit: Number(row.seatLimit),
+    startsAt: date(row.startsAt),
+    expiresAt: row.expiresAt === null ? null : date(row.expiresAt),
+    heartbeatIntervalSeconds: Number(row.heartbeatIntervalSeconds),
+    gracePeriodHours: Number(row.gracePeriodHours),
+    offlineAllowanceDays: Number(row.offlineAllowanceDays),
+    customer: { name: row.customerName },
+    product: { code: row.productCode },
+    entitlements: entitlements.map((e) => ({
+      quota: e.quota === null ? null : Number(e.quota),
+      quotaPeriod: e.quotaPeriod,
+      feature: { id: e.id, code: e.code, name: e.name, kind: e.kind, unit: e.unit },
+    })),
+  };
+}
+
+function toSession(row: SessionRow, date: (v: unknown) => Date): SessionRecord {
+  return {
+    id: row.id,
+    licenseId: row.licenseId,
+    fingerprint: row.fingerprint,
+    deadlineAt: date(row.deadlineAt),
+    endedAt: row.endedAt === null ? null : date(row.endedAt),
+    endReason: row.endReason,
+  };
+}
+
+/** Prisma stores SQLite DateTimes as ISO-8601 text with "+00:00"; comparisons need that form. */
+export function sqliteTime(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
+}
+
+function sqliteReads(path: string): FastReads {
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  const sql = (text: string) => db.prepare(text.replace(/\$\d/g, "?"));
+  const license = sql(LICENSE_SQL);
+  const entitlements = sql(ENTITLEMENTS_SQL);
+  const usage = sql(USAGE_SQL);
+  const session = sql(SESSION_SQL);
+  const machine = sql(MACHINE_SQL);
+  const date = (v: unknown) => new Date(v as string);
+  return {
+    licenseByKey: (key) => {
+      const row = license.get(key) as LicenseRow | undefined;
+      if (!row) return Promise.resolve(null);
+      return Promise.resolve(toLicense(row, entitlements.all(row.id) as EntitlementRow[], date));
+    },
+    usedSince: (licenseId, featureId, since) => {
+      const row = usage.get(licenseId, featureId, since ? sqliteTime(since) : "") as { used: Int };
+      return Promise.resolve(Number(row.used));
+    },
+    session: (id) => {
+      const row = session.get(id) as SessionRow | undefined;
+      return Promise.resolve(row ? toSession(row, date) : null);
+    },
+    machine: (licenseId, fingerprint) => {
+      const row = machine.get(licenseId, fingerprint) as { id: string; lastSeenAt: string } | undefined;
+      return Promise.resolve(row ? { id: row.id, lastSeenAt: date(row.lastSeenAt) } : null);
+    },
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** PostgreSQL's `timestamp` (without time zone) type. */
+const TIMESTAMP_OID = 1114;
+
+function postgresReads(url: string, poolSize: number): FastReads {
+  // Prisma writes timestamp(3) columns (no time zone) in UTC; read them as UTC too.
+  const utc = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
+  const types = {
+    getTypeParser: ((oid: number, format?: "text" | "binary") =>
+      oid === TIMESTAMP_OID
+        ? utc
+        : (pg.types.getTypeParser as (id: number, f?: string) => unknown)(
+            oid,
+            format,
+          )) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  const query = async <T>(name: string, text: string, values: unknown[]): Promise<T[]> =>
+    (await pool.query<T & pg.QueryResultRow>({ name, text, values })).rows;
+  const date = (v: unknown) => v as Date;
+  return {
+    licenseByKey: async (key) => {
+      const [row] = await query<LicenseRow>("ls_license", LICENSE_SQL, [key]);
+      if (!row) return null;
+      return toLicense(row, await query<EntitlementRow>("ls_entitlements", ENTITLEMENTS_SQL, [row.id]), date);
+    },
+    usedSince: async (licenseId, featureId, since) => {
+      const [row] = await query<{ used: string }>("ls_usage", USAGE_SQL, [
+        licenseId,
+        featureId,
+        since ?? new Date(0),
+      ]);
+      return Number(row?.used ?? 0);
+    },
+    session: async (id) => {
+      const [row] = await query<SessionRow>("ls_session", SESSION_SQL, [id]);
+      return row ? toSession(row, date) : null;
+    },
+    machine: async (licenseId, fingerprint) => {
+      const [row] = await query<{ id: string; lastSeenAt: Date }>("ls_machine", MACHINE_SQL, [
+        licenseId,
+        fingerprint,
+      ]);
+      return row ?? null;
+    },
+    close: () => pool.end(),
+  };
+}
+
+export function openFastReads(target: DbTarget, poolSize = 10): FastReads {
+  return target.provider === "sqlite" ? sqliteReads(target.url) : postgresReads(target.url, poolSize);
+}
