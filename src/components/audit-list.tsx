@@ -1,7 +1,7 @@
 "use client";
 // Audit events as a table: when, who, what, on which record, and the change's summary.
 import type { RouterOutputs } from "@/hooks/trpc.ts";
-import { DataTable, EmptyState, formatDateTime, type Column } from "./ui.tsx";
+import { DataTable, EmptyState, formatDateTime, TextLink, type Column } from "./ui.tsx";
 
 export type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
 
@@ -15,7 +15,7 @@ function targetHref(e: AuditEvent): string | null {
 
 function summaryText(summary: Record<string, unknown>): string {
   const text = JSON.stringify(summary);
-  return text === "{}" ? "" : text.length > 160 ? `${text.slice(0, 157)}…` : text;
+  return text === "{}" ? "" : text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
 export function AuditList({ events, compact = false }: { events: AuditEvent[]; compact?: boolean }) {
@@ -34,13 +34,12 @@ export function AuditList({ events, compact = false }: { events: AuditEvent[]; c
       label: "Target",
       render: (e) => {
         const href = targetHref(e);
-        const text = `${e.targetType}${e.targetId ? ` ${e.targetId.slice(0, 8)}` : ""}`;
-        return href ? (
-          <a className="text-accent hover:underline" href={href}>
-            {text}
-          </a>
-        ) : (
-          text
+        // ids are time-ordered (UUIDv7): their end tells them apart
+        const text = `${e.targetType}${e.targetId ? ` …${e.targetId.slice(-6)}` : ""}`;
+        return (
+          <span title={e.targetId ?? undefined} className="whitespace-nowrap">
+            {href ? <TextLink href={href}>{text}</TextLink> : text}
+          </span>
         );
       },
     },
@@ -50,7 +49,14 @@ export function AuditList({ events, compact = false }: { events: AuditEvent[]; c
       {
         id: "summary",
         label: "Details",
-        render: (e) => <span className="font-mono text-xs text-muted">{summaryText(e.summary)}</span>,
+        render: (e) => (
+          <span
+            className="block max-w-md break-all font-mono text-xs text-muted"
+            title={JSON.stringify(e.summary)}
+          >
+            {summaryText(e.summary)}
+          </span>
+        ),
       },
       { id: "ip", label: "Address", render: (e) => e.ip ?? "" },
     );

@@ -227,6 +227,30 @@ describe("admin UI in a browser", () => {
       );
       await expect(page.getByLabel("Customer").getAttribute("aria-invalid")).resolves.toBe("true");
       expect(await dbCount("license")).toBe(licensesBefore);
+
+      // valid in form but refused by the server (a product code taken): its message in a toast,
+      // the field it names marked
+      const productsBefore = await handle.db.product.count();
+      await page.goto(`${base}/products`);
+      await page.getByRole("button", { name: "New product" }).click();
+      const productDialog = page.getByRole("dialog");
+      await productDialog.getByLabel("Name").fill("Acme CAD again");
+      await productDialog.getByLabel("Code").fill("acme-cad");
+      const allow409 = watcher.allow(/status of 409/);
+      try {
+        await productDialog.getByRole("button", { name: "Create product" }).click();
+        await page
+          .getByText(/already exists/)
+          .first()
+          .waitFor();
+      } finally {
+        allow409();
+      }
+      await productDialog.getByText("already in use").waitFor();
+      await expect(productDialog.getByLabel("Code").getAttribute("aria-invalid")).resolves.toBe("true");
+      await screenshot(page, "product-form-server-error");
+      await productDialog.getByRole("button", { name: "Cancel" }).click();
+      expect(await handle.db.product.count()).toBe(productsBefore);
     },
     STEP_TIMEOUT_MS,
   );

@@ -34,7 +34,8 @@ function walk(dir: string): string[] {
 /** Specifiers of imports and re-exports that bring values (not `import type` / `export type`). */
 function valueImports(source: string): string[] {
   const out: string[] = [];
-  const pattern = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']/gm;
+  const pattern =
+    /^\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']/gm;
   for (const match of source.matchAll(pattern)) {
     if (match[5]) {
       out.push(match[5]);
@@ -43,7 +44,8 @@ function valueImports(source: string): string[] {
     if (match[2]) continue; // import type / export type
     const clause = match[3] ?? "";
     const named = /^\{([\s\S]*)\}$/.exec(clause.trim());
-    if (named?.[1] !== undefined && named[1].split(",").every((part) => /^\s*(type\s+\S|$)/.test(part))) continue;
+    if (named?.[1] !== undefined && named[1].split(",").every((part) => /^\s*(type\s+\S|$)/.test(part)))
+      continue;
     out.push(match[4] ?? "");
   }
   return out;
@@ -76,7 +78,7 @@ describe("client bundles", () => {
       for (const specifier of valueImports(readFileSync(file, "utf8"))) {
         const local = resolveLocal(file, specifier);
         if (local) {
-          if (local.includes(`${join("src", "generated")}`)) {
+          if (local.includes(join("src", "generated"))) {
             problems.push(`${[...chain, relative(appRoot, file)].join(" → ")} → ${specifier}`);
           } else visit(local, [...chain, relative(appRoot, file)]);
         } else if (FORBIDDEN_PACKAGES.some((pattern) => pattern.test(specifier))) {
