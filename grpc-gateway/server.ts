@@ -105,7 +105,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   };
   let reaping: Promise<number> | undefined;
   const reap = () => {
-    reaping ??= reapDeadSessions(reaperCtx, config.licensing.heartbeatToleranceSeconds)
+    // this process's buffered heartbeats first, so their sessions are not taken for dead
+    reaping ??= services.heartbeats
+      .flush()
+      .then(() => reapDeadSessions(reaperCtx, config.licensing.heartbeatToleranceSeconds))
       .then(async (ended) => {
         await sampleActiveSessions(
           options.db.db,

@@ -340,6 +340,15 @@ describeEachDb("licensing API", (getDb) => {
       });
       expect(beat.heartbeatDeadline?.getTime()).toBe(db.clock.now().getTime() + 60 * SECOND);
       expect(beat.graceToken).not.toBe("");
+      // heartbeats are buffered and written together: stored after the next flush
+      const stored = () =>
+        db.handle.db.session.findUniqueOrThrow({
+          where: { id: session.sessionId },
+          select: { deadlineAt: true, lastHeartbeatAt: true },
+        });
+      expect((await stored()).deadlineAt.getTime()).toBe(db.clock.now().getTime() + 30 * SECOND);
+      await server.gateway.services.heartbeats.flush();
+      expect(await stored()).toEqual({ deadlineAt: beat.heartbeatDeadline, lastHeartbeatAt: db.clock.now() });
       const wrongMachine = await server.client.heartbeat({
         licenseKey: license.key,
         sessionId: session.sessionId,
@@ -364,6 +373,15 @@ describeEachDb("licensing API", (getDb) => {
         client: clientFor(fingerprint()),
       });
       expect(statusName(next.status)).toBe("VALID");
+      // a heartbeat still buffered for the ended session does not bring it back
+      const later = new Date(db.clock.now().getTime() + 3_600_000);
+      server.gateway.services.heartbeats.extend(session.sessionId, db.clock.now(), later);
+      await server.gateway.services.heartbeats.flush();
+      const ended = await db.handle.db.session.findUniqueOrThrow({
+        where: { id: session.sessionId },
+        select: { endReason: true },
+      });
+      expect(ended.endReason).toBe("deactivated");
 
       const events = await db.handle.db.auditEvent.findMany({
         where: { targetId: session.sessionId },

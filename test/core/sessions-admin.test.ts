@@ -7,6 +7,7 @@ import type { ClientContext } from "../../src/server/core/licensing/client-conte
 import { validateLicense } from "../../src/server/core/licensing/validate-license.ts";
 import { activateSession } from "../../src/server/core/sessions/activate-session.ts";
 import { endSession } from "../../src/server/core/sessions/end-session.ts";
+import { HeartbeatBuffer } from "../../src/server/core/sessions/heartbeat-buffer.ts";
 import { heartbeatSession } from "../../src/server/core/sessions/heartbeat-session.ts";
 import { listSessions } from "../../src/server/core/sessions/list-sessions.ts";
 import { listMachines, releaseMachine } from "../../src/server/core/sessions/machines.ts";
@@ -36,6 +37,7 @@ describeEachDb("sessions, machines and usage for admins", (getDb) => {
       encryptionKey: ctx.encryptionKey,
       signer: cachedSigner(ctx.db, ctx.encryptionKey),
       heartbeatToleranceSeconds: 60,
+      heartbeats: new HeartbeatBuffer(ctx.db, ctx.provider, ctx.logger, 0),
     };
   });
   afterAll(() => undefined);

@@ -5,6 +5,7 @@ import type { ClientContext } from "../core/licensing/client-context.ts";
 import { cachedSigner, type Signer } from "../core/signing-keys/active-signer.ts";
 import type { DbHandle } from "../db/client.ts";
 import type { Logger } from "../logger.ts";
+import { HeartbeatBuffer } from "../core/sessions/heartbeat-buffer.ts";
 import { ActivityCounter } from "../core/stats/activity.ts";
 import type { ClientOperation } from "./operations.ts";
 import { ClientRateLimiter, type RateState } from "./rate-limit.ts";
@@ -21,7 +22,8 @@ export interface ClientServices {
   signer: () => Promise<Signer>;
   limiter: ClientRateLimiter;
   activity: ActivityCounter;
-  /** Stops the periodic flush and writes the counts still in memory. */
+  heartbeats: HeartbeatBuffer;
+  /** Stops the periodic flushes and writes what is still in memory (heartbeats, counts). */
   close(): Promise<void>;
 }
 
@@ -31,9 +33,17 @@ export function createClientServices(options: {
   licensing: LicensingConfig;
   logger: Logger;
   clock?: Clock;
+  /** how often buffered heartbeats are written; default 1000 ms */
+  heartbeatFlushMs?: number;
 }): ClientServices {
   const { database, licensing } = options;
   const activity = new ActivityCounter(database.db, options.logger);
+  const heartbeats = new HeartbeatBuffer(
+    database.db,
+    database.provider,
+    options.logger,
+    options.heartbeatFlushMs,
+  );
   const timer = setInterval(() => {
     void activity.flush();
   }, ACTIVITY_FLUSH_MS);
@@ -47,9 +57,10 @@ export function createClientServices(options: {
     signer: cachedSigner(database.db, options.encryptionKey),
     limiter: new ClientRateLimiter(licensing.rateLimitPerKey, licensing.rateLimitPerPeer),
     activity,
+    heartbeats,
     close: async () => {
       clearInterval(timer);
-      await activity.flush();
+      await Promise.all([activity.flush(), heartbeats.close()]);
     },
   };
 }
@@ -83,5 +94,6 @@ export function clientContext(services: ClientServices, ip: string | null): Clie
     encryptionKey: services.encryptionKey,
     signer: services.signer,
     heartbeatToleranceSeconds: services.heartbeatToleranceSeconds,
+    heartbeats: services.heartbeats,
   };
 }

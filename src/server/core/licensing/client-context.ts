@@ -5,6 +5,7 @@ import type { FastReads } from "../../db/fast-reads.ts";
 import type { DbProvider } from "../../db/provider.ts";
 import type { Logger } from "../../logger.ts";
 import type { Actor, Clock, DomainContext } from "../context.ts";
+import type { HeartbeatBuffer } from "../sessions/heartbeat-buffer.ts";
 import type { Signer } from "../signing-keys/active-signer.ts";
 
 export interface ClientContext {
@@ -21,6 +22,8 @@ export interface ClientContext {
   signer(): Promise<Signer>;
   /** how late a heartbeat may be before its session counts as dead */
   heartbeatToleranceSeconds: number;
+  /** where heartbeats' deadline extensions wait to be written (see heartbeat-buffer.ts) */
+  heartbeats: HeartbeatBuffer;
 }
 
 /** The client as an audit actor: the license it used and the machine it runs on. */

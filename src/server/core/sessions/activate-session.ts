@@ -71,6 +71,8 @@ export async function activateSession(
   if (verdict.status !== "VALID") return refused(verdict.status, verdict.message, view);
 
   const tolerance = ctx.heartbeatToleranceSeconds;
+  // seats are counted from stored deadlines: write this process's pending heartbeats first
+  await ctx.heartbeats.flush();
   const deadline = nextDeadline(now, license.heartbeatIntervalSeconds);
   type Outcome = { refusal: Verdict } | { sessionId: string; resumed: boolean };
   const outcome = await mutate<Outcome>(

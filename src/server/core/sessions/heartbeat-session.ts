@@ -44,26 +44,17 @@ export async function heartbeatSession(
   if ("refusal" in found) return refused(found.refusal.status, found.refusal.message);
   const { session } = found;
 
-  if (isDead(session.deadlineAt, now, ctx.heartbeatToleranceSeconds)) {
+  const pending = ctx.heartbeats.pendingDeadline(session.id);
+  const deadlineAt = pending && pending > session.deadlineAt ? pending : session.deadlineAt;
+  if (isDead(deadlineAt, now, ctx.heartbeatToleranceSeconds)) {
     await mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), ({ tx, audit }) =>
       endSessions(tx, [session], "heartbeat_dead", now, audit, { lateHeartbeat: true }),
     );
     return refused("HEARTBEAT_DEAD", "the heartbeat came after the session's deadline and tolerance");
   }
+  // Written with the other heartbeats within a second (a session ended meanwhile stays ended).
   const deadline = nextDeadline(now, license.heartbeatIntervalSeconds);
-  const { count } = await ctx.db.session.updateMany({
-    where: { id: session.id, endedAt: null },
-    data: { lastHeartbeatAt: now, deadlineAt: deadline },
-  });
-  // Ended between the read and the write (reaper, deactivation, an admin): answer as it ended.
-  if (count === 0) {
-    const again = await findClientSession(ctx.reads, license.id, sessionId, client.fingerprint);
-    const refusal =
-      "refusal" in again
-        ? again.refusal
-        : { status: "SESSION_NOT_FOUND" as const, message: "the session has ended" };
-    return refused(refusal.status, refusal.message);
-  }
+  ctx.heartbeats.extend(session.id, now, deadline);
   return {
     status: "VALID",
     message: "heartbeat accepted",
