@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { LdapConfigError, loadLdapConfig, type LdapConfig } from "./auth/ldap.ts";
+import { scheduleProblem } from "./core/backups/schedule-pattern.ts";
 import { parseDatabaseUrl, type DbTarget } from "./db/provider.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -35,6 +36,24 @@ export const ZConfigInput = z.object({
   CLIENT_RATE_LIMIT_PER_PEER: z.coerce.number().int().min(1).default(6000),
   LICENSE_SERVER_ADMIN_EMAIL: z.email().optional(),
   LICENSE_SERVER_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  /** where backups go (scheduled ones, and `admin backup` without a file name); default DATA_DIR/backups */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** AES-256-GCM key of backup files; default ENCRYPTION_KEY */
+  BACKUP_KEY: key32.optional(),
+  /** cron expression (UTC) for scheduled backups by the sidecar, e.g. "0 2 * * *"; unset: none */
+  BACKUP_SCHEDULE: z
+    .string()
+    .min(1)
+    .refine((v) => scheduleProblem(v) === null, {
+      error: (issue) => `not a cron expression: ${scheduleProblem(String(issue.input))}`,
+    })
+    .optional(),
+  /** scheduled backups kept in BACKUP_DIR (older ones are deleted after each run) */
+  BACKUP_RETENTION: z.coerce.number().int().min(1).max(10_000).default(7),
+  /** the sidecar's Prometheus endpoint (http://GRPC_HOST:<port>/metrics); 0 turns it off */
+  GRPC_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** when set, /metrics (web app and sidecar) wants `Authorization: Bearer <token>` */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 export type TConfigInput = z.input<typeof ZConfigInput>;
 
@@ -53,6 +72,24 @@ export interface Config {
   /** LDAP sign-in (LDAP_* settings); null when LDAP_URL is not set */
   ldap: LdapConfig | null;
   licensing: LicensingConfig;
+  backup: BackupConfig;
+  metrics: MetricsConfig;
+}
+
+export interface BackupConfig {
+  dir: string;
+  /** the key backup files are sealed with (BACKUP_KEY, else ENCRYPTION_KEY) */
+  key: Buffer;
+  /** cron expression (UTC), or null: no scheduled backups */
+  schedule: string | null;
+  retention: number;
+}
+
+export interface MetricsConfig {
+  /** the sidecar's /metrics port; 0 = off */
+  grpcPort: number;
+  /** bearer token /metrics asks for, or null: open */
+  token: string | null;
 }
 
 /** The licensing API's knobs (shipped software's side). */
@@ -105,7 +142,7 @@ function parse(input: Record<string, unknown>) {
       const name = issue.path.join(".");
       const given = input[name];
       const shown =
-        name.includes("SECRET") || name.includes("PASSWORD") || name.includes("KEY")
+        name.includes("SECRET") || name.includes("PASSWORD") || name.includes("KEY") || name.includes("TOKEN")
           ? ""
           : ` (got ${JSON.stringify(given)})`;
       return `  ${name}: ${issue.message}${given === undefined ? "" : shown}`;
@@ -167,6 +204,7 @@ export function loadConfig(
     throw error;
   }
 
+  const encryptionKey = decodeKey(secrets.ENCRYPTION_KEY ?? "") ?? Buffer.alloc(0);
   return {
     ldap,
     dataDir,
@@ -178,13 +216,20 @@ export function loadConfig(
     grpcPort: settings.GRPC_PORT,
     logLevel: settings.LOG_LEVEL,
     jwtSecret: secrets.JWT_SECRET ?? "",
-    encryptionKey: decodeKey(secrets.ENCRYPTION_KEY ?? "") ?? Buffer.alloc(0),
+    encryptionKey,
     licensing: {
       heartbeatToleranceSeconds: settings.HEARTBEAT_TOLERANCE_SECONDS,
       reaperIntervalSeconds: settings.REAPER_INTERVAL_SECONDS,
       rateLimitPerKey: settings.CLIENT_RATE_LIMIT_PER_KEY,
       rateLimitPerPeer: settings.CLIENT_RATE_LIMIT_PER_PEER,
     },
+    backup: {
+      dir: resolve(settings.BACKUP_DIR ?? join(dataDir, "backups")),
+      key: settings.BACKUP_KEY ? (decodeKey(settings.BACKUP_KEY) ?? encryptionKey) : encryptionKey,
+      schedule: settings.BACKUP_SCHEDULE ?? null,
+      retention: settings.BACKUP_RETENTION,
+    },
+    metrics: { grpcPort: settings.GRPC_METRICS_PORT, token: settings.METRICS_TOKEN ?? null },
     initialAdmin: {
       email: settings.LICENSE_SERVER_ADMIN_EMAIL,
       password: settings.LICENSE_SERVER_ADMIN_PASSWORD,

@@ -1,0 +1,119 @@
+// Scheduled backups (BACKUP_SCHEDULE, a cron expression in UTC) with retention (BACKUP_RETENTION
+// files kept in BACKUP_DIR). The sidecar runs the schedule; each run opens a connection of its own,
+// so the snapshot never holds up the licensing calls.
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { Cron } from "croner";
+import type { Logger } from "../../logger.ts";
+import { openDatabase } from "../../db/client.ts";
+import type { DbTarget } from "../../db/provider.ts";
+import { systemClock, type Clock } from "../context.ts";
+import { BACKUP_EXTENSION } from "./backup-file.ts";
+import { createBackup, type BackupResult } from "./create-backup.ts";
+export { scheduleProblem } from "./schedule-pattern.ts";
+
+const FILE_PATTERN = new RegExp(`^backup-\\d{8}T\\d{6}Z${BACKUP_EXTENSION.replace(".", "\\.")}$`);
+
+/** `backup-20261129T020000Z.lsbackup`: names sort by time. */
+export function backupFileName(at: Date): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
+  return `backup-${stamp}${BACKUP_EXTENSION}`;
+}
+
+/** Deletes all but the newest `keep` backups named by backupFileName in `dir`; returns what went. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => FILE_PATTERN.test(name));
+  } catch {
+    return [];
+  }
+  names.sort();
+  const doomed = names.slice(0, Math.max(0, names.length - keep));
+  for (const name of doomed) rmSync(join(dir, name), { force: true });
+  return doomed;
+}
+
+export interface BackupScheduleOptions {
+  pattern: string;
+  dir: string;
+  retention: number;
+  database: DbTarget;
+  key: Buffer;
+  encryptionKey: Buffer;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface BackupSchedule {
+  nextRun(): Date | null;
+  /** one backup now (with pruning), as a scheduled run would; null when one is running */
+  runNow(): Promise<BackupResult | null>;
+  /** stops the schedule and waits for a running backup */
+  stop(): Promise<void>;
+}
+
+/** One backup into `dir` under a time-stamped name, then pruning to `retention` files. */
+export async function runScheduledBackup(
+  options: Omit<BackupScheduleOptions, "pattern">,
+): Promise<BackupResult> {
+  const clock = options.clock ?? systemClock;
+  const handle = await openDatabase(options.database, { poolSize: 1 });
+  try {
+    const result = await createBackup(
+      {
+        db: handle.db,
+        provider: handle.provider,
+        clock,
+        logger: options.logger,
+        actor: { type: "system", id: null, label: "backup schedule", role: "super_admin", groupIds: [] },
+        ip: null,
+        encryptionKey: options.encryptionKey,
+      },
+      { path: join(options.dir, backupFileName(clock.now())) },
+      { key: options.key },
+    );
+    const pruned = pruneBackups(options.dir, options.retention);
+    options.logger.info(
+      { path: result.path, bytes: result.bytes, rows: result.rows, ms: result.durationMs, pruned },
+      "scheduled backup written",
+    );
+    return result;
+  } finally {
+    await handle.close();
+  }
+}
+
+export function scheduleBackups(options: BackupScheduleOptions): BackupSchedule {
+  let running: Promise<BackupResult | null> | undefined;
+  const run = () => {
+    if (running) return Promise.resolve(null);
+    running = runScheduledBackup(options)
+      .catch((error: unknown) => {
+        options.logger.error({ err: error }, "scheduled backup failed");
+        return null;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const job = new Cron(options.pattern, { timezone: "UTC", unref: true }, () => {
+    void run();
+  });
+  options.logger.info(
+    { schedule: options.pattern, next: job.nextRun()?.toISOString(), dir: options.dir },
+    "backups scheduled",
+  );
+  return {
+    nextRun: () => job.nextRun(),
+    runNow: run,
+    stop: async () => {
+      job.stop();
+      await running;
+    },
+  };
+}
