@@ -1,12 +1,14 @@
 "use client";
 // The frame of every admin page: navigation that follows the role, the signed-in admin, the
 // colour scheme and sign-out. Pages render only once the session is known to be good.
-import { Button, Chip } from "@heroui/react";
+import { Alert, Button, Chip } from "@heroui/react";
+import { useQuery } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import NextLink from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import type { Permission } from "@/server/auth/policy.ts";
+import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan, useMe } from "@/hooks/use-me.ts";
 import { useUiStore, type ThemeChoice } from "@/stores/ui.ts";
 import { ErrorState, LoadingState, RoleChip } from "./ui.tsx";
@@ -70,6 +72,8 @@ export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const me = useMe();
   const can = useCan();
+  const trpc = useTRPC();
+  const settings = useQuery({ ...trpc.settings.get.queryOptions({}), enabled: me.isSuccess });
   const collapsed = useUiStore((s) => s.sidebarCollapsed);
   const toggleSidebar = useUiStore((s) => s.toggleSidebar);
 
@@ -175,6 +179,20 @@ export function AppShell({ children }: { children: ReactNode }) {
           </div>
         </header>
         <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 md:px-8">
+          {settings.data?.requireTwoFactor && !admin.totpEnabled && pathname !== "/profile" ? (
+            <Alert status="warning" className="mb-6">
+              <Alert.Content>
+                <Alert.Title>Two-factor authentication is required on this server</Alert.Title>
+                <Alert.Description>
+                  Set it up on{" "}
+                  <NextLink href="/profile" className="underline">
+                    your profile
+                  </NextLink>{" "}
+                  to use the console.
+                </Alert.Description>
+              </Alert.Content>
+            </Alert>
+          ) : null}
           {children}
         </main>
       </div>
