@@ -17,7 +17,7 @@ import {
 import { readBackupBody, readBackupHeader } from "./body.ts";
 import { appliedMigrations, requireOperator } from "./operator.ts";
 import { decodeValue, type BackupColumnValue } from "./rows.ts";
-import { BACKUP_TABLES, delegate, scalarColumns } from "./tables.ts";
+import { BACKUP_TABLES, delegate, insertRows, rowsPerInsert, scalarColumns } from "./tables.ts";
 
 export const ZRestoreBackupInput = z.object({
   path: z.string().min(1),
@@ -137,7 +137,7 @@ async function walk(
       batch.push(decodeRow(columns, record.values, table));
       counts[table] = (counts[table] ?? 0) + 1;
       total++;
-      if (batch.length >= batchSize) await flush();
+      if (batch.length >= rowsPerInsert(columns.length, batchSize)) await flush();
     } else {
       await flush();
     }
@@ -207,7 +207,8 @@ export async function restoreBackup(
           columnsByTable,
           parsed.batchSize,
           async (table, rows) => {
-            await delegate(tx, table).createMany({ data: rows });
+            const columns = (columnsByTable.get(table) ?? []).map((c) => c.name);
+            await insertRows(tx, ctx.provider, table, columns, rows);
           },
           (table, rows) => options.onProgress?.({ phase: "write", table, rows, totalRows }),
         );

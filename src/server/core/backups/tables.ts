@@ -62,11 +62,41 @@ export function scalarColumns(db: Db, model: string): { name: string; type: stri
 
 type Row = Record<string, BackupColumnValue>;
 
+/** SQLite takes at most 32,766 parameters per statement, PostgreSQL 65,535. */
+const MAX_PARAMETERS = 30_000;
+
+/** How many rows of `columns` columns one INSERT may carry. */
+export const rowsPerInsert = (columns: number, wanted: number) =>
+  Math.max(1, Math.min(wanted, Math.floor(MAX_PARAMETERS / Math.max(1, columns))));
+
+/**
+ * Inserts rows as they are (ids, times, sequence numbers kept) with one multi-row INSERT, through
+ * the transaction's connection. Raw SQL because Prisma's createMany costs ~4x more per row here;
+ * the values are bound as parameters, so each driver adapter stores them as Prisma would.
+ */
+export async function insertRows(
+  tx: Tx,
+  provider: "sqlite" | "postgresql",
+  model: string,
+  columns: readonly string[],
+  rows: readonly Row[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const quoted = columns.map((c) => `"${c.replaceAll('"', '""')}"`).join(", ");
+  let n = 0;
+  const placeholder = provider === "postgresql" ? () => `$${++n}` : () => "?";
+  const tuples = rows.map(() => `(${columns.map(placeholder).join(", ")})`).join(", ");
+  const values = rows.flatMap((row) => columns.map((c) => row[c] ?? null));
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "${model.replaceAll('"', '""')}" (${quoted}) VALUES ${tuples}`,
+    ...values,
+  );
+}
+
 /** The model's delegate (`tx.license`) with the calls backups make, typed loosely on purpose. */
 export interface TableDelegate {
   count(args?: object): Promise<number>;
   findMany(args: object): Promise<Row[]>;
-  createMany(args: { data: Row[] }): Promise<{ count: number }>;
 }
 
 export function delegate(db: Db | Tx, model: string): TableDelegate {
