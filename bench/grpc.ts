@@ -1,0 +1,163 @@
+// gRPC Validate and Heartbeat throughput next to bare echo servers (nice-grpc and raw grpc-js)
+// with the same payload sizes, measured in the same run; Validate's latency at half its peak;
+// the REST twin's Validate; the server process's RSS under load. Servers run in a child process,
+// the load generator here; both on this machine over loopback.
+import * as grpc from "@grpc/grpc-js";
+import { fork, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import {
+  HeartbeatRequest,
+  ValidateRequest,
+  ValidateResponse,
+  StatusCode,
+} from "../src/generated/proto/license/v1/license.ts";
+import { closedLoop, openLoop, type LoadResult } from "./lib/load.ts";
+import type { Seeded } from "./lib/seed.ts";
+
+export interface GrpcFigures {
+  echoNice: LoadResult;
+  echoRaw: LoadResult;
+  validate: LoadResult;
+  validateHalfPeak: LoadResult;
+  heartbeat: LoadResult;
+  restValidate: LoadResult;
+  serverRssMb: number;
+  validStatuses: number;
+}
+
+const passthrough = (b: Buffer) => b;
+
+function unary(address: string, path: string) {
+  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+  return {
+    call: (body: Buffer) =>
+      new Promise<Buffer>((resolve, reject) => {
+        client.makeUnaryRequest(path, passthrough, passthrough, body, (error, value) => {
+          if (error) reject(error);
+          else resolve(value ?? Buffer.alloc(0));
+        });
+      }),
+    close: () => {
+      client.close();
+    },
+  };
+}
+
+export async function benchGrpc(
+  seeded: Seeded,
+  options: { seconds: number; concurrency: number },
+): Promise<GrpcFigures> {
+  const { seconds, concurrency } = options;
+  const client = (fingerprint: string) => ({
+    productCode: seeded.productCode,
+    fingerprint,
+    clientVersion: "1.0.0",
+    hostname: "bench",
+  });
+  // distinct keys and machines, as many clients would send them
+  const validateBodies = seeded.keys
+    .slice(0, 20_000)
+    .map((key, i) =>
+      Buffer.from(ValidateRequest.encode({ licenseKey: key, client: client(`bench-${i}`) }).finish()),
+    );
+  const heartbeatBodies = seeded.sessions.map((s) =>
+    Buffer.from(
+      HeartbeatRequest.encode({
+        licenseKey: s.key,
+        sessionId: s.sessionId,
+        client: client(s.fingerprint),
+      }).finish(),
+    ),
+  );
+
+  const child: ChildProcess = fork(join(import.meta.dirname, "lib/server-child.ts"), {
+    execArgv: ["--import", "tsx"],
+    env: {
+      ...process.env,
+      BENCH_TARGET: JSON.stringify(seeded.target),
+      BENCH_KEY: seeded.encryptionKey.toString("base64"),
+    },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ports = await new Promise<{ gateway: number; rest: number; nice: number; raw: number }>((resolve) => {
+    child.once("message", (m) => {
+      resolve(m as never);
+    });
+  });
+  const rss = () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (m) => {
+        resolve((m as { rss: number }).rss);
+      });
+      child.send({ type: "rss" });
+    });
+
+  const validate = unary(`127.0.0.1:${ports.gateway}`, "/license.v1.LicenseService/Validate");
+  const heartbeat = unary(`127.0.0.1:${ports.gateway}`, "/license.v1.LicenseService/Heartbeat");
+  // the echo payload: the size of a real Validate answer (with its grace token)
+  const sample = ValidateResponse.decode(await validate.call(validateBodies[0] ?? Buffer.alloc(0)));
+  if (sample.status !== StatusCode.STATUS_CODE_VALID)
+    throw new Error(`bench license not valid: ${sample.message}`);
+  const responseBytes = ValidateResponse.encode(sample).finish().length;
+  child.send({ type: "echo-size", bytes: responseBytes });
+
+  const echoNiceClient = unary(`127.0.0.1:${ports.nice}`, "/bench.Echo/Echo");
+  const echoRawClient = unary(`127.0.0.1:${ports.raw}`, "/bench.Echo/Echo");
+  const echoBody = validateBodies[0] ?? Buffer.alloc(0);
+
+  const echoNice = await closedLoop(() => echoNiceClient.call(echoBody), concurrency, seconds);
+  const echoRaw = await closedLoop(() => echoRawClient.call(echoBody), concurrency, seconds);
+  let valid = 0;
+  const validateRun = await closedLoop(
+    async (i) => {
+      const answer = ValidateResponse.decode(
+        await validate.call(validateBodies[i % validateBodies.length] ?? echoBody),
+      );
+      if (answer.status === StatusCode.STATUS_CODE_VALID) valid += 1;
+    },
+    concurrency,
+    seconds,
+  );
+  const serverRssMb = (await rss()) / 1024 / 1024;
+  const validateHalfPeak = await openLoop(
+    (i) => validate.call(validateBodies[i % validateBodies.length] ?? echoBody),
+    validateRun.rate / 2,
+    seconds,
+  );
+  const heartbeatRun = await closedLoop(
+    (i) => heartbeat.call(heartbeatBodies[i % heartbeatBodies.length] ?? echoBody),
+    concurrency,
+    seconds,
+  );
+  const restUrl = `http://127.0.0.1:${ports.rest}/api/v1/client/validate`;
+  const restBodies = seeded.keys
+    .slice(0, 5000)
+    .map((key, i) => JSON.stringify({ licenseKey: key, client: client(`rest-${i}`) }));
+  const restValidate = await closedLoop(
+    async (i) => {
+      const response = await fetch(restUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: restBodies[i % restBodies.length] ?? "{}",
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(String(response.status));
+    },
+    concurrency,
+    seconds,
+  );
+
+  for (const c of [validate, heartbeat, echoNiceClient, echoRawClient]) c.close();
+  child.send({ type: "stop" });
+  await new Promise((resolve) => child.once("exit", resolve));
+  return {
+    echoNice,
+    echoRaw,
+    validate: validateRun,
+    validateHalfPeak,
+    heartbeat: heartbeatRun,
+    restValidate,
+    serverRssMb,
+    validStatuses: valid,
+  };
+}

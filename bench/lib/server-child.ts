@@ -1,0 +1,108 @@
+// The servers under test, in their own process (so the load generator does not share their event
+// loop): the gRPC sidecar over the seeded database, the REST twin's handler on node:http, and two
+// bare echo servers answering with a payload the size of a Validate response — one on nice-grpc,
+// one on raw @grpc/grpc-js. Reports its ports over IPC and answers RSS queries.
+import * as grpc from "@grpc/grpc-js";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createNiceServer } from "nice-grpc";
+import { createGatewayServer } from "../../grpc-gateway/server.ts";
+import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
+import { openDatabase } from "../../src/server/db/client.ts";
+import type { DbTarget } from "../../src/server/db/provider.ts";
+import { createLogger } from "../../src/server/logger.ts";
+
+const target = JSON.parse(process.env.BENCH_TARGET ?? "{}") as DbTarget;
+const encryptionKey = Buffer.from(process.env.BENCH_KEY ?? "", "base64");
+
+const passthrough = (b: Buffer) => b;
+export const ECHO_SERVICE: grpc.ServiceDefinition = {
+  echo: {
+    path: "/bench.Echo/Echo",
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: passthrough,
+    requestDeserialize: passthrough,
+    responseSerialize: passthrough,
+    responseDeserialize: passthrough,
+  },
+};
+
+const handle = await openDatabase(target);
+const logger = createLogger({ level: "silent" });
+const gateway = await createGatewayServer({
+  config: {
+    grpcHost: "127.0.0.1",
+    grpcPort: 0,
+    encryptionKey,
+    licensing: {
+      heartbeatToleranceSeconds: 60,
+      reaperIntervalSeconds: 0,
+      rateLimitPerKey: 1_000_000_000,
+      rateLimitPerPeer: 1_000_000_000,
+    },
+  },
+  logger,
+  db: handle,
+});
+
+const http = createHttpServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    void (async () => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const request = new Request(url, {
+        method: req.method,
+        headers: { "content-type": "application/json" },
+        body: Buffer.concat(chunks),
+      });
+      const route = url.pathname.replace("/api/v1/client/", "");
+      const response = await handleClientRestRequest(request, gateway.services, route, "127.0.0.1");
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    })();
+  });
+});
+await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+
+// the echo answer: as many bytes as a real Validate answer (set by the load generator)
+let payload = Buffer.alloc(600, 7);
+const nice = createNiceServer();
+nice.add(ECHO_SERVICE, { echo: (_request: Buffer) => Promise.resolve(payload) });
+const nicePort = await nice.listen("127.0.0.1:0");
+
+const raw = new grpc.Server();
+raw.addService(ECHO_SERVICE, {
+  echo: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+    callback(null, payload);
+  },
+});
+const rawPort = await new Promise<number>((resolve, reject) => {
+  raw.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) => {
+    if (error) reject(error);
+    else resolve(port);
+  });
+});
+
+const address = http.address();
+process.send?.({
+  type: "ready",
+  gateway: gateway.port,
+  rest: typeof address === "object" && address ? address.port : 0,
+  nice: nicePort,
+  raw: rawPort,
+});
+process.on("message", (message: { type: string }) => {
+  if (message.type === "rss") process.send?.({ type: "rss", rss: process.memoryUsage().rss });
+  if (message.type === "echo-size") payload = Buffer.alloc((message as { bytes?: number }).bytes ?? 600, 7);
+  if (message.type === "stop") {
+    void (async () => {
+      await gateway.shutdown();
+      http.close();
+      await nice.shutdown();
+      raw.forceShutdown();
+      await handle.close();
+      process.exit(0);
+    })();
+  }
+});

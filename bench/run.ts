@@ -1,0 +1,121 @@
+// `npm run bench [-- --db sqlite|postgresql|both] [--seconds N] [--concurrency C] [--only grpc,sdk,list,start]`
+// Runs every benchmark and prints each figure next to its target (see bench/README.md).
+import { benchAdminList } from "./admin-list.ts";
+import { benchColdStart } from "./cold-start.ts";
+import { benchGrpc } from "./grpc.ts";
+import { seed } from "./lib/seed.ts";
+import { benchSdkVerify } from "./sdk-verify.ts";
+import type { DbProvider } from "../src/server/db/provider.ts";
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const dbs: DbProvider[] =
+  arg("db", "both") === "both" ? ["sqlite", "postgresql"] : [arg("db", "sqlite") as DbProvider];
+const seconds = Number(arg("seconds", "5"));
+const concurrency = Number(arg("concurrency", "32"));
+const only = new Set(arg("only", "grpc,sdk,list,start").split(","));
+
+const rows: string[][] = [];
+const row = (figure: string, value: string, target: string, ok: boolean | null) => {
+  rows.push([figure, value, target, ok === null ? "reported" : ok ? "met" : "NOT MET"]);
+  console.log(
+    `${figure.padEnd(48)} ${value.padEnd(34)} ${target.padEnd(34)} ${ok === null ? "" : ok ? "met" : "NOT MET"}`,
+  );
+};
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+console.log(
+  `node ${process.version}, ${seconds} s per run, ${concurrency} in flight; servers in a child process, load here`,
+);
+for (const provider of dbs) {
+  if (!only.has("grpc") && !only.has("list")) break;
+  const t = performance.now();
+  const seeded = await seed(provider);
+  row(
+    `[${provider}] seed 100k licenses + 10k sessions`,
+    `${fmt((performance.now() - t) / 1000, 1)} s`,
+    "reported",
+    null,
+  );
+  try {
+    if (only.has("grpc")) {
+      const g = await benchGrpc(seeded, { seconds, concurrency });
+      const vsNice = g.validate.rate / g.echoNice.rate;
+      const vsRaw = g.validate.rate / g.echoRaw.rate;
+      row(`[${provider}] echo nice-grpc`, `${fmt(g.echoNice.rate)}/s`, "baseline", null);
+      row(`[${provider}] echo raw grpc-js`, `${fmt(g.echoRaw.rate)}/s`, "baseline", null);
+      row(
+        `[${provider}] gRPC Validate`,
+        `${fmt(g.validate.rate)}/s = ${fmt(vsNice * 100)}% nice, ${fmt(vsRaw * 100)}% raw`,
+        ">= 70% nice-grpc, >= 50% raw",
+        vsNice >= 0.7 && vsRaw >= 0.5,
+      );
+      row(
+        `[${provider}] Validate p99 at half peak (${fmt(g.validate.rate / 2)}/s)`,
+        `${fmt(g.validateHalfPeak.p99, 2)} ms (p50 ${fmt(g.validateHalfPeak.p50, 2)})`,
+        "<= 10 ms",
+        g.validateHalfPeak.p99 <= 10,
+      );
+      row(
+        `[${provider}] gRPC Heartbeat`,
+        `${fmt(g.heartbeat.rate)}/s = ${fmt((g.heartbeat.rate / g.validate.rate) * 100)}% of Validate`,
+        ">= 80% of Validate",
+        g.heartbeat.rate >= 0.8 * g.validate.rate,
+      );
+      row(
+        `[${provider}] REST twin Validate`,
+        `${fmt(g.restValidate.rate)}/s (p99 ${fmt(g.restValidate.p99, 1)} ms)`,
+        "reported next to gRPC",
+        null,
+      );
+      row(`[${provider}] sidecar RSS after the Validate run`, `${fmt(g.serverRssMb)} MB`, "reported", null);
+      if (g.validate.errors + g.heartbeat.errors > 0)
+        row(`[${provider}] errors`, `${g.validate.errors + g.heartbeat.errors}`, "0", false);
+    }
+    if (only.has("list")) {
+      const l = await benchAdminList(seeded, 40);
+      row(
+        `[${provider}] admin list licenses (50/page, filter+sort)`,
+        `p95 ${fmt(l.p95, 1)} ms, p50 ${fmt(l.p50, 1)} ms`,
+        "p95 <= 50 ms",
+        l.p95 <= 50,
+      );
+      row(
+        `[${provider}]   slowest query shape`,
+        `${l.slowest.name}: p95 ${fmt(l.slowest.p95, 1)} ms`,
+        "",
+        null,
+      );
+    }
+  } finally {
+    await seeded.drop();
+  }
+}
+if (only.has("sdk")) {
+  const v = await benchSdkVerify(seconds);
+  row(
+    "SDK .lic verification",
+    `${fmt(v.sdkPerSecond)}/s = ${fmt((v.sdkPerSecond / v.rawPerSecond) * 100)}% of raw (${fmt(v.rawPerSecond)}/s)`,
+    ">= 80% of node:crypto verify",
+    v.sdkPerSecond >= 0.8 * v.rawPerSecond,
+  );
+}
+if (only.has("start")) {
+  const c = await benchColdStart();
+  if (c) {
+    row("cold start: npm start (built) -> health 200", `${fmt(c.coldStartMs)} ms`, "reported", null);
+    row(
+      "RSS under load: web app / sidecar",
+      `${fmt(c.webRssMb)} MB / ${fmt(c.gatewayRssMb)} MB`,
+      "reported",
+      null,
+    );
+  } else {
+    row("cold start", "skipped: run `npm run build` first", "reported", null);
+  }
+}
+console.log("\n| figure | measured | target | |\n|---|---|---|---|");
+for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+process.exit(0);
