@@ -697,6 +697,36 @@ describeEachDb("licensing API", (getDb) => {
     });
   });
 
+  it("refuses a license on every instance as soon as it is suspended or revoked (no cache: bound < 1 s)", async () => {
+    const second = await openDatabase(db.target);
+    const other = await startLicensingServer(db, { handle: second });
+    try {
+      const license = await world.license();
+      const client = clientFor(fingerprint());
+      // both instances have answered for this license (a cache, if there were one, would be warm)
+      for (const s of [server, other]) {
+        expect(statusName((await s.client.validate({ licenseKey: license.key, client })).status)).toBe(
+          "VALID",
+        );
+      }
+      const suspendedAt = Date.now();
+      await suspendLicense(db.ctx(), { id: license.id });
+      const seen = await Promise.all(
+        [server, other].map(async (s) =>
+          statusName((await s.client.validate({ licenseKey: license.key, client })).status),
+        ),
+      );
+      expect(seen).toEqual(["SUSPENDED", "SUSPENDED"]);
+      expect(Date.now() - suspendedAt).toBeLessThan(1000);
+      await revokeLicense(db.ctx(), { id: license.id });
+      const heartbeat = await other.client.validate({ licenseKey: license.key, client });
+      expect(statusName(heartbeat.status)).toBe("REVOKED");
+    } finally {
+      await other.close();
+      await second.close();
+    }
+  });
+
   it("GetPublicKeys returns the keyring with the active key marked", async () => {
     const res = await server.client.getPublicKeys({});
     const keyring = await publicKeyring(db.handle.db);
