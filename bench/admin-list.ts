@@ -54,6 +54,10 @@ export async function benchAdminList(seeded: Seeded, rounds: number): Promise<Li
     times.sort((a, b) => a - b);
     const p95 = times[Math.floor(times.length * 0.95)] ?? 0;
     if (p95 > slowest.p95) slowest = { name, p95 };
+    if (process.env.BENCH_VERBOSE)
+      console.log(
+        `  ${name}: p50 ${times[Math.floor(times.length / 2)]?.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`,
+      );
     all.push(...times);
   }
   await handle.close();

@@ -26,6 +26,9 @@ export const ZListLicensesInput = z.object({
 });
 export type TListLicensesInput = z.input<typeof ZListLicensesInput>;
 
+/** A name search matching more customers than this lists the licenses of the first ones only. */
+const MAX_SEARCH_CUSTOMERS = 1000;
+
 export async function listLicenses(
   ctx: DomainContext,
   input: TListLicensesInput = {},
@@ -50,14 +53,29 @@ export async function listLicenses(
   }
   if (filter.q) {
     const key = normalizeLicenseKey(filter.q);
-    and.push(key ? { key } : { customer: { name: containsText(ctx.provider, filter.q) } });
+    if (key) {
+      and.push({ key });
+    } else {
+      // customers first (few), then their licenses by the indexed customerId: a relation filter
+      // would test the name for every license row
+      const customers = await ctx.db.customer.findMany({
+        where: {
+          name: containsText(ctx.provider, filter.q),
+          groupId: filter.groupId ?? groupScope(ctx.actor),
+        },
+        select: { id: true },
+        take: MAX_SEARCH_CUSTOMERS,
+      });
+      and.push({ customerId: { in: customers.map((c) => c.id) } });
+    }
   }
   const where: Prisma.LicenseWhereInput = { AND: and };
 
   const [rows, total] = await Promise.all([
     ctx.db.license.findMany({
       where,
-      orderBy: [{ [filter.sort]: filter.direction }, { id: "asc" }],
+      // the tiebreaker runs the same way, so one (sort key, id) index serves the whole order
+      orderBy: [{ [filter.sort]: filter.direction }, { id: filter.direction }],
       skip: (page - 1) * pageSize,
       take: pageSize,
       select: licenseSelect,
