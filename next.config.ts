@@ -17,6 +17,7 @@ const nextConfig: NextConfig = {
     "better-sqlite3",
     "pg",
     "pino",
+    "prom-client",
     "swagger-ui-dist",
   ],
   // the SDK workspace ships TypeScript sources; the server issues its formats

@@ -5,6 +5,9 @@ import { errorSummary } from "../src/server/error-summary.ts";
 import { ConfigError, loadConfig, type Config } from "../src/server/config.ts";
 import { openDatabase, type DbHandle } from "../src/server/db/client.ts";
 import { createLogger } from "../src/server/logger.ts";
+import { scheduleBackups, type BackupSchedule } from "../src/server/core/backups/schedule-backups.ts";
+import { observeGrpcCall, serverMetrics } from "../src/server/metrics.ts";
+import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
 import { createGatewayServer, grpcAddress } from "./server.ts";
 
 function fail(message: string): never {
@@ -33,12 +36,51 @@ async function main(): Promise<void> {
 
   let gateway;
   try {
-    gateway = await createGatewayServer({ config, logger, db: database });
+    gateway = await createGatewayServer({ config, logger, db: database, onCall: observeGrpcCall });
   } catch (error) {
     await database.close().catch(() => {});
     fail(`cannot listen on ${grpcAddress(config.grpcHost, config.grpcPort)}: ${errorSummary(error)}`);
   }
-  logger.info({ address: gateway.address, provider: database.provider }, "gRPC gateway listening");
+  const metrics = serverMetrics("gateway");
+  metrics.setDatabaseSource(() =>
+    Promise.resolve({
+      db: database.db,
+      heartbeatToleranceSeconds: config.licensing.heartbeatToleranceSeconds,
+    }),
+  );
+  let metricsServer: MetricsServer | undefined;
+  if (config.metrics.grpcPort > 0) {
+    try {
+      metricsServer = await startMetricsServer({
+        host: config.grpcHost,
+        port: config.metrics.grpcPort,
+        token: config.metrics.token,
+        metrics,
+        logger,
+      });
+    } catch (error) {
+      // metrics are not worth refusing licensing calls for: say so and serve without them
+      logger.warn(
+        { port: config.metrics.grpcPort, error: errorSummary(error) },
+        "cannot serve /metrics (GRPC_METRICS_PORT); running without it",
+      );
+    }
+  }
+  const backups: BackupSchedule | undefined = config.backup.schedule
+    ? scheduleBackups({
+        pattern: config.backup.schedule,
+        dir: config.backup.dir,
+        retention: config.backup.retention,
+        database: config.database,
+        key: config.backup.key,
+        encryptionKey: config.encryptionKey,
+        logger,
+      })
+    : undefined;
+  logger.info(
+    { address: gateway.address, provider: database.provider, metricsPort: metricsServer?.port ?? null },
+    "gRPC gateway listening",
+  );
   // Under the launcher: tell it we are up.
   process.send?.({ type: "ready", address: gateway.address, port: gateway.port });
 
@@ -50,6 +92,8 @@ async function main(): Promise<void> {
     logger.info({ reason }, "gRPC gateway stopping");
     void (async () => {
       await gateway.shutdown();
+      await backups?.stop();
+      await metricsServer?.close();
       await database.close().catch((error: unknown) => {
         logger.warn({ err: error }, "closing the database failed");
       });

@@ -7,6 +7,8 @@ import { NextResponse, type NextRequest } from "next/server";
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
 export function proxy(request: NextRequest) {
+  // Prometheus' scrape endpoint is no page (src/app/metrics/route.ts; METRICS_TOKEN guards it)
+  if (request.nextUrl.pathname === "/metrics") return NextResponse.next();
   if (SESSION_COOKIES.some((name) => request.cookies.has(name))) return NextResponse.next();
   const url = request.nextUrl.clone();
   const back = `${request.nextUrl.pathname}${request.nextUrl.search}`;

@@ -9,6 +9,7 @@ import { HeartbeatBuffer } from "../core/sessions/heartbeat-buffer.ts";
 import { ActivityCounter } from "../core/stats/activity.ts";
 import type { ClientOperation } from "./operations.ts";
 import { ClientRateLimiter, type RateState } from "./rate-limit.ts";
+import { countRateLimited, observeClientResponse } from "../metrics.ts";
 
 /** How often a process adds its validation counts to the database. */
 const ACTIVITY_FLUSH_MS = 60_000;
@@ -76,10 +77,11 @@ export async function runClientOperation<Req, Res>(
   ip: string,
   onRate?: (state: RateState) => void,
 ): Promise<Res> {
-  const rate = await services.limiter.consume(ip, op.licenseKey(request));
+  const rate = await services.limiter.consume(ip, op.licenseKey(request)).catch(countRateLimited(op.rpc));
   onRate?.(rate);
   const response = await op.run(clientContext(services, ip), request);
   if (op.validation) services.activity.record(services.clock.now(), op.validation(response));
+  observeClientResponse(op, response);
   return response;
 }
 

@@ -2,6 +2,7 @@
 import { loadConfig } from "@/server/config.ts";
 import type { DbProvider } from "@/server/db/provider.ts";
 import { errorSummary } from "@/server/error-summary.ts";
+import { withMetrics } from "@/server/metrics.ts";
 import { getServerRuntime } from "@/server/runtime.ts";
 import { APP_VERSION } from "@/server/version.ts";
 
@@ -42,7 +43,9 @@ function reply(body: HealthBody, status: number): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }
 
-export async function GET(): Promise<Response> {
+export const GET = withMetrics("/api/health", health);
+
+async function health(): Promise<Response> {
   let provider: DbProvider | undefined;
   try {
     const { database, logger } = await getServerRuntime();

@@ -1,3 +1,4 @@
+import { withMetrics } from "@/server/metrics.ts";
 import { getApiServices } from "@/server/services.ts";
 import { handleTrpcRequest } from "@/server/trpc/handlers.ts";
 
@@ -8,4 +9,6 @@ async function handler(req: Request): Promise<Response> {
   return handleTrpcRequest(req, await getApiServices());
 }
 
-export { handler as GET, handler as POST };
+const measured = withMetrics("/api/trpc/[trpc]", handler);
+
+export { measured as GET, measured as POST };

@@ -1,3 +1,4 @@
+import { withMetrics } from "@/server/metrics.ts";
 import { getApiServices } from "@/server/services.ts";
 import { handleRestRequest } from "@/server/trpc/handlers.ts";
 
@@ -8,4 +9,6 @@ async function handler(req: Request): Promise<Response> {
   return handleRestRequest(req, await getApiServices());
 }
 
-export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE };
+const measured = withMetrics("/api/v1/[...path]", handler);
+
+export { measured as GET, measured as POST, measured as PUT, measured as PATCH, measured as DELETE };

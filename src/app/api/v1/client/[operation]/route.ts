@@ -1,5 +1,6 @@
 // The REST twin of the gRPC licensing API (see src/server/client-api/rest.ts).
 import { handleClientRestRequest } from "@/server/client-api/rest.ts";
+import { withMetrics } from "@/server/metrics.ts";
 import { getClientServices } from "@/server/services.ts";
 import { clientIp } from "@/server/trpc/context.ts";
 
@@ -14,4 +15,10 @@ async function handler(
   return handleClientRestRequest(req, await getClientServices(), operation, clientIp(req.headers));
 }
 
-export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE };
+const measured = withMetrics(
+  "/api/v1/client/[operation]",
+  handler,
+  async (_req, { params }) => `/api/v1/client/${(await params).operation}`,
+);
+
+export { measured as GET, measured as POST, measured as PUT, measured as PATCH, measured as DELETE };
