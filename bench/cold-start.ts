@@ -1,11 +1,11 @@
 // Cold start: `npm start` (the launcher, web app already built) on a fresh data directory until
 // /api/health answers 200; then the RSS of the web app and the sidecar after some licensing load.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appRoot, buildIdPath, launcherCommand } from "../scripts/lib/launcher.ts";
+import { appRoot, launcherCommand, nextBuildState } from "../scripts/lib/launcher.ts";
 
 export interface ColdStartFigures {
   coldStartMs: number;
@@ -25,28 +25,39 @@ function freePort(): Promise<number> {
   });
 }
 
-/** RSS (MB) of the processes whose command line mentions `needle`, children of `root`. */
+/** RSS (MB) of the processes under `root` (any depth) whose command line mentions `needle`. */
 function rssOf(rootPid: number, needle: string): number {
-  let total = 0;
+  const procs = new Map<number, { ppid: number; cmd: string; rssKb: number }>();
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
       const stat = readFileSync(`/proc/${pid}/status`, "utf8");
-      const ppid = Number(/PPid:\s+(\d+)/.exec(stat)?.[1]);
-      if (!cmd.includes(needle) || (ppid !== rootPid && Number(pid) !== rootPid)) continue;
-      total += Number(/VmRSS:\s+(\d+)/.exec(stat)?.[1] ?? 0) / 1024;
+      procs.set(Number(pid), {
+        ppid: Number(/PPid:\s+(\d+)/.exec(stat)?.[1]),
+        cmd,
+        rssKb: Number(/VmRSS:\s+(\d+)/.exec(stat)?.[1] ?? 0),
+      });
     } catch {
       // gone
     }
   }
+  const under = (pid: number): boolean => {
+    for (let p = pid, depth = 0; p > 1 && depth < 10; depth++) {
+      if (p === rootPid) return true;
+      p = procs.get(p)?.ppid ?? 0;
+    }
+    return false;
+  };
+  let total = 0;
+  for (const [pid, proc] of procs) if (proc.cmd.includes(needle) && under(pid)) total += proc.rssKb / 1024;
   return total;
 }
 
-export async function benchColdStart(): Promise<ColdStartFigures | null> {
-  try {
-    readFileSync(buildIdPath);
-  } catch {
-    return null; // not built: `npm run build` (or one `npm start`) first
+export async function benchColdStart(): Promise<ColdStartFigures> {
+  // a cold start of a built app: build first when the sources changed since the last build
+  if (nextBuildState() !== "fresh") {
+    console.log("(building the web app first: npm run build)");
+    execFileSync("npm", ["run", "build"], { cwd: appRoot, stdio: "ignore" });
   }
   const dir = mkdtempSync(join(tmpdir(), "ls-cold-"));
   const [port, grpcPort] = [await freePort(), await freePort()];

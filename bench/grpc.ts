@@ -45,9 +45,10 @@ function unary(address: string, path: string) {
 
 export async function benchGrpc(
   seeded: Seeded,
-  options: { seconds: number; concurrency: number },
+  options: { seconds: number; concurrency: number; rounds?: number },
 ): Promise<GrpcFigures> {
   const { seconds, concurrency } = options;
+  const rounds = options.rounds ?? 3;
   const client = (fingerprint: string) => ({
     productCode: seeded.productCode,
     fingerprint,
@@ -71,7 +72,12 @@ export async function benchGrpc(
   );
 
   const child: ChildProcess = fork(join(import.meta.dirname, "lib/server-child.ts"), {
-    execArgv: ["--import", "tsx"],
+    // BENCH_PROFILE=<dir>: a CPU profile of the servers (open it in Chrome's DevTools)
+    execArgv: [
+      "--import",
+      "tsx",
+      ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ],
     env: {
       ...process.env,
       BENCH_TARGET: JSON.stringify(seeded.target),
@@ -105,20 +111,56 @@ export async function benchGrpc(
   const echoRawClient = unary(`127.0.0.1:${ports.raw}`, "/bench.Echo/Echo");
   const echoBody = validateBodies[0] ?? Buffer.alloc(0);
 
-  const echoNice = await closedLoop(() => echoNiceClient.call(echoBody), concurrency, seconds);
-  const echoRaw = await closedLoop(() => echoRawClient.call(echoBody), concurrency, seconds);
+  // BENCH_VALIDATE_ONLY=1 (with BENCH_PROFILE): nothing but the Validate run, for a clean profile
+  const validateOnly = process.env.BENCH_VALIDATE_ONLY === "1";
+  const skipped = { rate: 1, p50: 0, p95: 0, p99: 0, errors: 0 };
   let valid = 0;
-  const validateRun = await closedLoop(
-    async (i) => {
-      const answer = ValidateResponse.decode(
-        await validate.call(validateBodies[i % validateBodies.length] ?? echoBody),
-      );
-      if (answer.status === StatusCode.STATUS_CODE_VALID) valid += 1;
-    },
-    concurrency,
-    seconds,
-  );
+  const validateOnce = () =>
+    closedLoop(
+      async (i) => {
+        const answer = ValidateResponse.decode(
+          await validate.call(validateBodies[i % validateBodies.length] ?? echoBody),
+        );
+        if (answer.status === StatusCode.STATUS_CODE_VALID) valid += 1;
+      },
+      concurrency,
+      seconds,
+    );
+  // Rounds of echo, echo, Validate, interleaved, each figure the median of its rounds: on a shared
+  // machine a single run of each, minutes apart, compares different moments.
+  const runs: { nice: LoadResult[]; raw: LoadResult[]; validate: LoadResult[] } = {
+    nice: [],
+    raw: [],
+    validate: [],
+  };
+  for (let round = 0; round < (validateOnly ? 1 : rounds); round++) {
+    if (!validateOnly) {
+      runs.nice.push(await closedLoop(() => echoNiceClient.call(echoBody), concurrency, seconds));
+      runs.raw.push(await closedLoop(() => echoRawClient.call(echoBody), concurrency, seconds));
+    }
+    runs.validate.push(await validateOnce());
+  }
+  const median = (list: LoadResult[]) =>
+    [...list].sort((a, b) => a.rate - b.rate)[Math.floor(list.length / 2)] ?? skipped;
+  const echoNice = validateOnly ? skipped : median(runs.nice);
+  const echoRaw = validateOnly ? skipped : median(runs.raw);
+  const validateRun = median(runs.validate);
   const serverRssMb = (await rss()) / 1024 / 1024;
+  if (validateOnly) {
+    for (const c of [validate, heartbeat, echoNiceClient, echoRawClient]) c.close();
+    child.send({ type: "stop" });
+    await new Promise((resolve) => child.once("exit", resolve));
+    return {
+      echoNice,
+      echoRaw,
+      validate: validateRun,
+      validateHalfPeak: skipped,
+      heartbeat: skipped,
+      restValidate: skipped,
+      serverRssMb,
+      validStatuses: valid,
+    };
+  }
   const validateHalfPeak = await openLoop(
     (i) => validate.call(validateBodies[i % validateBodies.length] ?? echoBody),
     validateRun.rate / 2,

@@ -215,6 +215,8 @@ export async function seed(
       sessionRows,
       now,
     );
+    // planner statistics, as a database in service has them (autovacuum has not run yet)
+    await db.$executeRawUnsafe("ANALYZE");
     const activeKeys = keys.filter((_, n) => n % 50 !== 49);
     return {
       target,

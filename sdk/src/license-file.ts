@@ -4,6 +4,8 @@
 // holds private keys) and verifies it. It uses only WebCrypto, TextEncoder/TextDecoder and
 // atob/btoa, so it runs in Node ≥ 20, browsers and Electron renderers alike.
 import { licenseKeyHash, type PublicKeyEntry } from "./grace-token.ts";
+// types only: erased from the output, so browser bundles see no node:crypto
+import type * as NodeCrypto from "node:crypto";
 
 /** Version of the envelope and of the payload this module reads and writes. */
 export const LICENSE_FILE_VERSION = 1;
@@ -120,6 +122,11 @@ export interface VerifyLicenseFileOptions {
   productCode?: string;
   /** how far this machine's clock may run behind the issuer's at `notBefore` (default 300 s) */
   clockSkewSeconds?: number;
+  /**
+   * "auto" (default): node:crypto's synchronous Ed25519 where it exists (Node, Electron's main
+   * process; about twice as fast), WebCrypto elsewhere. "webcrypto": WebCrypto only, as browsers do.
+   */
+  engine?: "auto" | "webcrypto";
 }
 
 interface Envelope {
@@ -188,8 +195,20 @@ export async function verifyLicenseFile(
 
   const entry = publicKeys.find((key) => key.kid === envelope.kid);
   if (!entry) return fail("UNKNOWN_KEY");
-  const publicKey = await importPublicKey(entry);
-  const signatureOk = await crypto.subtle.verify("Ed25519", publicKey, envelope.sig, signedBytes(envelope));
+  let signatureOk: boolean;
+  try {
+    signatureOk =
+      NODE_CRYPTO && options.engine !== "webcrypto"
+        ? NODE_CRYPTO.verify(null, signedBytes(envelope), nodePublicKey(entry), envelope.sig)
+        : await crypto.subtle.verify(
+            "Ed25519",
+            await importPublicKey(entry),
+            envelope.sig,
+            signedBytes(envelope),
+          );
+  } catch (error) {
+    throw new TypeError(`public key ${entry.kid}: not an Ed25519 SPKI key`, { cause: error });
+  }
   if (!signatureOk) return fail("BAD_SIGNATURE");
 
   let plaintext = envelope.payload;
@@ -257,14 +276,29 @@ function signedBytes(envelope: Omit<Envelope, "sig">): Uint8Array<ArrayBuffer> {
 
 /** The envelope's one accepted serialization: these members in this order, no whitespace. */
 function envelopeJson(envelope: Envelope): string {
+  return envelopeText({
+    ...envelope,
+    salt: envelope.salt ? toBase64(envelope.salt) : null,
+    iv: envelope.iv ? toBase64(envelope.iv) : null,
+    payload: toBase64(envelope.payload),
+    sig: toBase64(envelope.sig),
+  });
+}
+
+/** The one serialization of an envelope, from its members' base64 text. */
+function envelopeText(e: {
+  v: number;
+  alg: string;
+  kid: string;
+  enc: string;
+  salt: string | null;
+  iv: string | null;
+  payload: string;
+  sig: string;
+}): string {
   const encryption =
-    envelope.enc === "none"
-      ? `"enc":"none"`
-      : `"enc":"${envelope.enc}","salt":"${toBase64(envelope.salt ?? new Uint8Array())}","iv":"${toBase64(envelope.iv ?? new Uint8Array())}"`;
-  return (
-    `{"v":${envelope.v},"alg":"${envelope.alg}","kid":"${envelope.kid}",${encryption},` +
-    `"payload":"${toBase64(envelope.payload)}","sig":"${toBase64(envelope.sig)}"}`
-  );
+    e.enc === "none" ? `"enc":"none"` : `"enc":"${e.enc}","salt":"${e.salt ?? ""}","iv":"${e.iv ?? ""}"`;
+  return `{"v":${e.v},"alg":"${e.alg}","kid":"${e.kid}",${encryption},"payload":"${e.payload}","sig":"${e.sig}"}`;
 }
 
 function parseEnvelope(bytes: Uint8Array): Envelope | "MALFORMED" | "UNSUPPORTED" {
@@ -292,7 +326,18 @@ function parseEnvelope(bytes: Uint8Array): Envelope | "MALFORMED" | "UNSUPPORTED
   const envelope: Envelope = { v, alg, kid, enc, salt, iv, payload, sig };
   // anything but the one serialization (spacing, member order, escapes, extra members) is refused,
   // so that no byte of a file can change without the file being rejected
-  return envelopeJson(envelope) === text ? envelope : "MALFORMED";
+  // (compared as text: the members' base64 is canonical, so it is what re-encoding would give)
+  const expected = envelopeText({
+    v,
+    alg,
+    kid,
+    enc,
+    salt: encrypted ? (value.salt as string) : null,
+    iv: encrypted ? (value.iv as string) : null,
+    payload: value.payload as string,
+    sig: value.sig as string,
+  });
+  return expected === text ? envelope : "MALFORMED";
 }
 
 function base64Member(value: unknown, length?: number): Uint8Array<ArrayBuffer> | null {
@@ -425,7 +470,44 @@ async function payloadKey(fingerprint: string, salt: Uint8Array<ArrayBuffer>): P
   );
 }
 
-async function importPublicKey(entry: PublicKeyEntry): Promise<CryptoKey> {
+/**
+ * node:crypto when running in Node (or Electron's main process), reached through
+ * `process.getBuiltinModule` so that bundlers for browsers see no import of it; undefined elsewhere.
+ */
+const NODE_CRYPTO = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.("node:crypto") as typeof NodeCrypto | undefined;
+
+const nodeKeys = new Map<string, NodeCrypto.KeyObject>();
+
+function nodePublicKey(entry: PublicKeyEntry): NodeCrypto.KeyObject {
+  let key = nodeKeys.get(entry.publicKeyPem);
+  if (!key) {
+    if (!NODE_CRYPTO) throw new Error("node:crypto is not available");
+    key = NODE_CRYPTO.createPublicKey(entry.publicKeyPem);
+    if (key.asymmetricKeyType !== "ed25519") throw new TypeError("not an Ed25519 key");
+    if (nodeKeys.size > 64) nodeKeys.clear();
+    nodeKeys.set(entry.publicKeyPem, key);
+  }
+  return key;
+}
+
+/** Imported keys by PEM: a verifier checks many files with one keyring. */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
+function importPublicKey(entry: PublicKeyEntry): Promise<CryptoKey> {
+  let key = importedKeys.get(entry.publicKeyPem);
+  if (!key) {
+    key = importPublicKeyOnce(entry);
+    // a key that does not import is not kept: the error is the caller's to see each time
+    key.catch(() => importedKeys.delete(entry.publicKeyPem));
+    if (importedKeys.size > 64) importedKeys.clear();
+    importedKeys.set(entry.publicKeyPem, key);
+  }
+  return key;
+}
+
+async function importPublicKeyOnce(entry: PublicKeyEntry): Promise<CryptoKey> {
   const body = entry.publicKeyPem.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, "").replace(/\s+/g, "");
   const der = fromBase64(body);
   if (!der) throw new TypeError(`public key ${entry.kid}: not an SPKI PEM`);
@@ -436,12 +518,32 @@ async function importPublicKey(entry: PublicKeyEntry): Promise<CryptoKey> {
   }
 }
 
+const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Standard base64 with padding (a table: btoa over a binary string was most of a verification). */
 function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const out: string[] = [];
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out.push(
+      BASE64_ALPHABET.charAt(n >>> 18) +
+        BASE64_ALPHABET.charAt((n >>> 12) & 63) +
+        BASE64_ALPHABET.charAt((n >>> 6) & 63) +
+        BASE64_ALPHABET.charAt(n & 63),
+    );
   }
-  return btoa(binary);
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = (bytes[i] ?? 0) << 16;
+    out.push(`${BASE64_ALPHABET.charAt(n >>> 18)}${BASE64_ALPHABET.charAt((n >>> 12) & 63)}==`);
+  } else if (rest === 2) {
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out.push(
+      `${BASE64_ALPHABET.charAt(n >>> 18)}${BASE64_ALPHABET.charAt((n >>> 12) & 63)}${BASE64_ALPHABET.charAt((n >>> 6) & 63)}=`,
+    );
+  }
+  return out.join("");
 }
 
 const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -449,8 +551,21 @@ const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/
 /** Standard base64 with padding, canonical only: unused bits zero (atob alone would accept more). */
 function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
   if (!BASE64_PATTERN.test(text)) return null;
+  // canonical: the bits the padding leaves unused in the last symbol are zero
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (padding > 0) {
+    const last = BASE64_ALPHABET.indexOf(text.charAt(text.length - padding - 1));
+    if ((last & (padding === 2 ? 0b1111 : 0b11)) !== 0) return null;
+  }
+  if (NODE_BUFFER) {
+    const decoded = NODE_BUFFER.from(text, "base64");
+    return new Uint8Array(decoded.buffer.slice(decoded.byteOffset, decoded.byteOffset + decoded.byteLength));
+  }
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return toBase64(bytes) === text ? bytes : null;
+  return bytes;
 }
+
+/** Node's Buffer where it exists (a faster base64 decoder); the pattern above already checked the text. */
+const NODE_BUFFER = (globalThis as { Buffer?: typeof Buffer }).Buffer;
