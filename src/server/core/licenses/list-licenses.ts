@@ -29,6 +29,8 @@ export type TListLicensesInput = z.input<typeof ZListLicensesInput>;
 /** A name search matching more customers than this lists the licenses of the first ones only. */
 const MAX_SEARCH_CUSTOMERS = 1000;
 
+const { _count: _openSessions, ...listSelect } = licenseSelect;
+
 export async function listLicenses(
   ctx: DomainContext,
   input: TListLicensesInput = {},
@@ -40,9 +42,9 @@ export async function listLicenses(
     return { items: [], total: 0, page, pageSize };
   const now = ctx.clock.now();
 
-  const and: Prisma.LicenseWhereInput[] = [
-    { customer: { groupId: filter.groupId ?? groupScope(ctx.actor) } },
-  ];
+  // (no relation filter at all when nothing limits the groups: it would join every row)
+  const groupIds = filter.groupId ?? groupScope(ctx.actor);
+  const and: Prisma.LicenseWhereInput[] = groupIds === undefined ? [] : [{ customer: { groupId: groupIds } }];
   if (filter.customerId) and.push({ customerId: filter.customerId });
   if (filter.productId) and.push({ productId: filter.productId });
   if (filter.type) and.push({ type: filter.type });
@@ -78,9 +80,20 @@ export async function listLicenses(
       orderBy: [{ [filter.sort]: filter.direction }, { id: filter.direction }],
       skip: (page - 1) * pageSize,
       take: pageSize,
-      select: licenseSelect,
+      select: listSelect,
     }),
     ctx.db.license.count({ where }),
   ]);
-  return { items: rows.map((row) => toLicenseDto(row, now)), total, page, pageSize };
+  // open sessions for the page's licenses in one grouped query (as a relation count in the
+  // select above, it cost ~45 ms per page on PostgreSQL at 100k licenses)
+  const open = await ctx.db.session.groupBy({
+    by: ["licenseId"],
+    where: { licenseId: { in: rows.map((r) => r.id) }, endedAt: null },
+    _count: { _all: true },
+  });
+  const openBy = new Map(open.map((o) => [o.licenseId, o._count._all]));
+  const items = rows.map((row) =>
+    toLicenseDto({ ...row, _count: { sessions: openBy.get(row.id) ?? 0 } }, now),
+  );
+  return { items, total, page, pageSize };
 }
