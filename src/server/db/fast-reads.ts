@@ -24,6 +24,8 @@ export interface LicenseRecord {
     quota: number | null;
     quotaPeriod: string;
     feature: { id: string; code: string; name: string; kind: string; unit: string | null };
+    /** used in the current quota period at `now`, when the read computed it (PostgreSQL) */
+    used?: number;
   }[];
 }
 
@@ -37,7 +39,8 @@ export interface SessionRecord {
 }
 
 export interface FastReads {
-  licenseByKey(key: string): Promise<LicenseRecord | null>;
+  /** with `now`, a reader may also compute each metered entitlement's use in its current period */
+  licenseByKey(key: string, now?: Date): Promise<LicenseRecord | null>;
   /** sum of a feature's usage since `since` (null: ever) */
   usedSince(licenseId: string, featureId: string, since: Date | null): Promise<number>;
   session(id: string): Promise<SessionRecord | null>;
@@ -52,6 +55,23 @@ const LICENSE_SQL = `SELECT l."id", l."key", l."status", l."type", l."seatLimit"
   WHERE l."key" = $1`;
 const ENTITLEMENTS_SQL = `SELECT e."quota", e."quotaPeriod", f."id", f."code", f."name", f."kind", f."unit"
   FROM "Entitlement" e JOIN "Feature" f ON f."id" = e."featureId" WHERE e."licenseId" = $1 ORDER BY f."code"`;
+/** PostgreSQL: the license with its entitlements (as JSON) and each metered one's use this period. */
+const LICENSE_FULL_SQL = `SELECT l."id", l."key", l."status", l."type", l."seatLimit", l."startsAt", l."expiresAt",
+  l."heartbeatIntervalSeconds", l."gracePeriodHours", l."offlineAllowanceDays",
+  c."name" AS "customerName", p."code" AS "productCode",
+  COALESCE((SELECT json_agg(json_build_object(
+      'quota', e."quota", 'quotaPeriod', e."quotaPeriod", 'id', f."id", 'code', f."code", 'name', f."name",
+      'kind', f."kind", 'unit', f."unit",
+      'used', CASE WHEN f."kind" = 'metered' THEN (
+        SELECT COALESCE(SUM(u."amount"), 0) FROM "UsageRecord" u
+        WHERE u."licenseId" = l."id" AND u."featureId" = f."id" AND u."recordedAt" >= CASE e."quotaPeriod"
+          WHEN 'day' THEN date_trunc('day', $2::timestamp)
+          WHEN 'month' THEN date_trunc('month', $2::timestamp)
+          ELSE '-infinity'::timestamp END) ELSE 0 END
+    ) ORDER BY f."code")
+    FROM "Entitlement" e JOIN "Feature" f ON f."id" = e."featureId" WHERE e."licenseId" = l."id"), '[]'::json) AS "entitlements"
+  FROM "License" l JOIN "Customer" c ON c."id" = l."customerId" JOIN "Product" p ON p."id" = l."productId"
+  WHERE l."key" = $1`;
 const USAGE_SQL = `SELECT COALESCE(SUM("amount"), 0) AS "used" FROM "UsageRecord"
   WHERE "licenseId" = $1 AND "featureId" = $2 AND "recordedAt" >= $3`;
 const SESSION_SQL = `SELECT "id", "licenseId", "fingerprint", "deadlineAt", "endedAt", "endReason" FROM "Session" WHERE "id" = $1`;
@@ -75,6 +95,7 @@ interface LicenseRow {
   productCode: string;
 }
 interface EntitlementRow {
+  used?: Int;
   quota: Int | null;
   quotaPeriod: string;
   id: string;
@@ -114,6 +135,7 @@ function toLicense(
       quota: e.quota === null ? null : Number(e.quota),
       quotaPeriod: e.quotaPeriod,
       feature: { id: e.id, code: e.code, name: e.name, kind: e.kind, unit: e.unit },
+      ...(e.used === undefined ? {} : { used: Number(e.used) }),
     })),
   };
 }
@@ -188,10 +210,14 @@ function postgresReads(url: string, poolSize: number): FastReads {
     (await pool.query<T & pg.QueryResultRow>({ name, text, values })).rows;
   const date = (v: unknown) => v as Date;
   return {
-    licenseByKey: async (key) => {
-      const [row] = await query<LicenseRow>("ls_license", LICENSE_SQL, [key]);
-      if (!row) return null;
-      return toLicense(row, await query<EntitlementRow>("ls_entitlements", ENTITLEMENTS_SQL, [row.id]), date);
+    licenseByKey: async (key, now) => {
+      // one round trip: the license, its entitlements and their use this period
+      const [row] = await query<LicenseRow & { entitlements: EntitlementRow[] }>(
+        "ls_license_full",
+        LICENSE_FULL_SQL,
+        [key, (now ?? new Date()).toISOString()],
+      );
+      return row ? toLicense(row, row.entitlements, date) : null;
     },
     usedSince: async (licenseId, featureId, since) => {
       const [row] = await query<{ used: string }>("ls_usage", USAGE_SQL, [

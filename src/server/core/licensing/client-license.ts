@@ -14,8 +14,12 @@ import { issueGraceToken } from "./grace-token.ts";
 export type ClientLicense = LicenseRecord;
 
 /** The license with this (normalized) key, with customer, product and entitlements. */
-export async function findClientLicense(reads: FastReads, key: string): Promise<ClientLicense | null> {
-  return reads.licenseByKey(key);
+export async function findClientLicense(
+  reads: FastReads,
+  key: string,
+  now?: Date,
+): Promise<ClientLicense | null> {
+  return reads.licenseByKey(key, now);
 }
 
 export interface Verdict {
@@ -117,12 +121,13 @@ export async function entitlementViews(
   now: Date,
 ): Promise<EntitlementView[]> {
   return Promise.all(
-    license.entitlements.map(async ({ feature, quota, quotaPeriod }) => {
+    license.entitlements.map(async ({ feature, quota, quotaPeriod, used: read }) => {
       const period = quotaPeriod as QuotaPeriod;
+      // the reader may have computed it with the license (one round trip on PostgreSQL)
       const used =
-        feature.kind === "metered"
-          ? await reads.usedSince(license.id, feature.id, periodStart(period, now))
-          : 0;
+        feature.kind !== "metered"
+          ? 0
+          : (read ?? (await reads.usedSince(license.id, feature.id, periodStart(period, now))));
       return {
         featureCode: feature.code,
         name: feature.name,

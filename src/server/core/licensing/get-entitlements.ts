@@ -17,7 +17,7 @@ export async function getEntitlements(
 ): Promise<EntitlementsAnswer> {
   const { licenseKey, client } = parseInput(ZGetEntitlementsInput, input);
   const now = ctx.clock.now();
-  const license = await findClientLicense(ctx.reads, licenseKey);
+  const license = await findClientLicense(ctx.reads, licenseKey, now);
   let verdict = licenseVerdict(license, client.productCode, now);
   if (license && disclosable(verdict) && verdict.status === "VALID" && license.type === "node_locked") {
     verdict = await checkMachine(ctx, license, client, now);

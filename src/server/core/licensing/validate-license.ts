@@ -44,7 +44,7 @@ export async function validateLicense(
 ): Promise<ValidateAnswer> {
   const { licenseKey, client } = parseInput(ZValidateLicenseInput, input);
   const now = ctx.clock.now();
-  const license = await findClientLicense(ctx.reads, licenseKey);
+  const license = await findClientLicense(ctx.reads, licenseKey, now);
   let verdict = licenseVerdict(license, client.productCode, now);
   if (!license || !disclosable(verdict)) {
     return { ...verdict, serverTime: now, license: null, entitlements: [], grace: null };

@@ -64,7 +64,7 @@ export async function activateSession(
     grace: null,
   });
 
-  const license = await findClientLicense(ctx.reads, licenseKey);
+  const license = await findClientLicense(ctx.reads, licenseKey, now);
   const verdict = licenseVerdict(license, client.productCode, now);
   if (!license || !disclosable(verdict)) return refused(verdict.status, verdict.message, null);
   const view = licenseView(license);
