@@ -16,6 +16,8 @@ export default tseslint.config(
       "data/**",
       "scratch/**",
       "test-output/**",
+      ".release-build/**",
+      "dist/**",
       "next-env.d.ts",
       "**/*.js",
       "**/*.mjs",

@@ -4,7 +4,14 @@ import type { NextConfig } from "next";
 // clients in src/generated (imports with .ts extensions included) into the server bundle, while
 // @prisma/client's runtime, which loads the per-provider query compiler by dynamic import, stays
 // in node_modules. Verified with `next build` + `next start` on SQLite and PostgreSQL.
+// `license-release build` sets this to build a self-contained server (Next's standalone output:
+// server.js with the node_modules it needs) into its own folder, leaving .next alone.
+const standaloneDistDir = process.env.LICENSE_SERVER_STANDALONE_DIST_DIR;
+
 const nextConfig: NextConfig = {
+  ...(standaloneDistDir
+    ? { output: "standalone", distDir: standaloneDistDir, outputFileTracingRoot: import.meta.dirname }
+    : {}),
   // Loaded from node_modules at run time instead of bundled: native addons (better-sqlite3), the
   // Prisma runtime that loads its query compiler by dynamic import, and pino's worker files.
   // (@prisma/client, better-sqlite3, pg and pino are on Next's built-in list too.)
