@@ -55,23 +55,31 @@ const LICENSE_SQL = `SELECT l."id", l."key", l."status", l."type", l."seatLimit"
   WHERE l."key" = $1`;
 const ENTITLEMENTS_SQL = `SELECT e."quota", e."quotaPeriod", f."id", f."code", f."name", f."kind", f."unit"
   FROM "Entitlement" e JOIN "Feature" f ON f."id" = e."featureId" WHERE e."licenseId" = $1 ORDER BY f."code"`;
-/** PostgreSQL: the license with its entitlements (as JSON) and each metered one's use this period. */
-const LICENSE_FULL_SQL = `SELECT l."id", l."key", l."status", l."type", l."seatLimit", l."startsAt", l."expiresAt",
-  l."heartbeatIntervalSeconds", l."gracePeriodHours", l."offlineAllowanceDays",
-  c."name" AS "customerName", p."code" AS "productCode",
-  COALESCE((SELECT json_agg(json_build_object(
-      'quota', e."quota", 'quotaPeriod', e."quotaPeriod", 'id', f."id", 'code', f."code", 'name', f."name",
-      'kind', f."kind", 'unit', f."unit",
-      'used', CASE WHEN f."kind" = 'metered' THEN (
+/**
+ * PostgreSQL: the license with its entitlements (as JSON) in one round trip; with `withUsage`,
+ * each metered entitlement's use in its current period ($2 is the time) as well.
+ */
+function licenseFullSql(withUsage: boolean): string {
+  const used = withUsage
+    ? `, 'used', CASE WHEN f."kind" = 'metered' THEN (
         SELECT COALESCE(SUM(u."amount"), 0) FROM "UsageRecord" u
         WHERE u."licenseId" = l."id" AND u."featureId" = f."id" AND u."recordedAt" >= CASE e."quotaPeriod"
           WHEN 'day' THEN date_trunc('day', $2::timestamp)
           WHEN 'month' THEN date_trunc('month', $2::timestamp)
-          ELSE '-infinity'::timestamp END) ELSE 0 END
-    ) ORDER BY f."code")
+          ELSE '-infinity'::timestamp END) ELSE 0 END`
+    : "";
+  return `SELECT l."id", l."key", l."status", l."type", l."seatLimit", l."startsAt", l."expiresAt",
+  l."heartbeatIntervalSeconds", l."gracePeriodHours", l."offlineAllowanceDays",
+  c."name" AS "customerName", p."code" AS "productCode",
+  COALESCE((SELECT json_agg(json_build_object(
+      'quota', e."quota", 'quotaPeriod', e."quotaPeriod", 'id', f."id", 'code', f."code", 'name', f."name",
+      'kind', f."kind", 'unit', f."unit"${used}) ORDER BY f."code")
     FROM "Entitlement" e JOIN "Feature" f ON f."id" = e."featureId" WHERE e."licenseId" = l."id"), '[]'::json) AS "entitlements"
   FROM "License" l JOIN "Customer" c ON c."id" = l."customerId" JOIN "Product" p ON p."id" = l."productId"
   WHERE l."key" = $1`;
+}
+const LICENSE_WITH_USAGE_SQL = licenseFullSql(true);
+const LICENSE_ONLY_SQL = licenseFullSql(false);
 const USAGE_SQL = `SELECT COALESCE(SUM("amount"), 0) AS "used" FROM "UsageRecord"
   WHERE "licenseId" = $1 AND "featureId" = $2 AND "recordedAt" >= $3`;
 const SESSION_SQL = `SELECT "id", "licenseId", "fingerprint", "deadlineAt", "endedAt", "endReason" FROM "Session" WHERE "id" = $1`;
@@ -211,12 +219,13 @@ function postgresReads(url: string, poolSize: number): FastReads {
   const date = (v: unknown) => v as Date;
   return {
     licenseByKey: async (key, now) => {
-      // one round trip: the license, its entitlements and their use this period
-      const [row] = await query<LicenseRow & { entitlements: EntitlementRow[] }>(
-        "ls_license_full",
-        LICENSE_FULL_SQL,
-        [key, (now ?? new Date()).toISOString()],
-      );
+      // one round trip: the license, its entitlements (and, with `now`, their use this period)
+      const [row] = await (now
+        ? query<LicenseRow & { entitlements: EntitlementRow[] }>("ls_license_usage", LICENSE_WITH_USAGE_SQL, [
+            key,
+            now.toISOString(),
+          ])
+        : query<LicenseRow & { entitlements: EntitlementRow[] }>("ls_license", LICENSE_ONLY_SQL, [key]));
       return row ? toLicense(row, row.entitlements, date) : null;
     },
     usedSince: async (licenseId, featureId, since) => {
