@@ -36,7 +36,7 @@ export function registerBuild(program: Command, io: CliIo): void {
         verbose?: boolean;
         json?: boolean;
       }) => {
-        const progress = new Progress(io, "build", !options.json);
+        const progress = new Progress(io, "build");
         const result = await buildServer({
           source: resolve(io.cwd, options.source),
           outDir: resolve(io.cwd, options.out),
