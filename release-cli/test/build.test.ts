@@ -73,8 +73,8 @@ describe("license-release build", () => {
 
   it("runs with node alone: first run, web app, sidecar with metrics, admin CLI, clean stop", async () => {
     const [port, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-    const env = {
-      PATH: process.env.PATH,
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
       DATA_DIR: data,
       PORT: String(port),
       GRPC_PORT: String(grpcPort),
@@ -83,9 +83,14 @@ describe("license-release build", () => {
       LICENSE_SERVER_ADMIN_PASSWORD: "change-me-at-once",
     };
     let output = "";
-    server = spawn(process.execPath, ["bin/start.mjs"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    server.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    server.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const child = spawn(process.execPath, ["bin/start.mjs"], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    server = child;
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     expect(await waitFor(() => Promise.resolve(output.includes('"msg":"ready"')), 60_000), output).toBe(true);
 
     const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as Record<
@@ -119,8 +124,8 @@ describe("license-release build", () => {
     expect(audit.status, audit.stderr).toBe(0);
     expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true });
 
-    const exited = new Promise<number | null>((resolve) => server?.once("exit", resolve));
-    server.kill("SIGTERM");
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
     expect(await exited).toBe(0);
   });
 
