@@ -81,10 +81,10 @@ describe.each(["sqlite", "postgresql"] as const)("a backup while others write [%
         await makeProduct(db);
         for (let i = 0; i < 300; i++) await makeCustomer(db, group.id);
         // a second connection keeps adding customers while the backup reads in small batches
-        let writing = true;
+        const state = { writing: true };
         let written = 0;
         const load = (async () => {
-          while (writing) {
+          while (state.writing) {
             await writer.db.customer.create({
               data: { name: `late ${written}`, groupId: group.id },
               select: { id: true },
@@ -97,7 +97,7 @@ describe.each(["sqlite", "postgresql"] as const)("a backup while others write [%
         const key = randomBytes(32);
         const path = join(dir, `concurrent-${provider}.lsbackup`);
         const made = await createBackup(db.ctx(), { path, batchSize: 100 }, { key });
-        writing = false;
+        state.writing = false;
         await load;
         expect(written).toBeGreaterThan(0);
         // verify checks every table's body against the header's counts, taken in the same snapshot
