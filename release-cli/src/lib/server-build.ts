@@ -41,6 +41,26 @@ const EXTERNAL_PACKAGES = [
   "@prisma/schema-engine-wasm",
 ];
 
+/**
+ * Files of the runtime packages that the server never loads: Prisma's query compilers for other
+ * databases and source maps, better-sqlite3's C sources and object files (its .node stays).
+ */
+const DEAD_WEIGHT: [folder: string, name: RegExp][] = [
+  ["@prisma/client/runtime", /(mysql|sqlserver|cockroachdb)|\.map$/],
+  ["better-sqlite3", /^(deps|src)$/],
+  ["better-sqlite3/build", /^deps$/],
+  ["better-sqlite3/build/Release", /^(obj|obj\.target|\.deps|sqlite3\.a|test_extension\.node)$/],
+];
+
+function pruneDeadWeight(modules: string): void {
+  for (const [folder, name] of DEAD_WEIGHT) {
+    const dir = join(modules, ...folder.split("/"));
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir))
+      if (name.test(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
+  }
+}
+
 export interface BuildOptions {
   /** the repository to build */
   source: string;
@@ -332,6 +352,7 @@ export async function buildServer(options: BuildOptions): Promise<BuildResult> {
     const seen = new Set<string>();
     for (const name of EXTERNAL_PACKAGES)
       copyPackageClosure(source, join(staging, "node_modules"), name, seen);
+    pruneDeadWeight(join(staging, "node_modules"));
     cpSync(join(source, "prisma", "migrations"), join(staging, "prisma", "migrations"), { recursive: true });
     cpSync(join(source, "prisma", "models.prisma"), join(staging, "prisma", "models.prisma"));
     const protoset = join("src", "generated", "proto", "license.protoset");

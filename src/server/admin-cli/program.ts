@@ -12,7 +12,7 @@ import { createAdmin } from "../core/admins/create-admin.ts";
 import { setAdminPassword } from "../core/admins/set-admin-password.ts";
 import { verifyAuditChain } from "../core/audit/verify-audit-chain.ts";
 import { createBackup } from "../core/backups/create-backup.ts";
-import { restoreBackup } from "../core/backups/restore-backup.ts";
+import { occupiedTables, restoreBackup } from "../core/backups/restore-backup.ts";
 import { backupFileName, pruneBackups } from "../core/backups/schedule-backups.ts";
 import { describeBackup, verifyBackup } from "../core/backups/verify-backup.ts";
 import { ROLES, systemClock, type Actor, type DomainContext, type Role } from "../core/context.ts";
@@ -318,6 +318,12 @@ export function buildProgram(io: CliIo): Command {
         }
         // the key and the file first: a wrong key or a damaged file must not even migrate the target
         await verifyBackup({ path: file }, cfg.backup.key);
+        // a database with data is refused before anything is migrated (a fresh one has no tables yet)
+        const occupied = await withDatabase(cfg, (ctx) => occupiedTables(ctx.db).catch(() => []), target);
+        if (occupied.length > 0)
+          throw new CliError(
+            `the database is not empty (${occupied.join(", ")}); restore into a new, empty database`,
+          );
         try {
           await applyMigrations(target);
         } catch (error) {

@@ -151,6 +151,16 @@ async function walk(
   return counts;
 }
 
+/** "3 License"-style counts of the tables that hold rows (empty when the database is empty). */
+export async function occupiedTables(db: DomainContext["db"]): Promise<string[]> {
+  const occupied: string[] = [];
+  for (const table of BACKUP_TABLES) {
+    const count = await delegate(db, table.model).count();
+    if (count > 0) occupied.push(`${count} ${table.model}`);
+  }
+  return occupied;
+}
+
 export async function restoreBackup(
   ctx: DomainContext,
   input: TRestoreBackupInput,
@@ -184,11 +194,7 @@ export async function restoreBackup(
     );
 
     // 2. an empty target only: a restore never merges into live data
-    const occupied: string[] = [];
-    for (const table of BACKUP_TABLES) {
-      const count = await delegate(ctx.db, table.model).count();
-      if (count > 0) occupied.push(`${count} ${table.model}`);
-    }
+    const occupied = await occupiedTables(ctx.db);
     if (occupied.length > 0)
       throw failedPrecondition(
         `the database is not empty (${occupied.join(", ")}); restore into a new, empty database`,
