@@ -4,6 +4,7 @@
 // in the database when Prometheus scrapes, so every instance reports the same numbers — aggregate
 // them with max(), not sum(). The registry lives on globalThis: Next's dev reloads and several
 // bundled copies of this module must not register twice.
+import { createHash, timingSafeEqual } from "node:crypto";
 import {
   collectDefaultMetrics,
   Counter,
@@ -225,7 +226,9 @@ export async function renderMetrics(
 /** Whether a scrape may read the metrics: always without METRICS_TOKEN, else with its bearer token. */
 export function metricsAuthorized(authorization: string | null | undefined, token: string | null): boolean {
   if (!token) return true;
-  return authorization === `Bearer ${token}`;
+  // compared as digests in constant time: the token's length and content stay unguessable
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(authorization ?? ""), digest(`Bearer ${token}`));
 }
 
 // --- the hooks -----------------------------------------------------------------------------------

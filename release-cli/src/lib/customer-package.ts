@@ -98,7 +98,7 @@ function walk(dir: string): string[] {
 
 const toPosix = (path: string) => path.split(sep).join(posix.sep);
 
-function readme(manifest: Manifest, config: SdkConfig): string {
+function readme(manifest: Manifest, config: SdkConfig, signerKid: string): string {
   const lines = [
     `# ${manifest.name}`,
     "",
@@ -112,7 +112,7 @@ function readme(manifest: Manifest, config: SdkConfig): string {
     `| \`${config.licenseFile}\` | your license file (signed; ${manifest.license ? `valid until ${manifest.license.expiresAt}${manifest.license.fingerprint ? `, for machine ${manifest.license.fingerprint}` : ""}` : "see inside"}) |`,
     `| \`${config.publicKeys}\` | the public keys that verify the license file |`,
     `| \`${manifest.sdkConfig}\` | the license client's settings |`,
-    `| \`${MANIFEST}\`, \`${SIGNATURE}\` | every file's SHA-256, signed by the vendor (key \`KID\`) |`,
+    `| \`${MANIFEST}\`, \`${SIGNATURE}\` | every file's SHA-256, signed by the vendor (key \`${signerKid}\`) |`,
     "",
     "## Checking the package",
     "",
@@ -200,7 +200,7 @@ export async function buildPackage(input: PackageInput): Promise<Manifest> {
       keyring: keyringFile,
       files: [],
     };
-    writeFileSync(join(root, "README.md"), readme(manifest, config).replace("KID", input.signer.kid));
+    writeFileSync(join(root, "README.md"), readme(manifest, config, input.signer.kid));
 
     const files = walk(root).sort();
     const total = files.reduce((sum, f) => sum + statSync(f).size, 0);
