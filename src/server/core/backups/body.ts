@@ -12,7 +12,10 @@ import {
   parseHeader,
   type BackupHeader,
 } from "./backup-file.ts";
-import type { EncodedValue } from "./rows.ts";
+import { decodeValue, type BackupColumnValue, type EncodedValue } from "./rows.ts";
+import { rowsPerInsert } from "./tables.ts";
+
+export type Columns = { name: string; type: string }[];
 
 export async function readBackupHeader(path: string): Promise<{ header: BackupHeader; line: Buffer }> {
   const file = await open(path, "r");
@@ -89,4 +92,71 @@ export async function readBackupBody(
     throw error;
   });
   if (!state.ended) throw new BackupFormatError("the backup body is incomplete");
+}
+
+/**
+ * Walks the body (authenticating every chunk), decodes every row with its column types, and hands
+ * the rows of each table to `onRows` in batches (as many as one INSERT takes, at most
+ * `batchSize`); checks each table's count against the header. Returns the counts.
+ */
+function decodeRow(columns: Columns, values: unknown[], table: string): Record<string, BackupColumnValue> {
+  if (values.length !== columns.length)
+    throw new BackupFormatError(`a ${table} row has ${values.length} values, not ${columns.length}`);
+  const row: Record<string, BackupColumnValue> = {};
+  columns.forEach((column, i) => {
+    try {
+      row[column.name] = decodeValue(values[i] as never, column.type);
+    } catch (error) {
+      throw new BackupFormatError(`${table}.${column.name}: ${(error as Error).message}`);
+    }
+  });
+  return row;
+}
+
+export async function readBackupRows(
+  path: string,
+  head: { header: BackupHeader; line: Buffer },
+  key: Buffer,
+  columnsByTable: Map<string, Columns>,
+  batchSize: number,
+  onRows: (table: string, rows: Record<string, BackupColumnValue>[]) => Promise<void>,
+  onProgress: (table: string, rows: number) => void,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  let table: string | null = null;
+  let batch: Record<string, BackupColumnValue>[] = [];
+  let total = 0;
+  const flush = async () => {
+    if (table && batch.length > 0) {
+      const rows = batch;
+      batch = [];
+      await onRows(table, rows);
+      onProgress(table, total);
+    }
+  };
+  await readBackupBody(path, head, key, async (record) => {
+    if (record.kind === "table") {
+      await flush();
+      if (!columnsByTable.has(record.table) || record.table in counts)
+        throw new BackupFormatError(`the backup body names table ${record.table} out of place`);
+      table = record.table;
+      counts[table] = 0;
+    } else if (record.kind === "row") {
+      const columns = table ? columnsByTable.get(table) : undefined;
+      if (!table || !columns) throw new BackupFormatError("the backup body has a row before its table");
+      batch.push(decodeRow(columns, record.values, table));
+      counts[table] = (counts[table] ?? 0) + 1;
+      total++;
+      if (batch.length >= rowsPerInsert(columns.length, batchSize)) await flush();
+    } else {
+      await flush();
+    }
+  });
+  for (const info of head.header.tables) {
+    if ((counts[info.name] ?? 0) !== info.rows)
+      throw new BackupFormatError(
+        `the backup body has ${counts[info.name] ?? 0} ${info.name} rows, its header ${info.rows}`,
+      );
+  }
+  return counts;
 }

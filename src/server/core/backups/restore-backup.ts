@@ -14,10 +14,9 @@ import {
   encryptionKeyId,
   type BackupHeader,
 } from "./backup-file.ts";
-import { readBackupBody, readBackupHeader } from "./body.ts";
+import { readBackupHeader, readBackupRows, type Columns } from "./body.ts";
 import { appliedMigrations, requireOperator } from "./operator.ts";
-import { decodeValue, type BackupColumnValue } from "./rows.ts";
-import { BACKUP_TABLES, delegate, insertRows, rowsPerInsert, scalarColumns } from "./tables.ts";
+import { BACKUP_TABLES, delegate, insertRows, scalarColumns } from "./tables.ts";
 
 export const ZRestoreBackupInput = z.object({
   path: z.string().min(1),
@@ -45,13 +44,16 @@ export interface RestoreResult {
   durationMs: number;
 }
 
-type Columns = { name: string; type: string }[];
-
-/** Wrong keys and damaged files come out as DomainErrors the transports and the CLI can show. */
-export function backupError(error: unknown): unknown {
-  if (error instanceof BackupKeyError) return failedPrecondition(error.message);
-  if (error instanceof BackupFormatError) return invalidArgument(error.message);
-  return error;
+/**
+ * Rethrows what reading a backup failed with as the DomainError the CLI and transports show: a
+ * wrong key (FAILED_PRECONDITION), a damaged file or a missing one (INVALID_ARGUMENT).
+ */
+export function backupFailure(error: unknown, path: string): never {
+  if (error instanceof DomainError) throw error;
+  if (error instanceof BackupKeyError) throw failedPrecondition(error.message);
+  if (error instanceof BackupFormatError) throw invalidArgument(error.message);
+  if ((error as NodeJS.ErrnoException).code === "ENOENT") throw invalidArgument(`${path} does not exist`);
+  throw error;
 }
 
 /** Checks that this server can take the backup's tables and columns as they are. */
@@ -83,72 +85,6 @@ function checkCompatible(
     columnsByTable.set(table.name, table.columns);
   }
   return columnsByTable;
-}
-
-function decodeRow(columns: Columns, values: unknown[], table: string): Record<string, BackupColumnValue> {
-  if (values.length !== columns.length)
-    throw new BackupFormatError(`a ${table} row has ${values.length} values, not ${columns.length}`);
-  const row: Record<string, BackupColumnValue> = {};
-  columns.forEach((column, i) => {
-    try {
-      row[column.name] = decodeValue(values[i] as never, column.type);
-    } catch (error) {
-      throw new BackupFormatError(`${table}.${column.name}: ${(error as Error).message}`);
-    }
-  });
-  return row;
-}
-
-/**
- * Walks the body (authenticating every chunk) and hands decoded rows of each table to `onRows`
- * in batches; checks each table's count against the header.
- */
-async function walk(
-  path: string,
-  head: { header: BackupHeader; line: Buffer },
-  key: Buffer,
-  columnsByTable: Map<string, Columns>,
-  batchSize: number,
-  onRows: (table: string, rows: Record<string, BackupColumnValue>[]) => Promise<void>,
-  onProgress: (table: string, rows: number) => void,
-): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  let table: string | null = null;
-  let batch: Record<string, BackupColumnValue>[] = [];
-  let total = 0;
-  const flush = async () => {
-    if (table && batch.length > 0) {
-      const rows = batch;
-      batch = [];
-      await onRows(table, rows);
-      onProgress(table, total);
-    }
-  };
-  await readBackupBody(path, head, key, async (record) => {
-    if (record.kind === "table") {
-      await flush();
-      if (!columnsByTable.has(record.table) || record.table in counts)
-        throw new BackupFormatError(`the backup body names table ${record.table} out of place`);
-      table = record.table;
-      counts[table] = 0;
-    } else if (record.kind === "row") {
-      const columns = table ? columnsByTable.get(table) : undefined;
-      if (!table || !columns) throw new BackupFormatError("the backup body has a row before its table");
-      batch.push(decodeRow(columns, record.values, table));
-      counts[table] = (counts[table] ?? 0) + 1;
-      total++;
-      if (batch.length >= rowsPerInsert(columns.length, batchSize)) await flush();
-    } else {
-      await flush();
-    }
-  });
-  for (const info of head.header.tables) {
-    if ((counts[info.name] ?? 0) !== info.rows)
-      throw new BackupFormatError(
-        `the backup body has ${counts[info.name] ?? 0} ${info.name} rows, its header ${info.rows}`,
-      );
-  }
-  return counts;
 }
 
 /** "3 License"-style counts of the tables that hold rows (empty when the database is empty). */
@@ -183,7 +119,7 @@ export async function restoreBackup(
     const totalRows = header.tables.reduce((sum, t) => sum + t.rows, 0);
 
     // 1. the whole file, checked without writing
-    await walk(
+    await readBackupRows(
       path,
       head,
       options.key,
@@ -206,7 +142,7 @@ export async function restoreBackup(
       async (tx) => {
         if (ctx.provider === "sqlite")
           await tx.$executeRawUnsafe(`UPDATE "Setting" SET "key" = "key" WHERE 0`);
-        counts = await walk(
+        counts = await readBackupRows(
           path,
           head,
           options.key,
@@ -225,9 +161,6 @@ export async function restoreBackup(
     ctx.logger.info({ path, rows, from: header.sourceProvider, to: ctx.provider }, "backup restored");
     return { header, tables: counts, rows, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
-    const mapped = backupError(error);
-    if (mapped instanceof DomainError) throw mapped;
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw invalidArgument(`${path} does not exist`);
-    throw error;
+    backupFailure(error, path);
   }
 }
