@@ -2,7 +2,7 @@
 // standalone output, the bundled sidecar, admin CLI and launcher) and a tarball; `docker` writes
 // the container files and says whether Docker can build them here.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createChannel, createClient } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
@@ -59,6 +59,16 @@ describe("license-release build", () => {
       "README.md",
     ])
       expect(existsSync(join(dir, file)), file).toBe(true);
+    // self-contained: every link inside the folder points inside it
+    const links = (function walk(path: string): string[] {
+      return readdirSync(path, { withFileTypes: true }).flatMap((entry) => {
+        const full = join(path, entry.name);
+        if (entry.isSymbolicLink()) return [full];
+        return entry.isDirectory() ? walk(full) : [];
+      });
+    })(dir);
+    for (const link of links)
+      expect(realpathSync(link).startsWith(`${dir}/`), `${link} → ${realpathSync(link)}`).toBe(true);
     const version = JSON.parse(readFileSync(join(dir, "VERSION.json"), "utf8")) as Record<string, unknown>;
     expect(version).toMatchObject({
       name: "license-server",

@@ -249,6 +249,54 @@ function copyPackageClosure(
     copyPackageClosure(source, modules, dep, seen, dir);
 }
 
+const LOCK_WAIT_MS = 15 * 60_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * One build at a time in a checkout (they share .release-build): waits for another build, takes
+ * over the lock of a build whose process is gone.
+ */
+async function takeBuildLock(path: string, onStep: BuildOptions["onStep"]): Promise<{ release: () => void }> {
+  mkdirSync(dirname(path), { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: "wx" });
+      return {
+        release: () => {
+          rmSync(path, { force: true });
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let holder: number;
+    try {
+      holder = Number(readFileSync(path, "utf8").trim());
+    } catch {
+      continue; // released meanwhile
+    }
+    if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
+      rmSync(path, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new CliError(`another license-release build held ${path} for too long; remove it if none runs`);
+    if (!told) onStep(0, STEPS, `waiting for another build in this checkout (process ${holder})`);
+    told = true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 export function versionInfo(source: string): VersionInfo {
   const pkg = JSON.parse(readFileSync(join(source, "package.json"), "utf8")) as {
     name: string;
@@ -308,15 +356,7 @@ export async function buildServer(options: BuildOptions): Promise<BuildResult> {
   const dir = join(outDir, name);
   if (existsSync(dir) && !options.force) throw new CliError(`${dir} exists: remove it or use --force`);
   const nextDist = join(source, NEXT_DIST_DIR);
-  const lock = join(source, ".release-build", "build.lock");
-  mkdirSync(dirname(lock), { recursive: true });
-  try {
-    writeFileSync(lock, String(process.pid), { flag: "wx" });
-  } catch {
-    throw new CliError(
-      `another license-release build is running in ${source} (${lock}); remove the file if none is`,
-    );
-  }
+  const lock = await takeBuildLock(join(source, ".release-build", "build.lock"), options.onStep);
   try {
     options.onStep(1, STEPS, "next build (standalone output)");
     rmSync(nextDist, { recursive: true, force: true });
@@ -335,7 +375,11 @@ export async function buildServer(options: BuildOptions): Promise<BuildResult> {
       recursive: true,
       dereference: true,
     });
-    cpSync(join(standalone, NEXT_DIST_DIR), join(staging, NEXT_DIST_DIR), { recursive: true });
+    cpSync(join(standalone, NEXT_DIST_DIR), join(staging, NEXT_DIST_DIR), {
+      recursive: true,
+      // Next links its external packages relative to the folder: keep the links as they are
+      verbatimSymlinks: true,
+    });
     cpSync(join(nextDist, "static"), join(staging, NEXT_DIST_DIR, "static"), { recursive: true });
     if (existsSync(join(source, "public")))
       cpSync(join(source, "public"), join(staging, "public"), { recursive: true });
@@ -362,6 +406,8 @@ export async function buildServer(options: BuildOptions): Promise<BuildResult> {
     writeFileSync(join(staging, "README.md"), buildReadme(info));
     rmSync(dir, { recursive: true, force: true });
     renameSync(staging, dir);
+    // Next's standalone folder holds copies of the sources (tests included); only its cache is kept
+    rmSync(standalone, { recursive: true, force: true });
 
     let tarball: string | null = null;
     options.onStep(5, STEPS, options.tarball ? "writing the tarball" : "no tarball (--tarball makes one)");
@@ -378,6 +424,6 @@ export async function buildServer(options: BuildOptions): Promise<BuildResult> {
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
-    rmSync(lock, { force: true });
+    lock.release();
   }
 }
