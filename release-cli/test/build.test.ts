@@ -79,7 +79,8 @@ describe("license-release build", () => {
     // the repository's own files are as they were (Next rewrites them for its distDir)
     expect(readFileSync(join(repo, "tsconfig.json"), "utf8")).toBe(tsconfig);
     expect((await cli(out, ["build", "--out", "."])).code).toBe(1); // exists: --force to replace
-  });
+    // a production build: in a full run it shares two cores with the other suites' builds
+  }, 600_000);
 
   it("runs with node alone: first run, web app, sidecar with metrics, admin CLI, clean stop", async () => {
     const [port, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
@@ -137,7 +138,7 @@ describe("license-release build", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-  });
+  }, 300_000);
 
   it("writes Docker files and tells whether Docker can build them", async () => {
     const missing = await cli(out, ["docker", dir, "--json"], {
