@@ -1,16 +1,9 @@
 // The session a client names in Heartbeat and Deactivate: it must belong to the license the
 // client holds and to the machine it runs on.
-import type { FastReads } from "../../db/fast-reads.ts";
+import type { FastReads, SessionRecord } from "../../db/fast-reads.ts";
 import type { Verdict } from "../licensing/client-license.ts";
 
-export interface ClientSession {
-  id: string;
-  licenseId: string;
-  fingerprint: string;
-  deadlineAt: Date;
-  endedAt: Date | null;
-  endReason: string | null;
-}
+export type ClientSession = SessionRecord;
 
 const ENDED_BECAUSE: Record<string, string> = {
   deactivated: "the session was deactivated",
