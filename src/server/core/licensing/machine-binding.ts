@@ -6,7 +6,17 @@ import type { ClientLicense, Verdict } from "./client-license.ts";
 import type { ClientInfo } from "./schemas.ts";
 
 /** lastSeenAt is refreshed at most this often: validations stay reads. */
-export const LAST_SEEN_RESOLUTION_MS = 3_600_000;
+const LAST_SEEN_RESOLUTION_MS = 3_600_000;
+
+/** Notes that a bound machine was seen, when its last sighting is older than the resolution. */
+export async function touchMachine(
+  db: Tx,
+  binding: { id: string; lastSeenAt: Date },
+  now: Date,
+): Promise<void> {
+  if (now.getTime() - binding.lastSeenAt.getTime() <= LAST_SEEN_RESOLUTION_MS) return;
+  await db.machineBinding.updateMany({ where: { id: binding.id }, data: { lastSeenAt: now } });
+}
 
 /** Whether the machine is already bound (and notes that it was seen). */
 export async function isMachineBound(
@@ -20,13 +30,7 @@ export async function isMachineBound(
     select: { id: true, lastSeenAt: true },
   });
   if (!binding) return false;
-  if (now.getTime() - binding.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    await db.machineBinding.update({
-      where: { id: binding.id },
-      data: { lastSeenAt: now },
-      select: { id: true },
-    });
-  }
+  await touchMachine(db, binding, now);
   return true;
 }
 

@@ -17,7 +17,7 @@ import {
   type LicenseView,
   type Verdict,
 } from "./client-license.ts";
-import { bindMachine, LAST_SEEN_RESOLUTION_MS } from "./machine-binding.ts";
+import { bindMachine, touchMachine } from "./machine-binding.ts";
 import { ZClientRequest, type ClientInfo } from "./schemas.ts";
 
 export const ZValidateLicenseInput = ZClientRequest;
@@ -71,9 +71,7 @@ export async function checkMachine(
 ): Promise<Verdict> {
   const bound = await ctx.reads.machine(license.id, client.fingerprint);
   if (bound) {
-    if (now.getTime() - bound.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-      await ctx.db.machineBinding.updateMany({ where: { id: bound.id }, data: { lastSeenAt: now } });
-    }
+    await touchMachine(ctx.db, bound, now);
     return { status: "VALID", message: "the license is valid" };
   }
   return mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), async ({ tx, audit }) => {
