@@ -515,3 +515,57 @@ export function StatCard({ label, value, hint }: { label: string; value: ReactNo
     </Card>
   );
 }
+
+/**
+ * The archive (or restore) and delete buttons of a record's page, each behind a confirmation.
+ * `onDeleted` runs after a successful delete (a toast says so first).
+ */
+export function ArchiveDeleteButtons({
+  kind,
+  name,
+  archived,
+  archiveBody,
+  restoreBody,
+  deleteBody,
+  onArchive,
+  onDelete,
+  onDeleted,
+}: {
+  /** "customer", "product" … */
+  kind: string;
+  name: string;
+  archived: boolean;
+  archiveBody: string;
+  restoreBody: string;
+  deleteBody: string;
+  onArchive: (archived: boolean) => Promise<unknown>;
+  onDelete: () => Promise<unknown>;
+  onDeleted: () => void;
+}) {
+  const Kind = kind.charAt(0).toUpperCase() + kind.slice(1);
+  return (
+    <>
+      <ConfirmButton
+        size="md"
+        label={archived ? "Restore" : "Archive"}
+        title={archived ? `Restore this ${kind}?` : `Archive this ${kind}?`}
+        body={archived ? restoreBody : archiveBody}
+        confirmLabel={archived ? "Restore" : "Archive"}
+        onConfirm={() => onArchive(!archived)}
+      />
+      <ConfirmButton
+        size="md"
+        danger
+        label="Delete"
+        title={`Delete ${name}?`}
+        body={deleteBody}
+        confirmLabel={`Delete ${kind}`}
+        onConfirm={async () => {
+          await onDelete();
+          toast.success(`${Kind} ${name} deleted`);
+          onDeleted();
+        }}
+      />
+    </>
+  );
+}

@@ -1,5 +1,5 @@
 "use client";
-import { Button, toast } from "@heroui/react";
+import { Button } from "@heroui/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams, useRouter } from "next/navigation";
 import { useState } from "react";
@@ -7,7 +7,7 @@ import { CustomerFormDialog } from "@/components/customer-form.tsx";
 import { isNotFound } from "@/components/errors.ts";
 import { licenseColumns, LicenseTable } from "@/components/license-bits.tsx";
 import {
-  ConfirmButton,
+  ArchiveDeleteButtons,
   Details,
   EmptyState,
   ErrorState,
@@ -76,34 +76,20 @@ export default function CustomerPage() {
               </Button>
             ) : null}
             {can("customer.delete") ? (
-              <>
-                <ConfirmButton
-                  size="md"
-                  label={c.archivedAt ? "Restore" : "Archive"}
-                  title={c.archivedAt ? "Restore this customer?" : "Archive this customer?"}
-                  body={
-                    c.archivedAt
-                      ? "It shows in lists again and can get new licenses."
-                      : "It leaves the lists and gets no new licenses. A customer with active licenses cannot be archived."
-                  }
-                  confirmLabel={c.archivedAt ? "Restore" : "Archive"}
-                  onConfirm={() => archive.mutateAsync({ id: c.id, archived: !c.archivedAt })}
-                />
-                <ConfirmButton
-                  size="md"
-                  danger
-                  label="Delete"
-                  title={`Delete ${c.name}?`}
-                  body="The customer and its ended licenses are deleted for good. A customer with active licenses cannot be deleted."
-                  confirmLabel="Delete customer"
-                  onConfirm={async () => {
-                    await remove.mutateAsync({ id: c.id });
-                    toast.success(`Customer ${c.name} deleted`);
-                    invalidate();
-                    router.push("/customers");
-                  }}
-                />
-              </>
+              <ArchiveDeleteButtons
+                kind="customer"
+                name={c.name}
+                archived={c.archivedAt !== null}
+                restoreBody="It shows in lists again and can get new licenses."
+                archiveBody="It leaves the lists and gets no new licenses. A customer with active licenses cannot be archived."
+                deleteBody="The customer and its ended licenses are deleted for good. A customer with active licenses cannot be deleted."
+                onArchive={(archived) => archive.mutateAsync({ id: c.id, archived })}
+                onDelete={() => remove.mutateAsync({ id: c.id })}
+                onDeleted={() => {
+                  invalidate();
+                  router.push("/customers");
+                }}
+              />
             ) : null}
           </>
         }

@@ -1,5 +1,5 @@
 "use client";
-import { Button, toast } from "@heroui/react";
+import { Button } from "@heroui/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams, useRouter } from "next/navigation";
 import { useState } from "react";
@@ -7,6 +7,7 @@ import { isNotFound } from "@/components/errors.ts";
 import { FormDialog } from "@/components/form-dialog.tsx";
 import { SelectInput, TextInput, useForm } from "@/components/form.tsx";
 import {
+  ArchiveDeleteButtons,
   ConfirmButton,
   DataTable,
   Details,
@@ -170,34 +171,20 @@ export default function ProductPage() {
               Licenses
             </LinkButton>
             {write ? (
-              <>
-                <ConfirmButton
-                  size="md"
-                  label={p.archivedAt ? "Restore" : "Archive"}
-                  title={p.archivedAt ? "Restore this product?" : "Archive this product?"}
-                  body={
-                    p.archivedAt
-                      ? "Licenses can be issued for it again."
-                      : "No new licenses can be issued for it."
-                  }
-                  confirmLabel={p.archivedAt ? "Restore" : "Archive"}
-                  onConfirm={() => archive.mutateAsync({ id: p.id, archived: !p.archivedAt })}
-                />
-                <ConfirmButton
-                  size="md"
-                  danger
-                  label="Delete"
-                  title={`Delete ${p.name}?`}
-                  body="Only a product without active licenses can be deleted."
-                  confirmLabel="Delete product"
-                  onConfirm={async () => {
-                    await remove.mutateAsync({ id: p.id });
-                    toast.success(`Product ${p.name} deleted`);
-                    invalidate();
-                    router.push("/products");
-                  }}
-                />
-              </>
+              <ArchiveDeleteButtons
+                kind="product"
+                name={p.name}
+                archived={p.archivedAt !== null}
+                restoreBody="Licenses can be issued for it again."
+                archiveBody="No new licenses can be issued for it."
+                deleteBody="Only a product without active licenses can be deleted."
+                onArchive={(archived) => archive.mutateAsync({ id: p.id, archived })}
+                onDelete={() => remove.mutateAsync({ id: p.id })}
+                onDeleted={() => {
+                  invalidate();
+                  router.push("/products");
+                }}
+              />
             ) : null}
           </>
         }
