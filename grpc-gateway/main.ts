@@ -3,7 +3,7 @@
 import { describeDatabase } from "../src/server/bootstrap.ts";
 import { errorSummary } from "../src/server/error-summary.ts";
 import { ConfigError, loadConfig, type Config } from "../src/server/config.ts";
-import { openDatabase, type DbHandle } from "../src/server/db/client.ts";
+import { logPoolErrors, openDatabase, type DbHandle } from "../src/server/db/client.ts";
 import { createLogger } from "../src/server/logger.ts";
 import { scheduleBackups, type BackupSchedule } from "../src/server/core/backups/schedule-backups.ts";
 import { observeGrpcCall, serverMetrics } from "../src/server/metrics.ts";
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
 
   let database: DbHandle;
   try {
-    database = await openDatabase(config.database);
+    database = await openDatabase(config.database, { onPoolError: logPoolErrors(logger) });
     await database.db.$queryRawUnsafe("SELECT 1");
   } catch (error) {
     fail(`cannot open the database (${where}): ${errorSummary(error)}`);

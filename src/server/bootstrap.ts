@@ -2,7 +2,7 @@
 // first-run data. Kept apart from scripts/start.ts so that tests and other entry points reuse it.
 import { mkdirSync } from "node:fs";
 import type { Config } from "./config.ts";
-import { openDatabase } from "./db/client.ts";
+import { logPoolErrors, openDatabase } from "./db/client.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { redactDatabaseUrl } from "./db/provider.ts";
 import { seedInitialData, type SeedResult } from "./db/seed.ts";
@@ -48,7 +48,7 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<P
 
   let handle;
   try {
-    handle = await openDatabase(config.database);
+    handle = await openDatabase(config.database, { onPoolError: logPoolErrors(logger) });
   } catch (error) {
     throw new StartupError(`cannot open the database (${where}): ${errorSummary(error)}`, { cause: error });
   }

@@ -1,7 +1,7 @@
 // The process-wide server context for Next route handlers: configuration, logger and database,
 // created on first use and kept on globalThis so that Next's dev reloads reuse one pool.
 import { loadConfig, type Config } from "./config.ts";
-import { openDatabase, type DbHandle } from "./db/client.ts";
+import { logPoolErrors, openDatabase, type DbHandle } from "./db/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 export interface ServerRuntime {
@@ -16,7 +16,7 @@ async function createRuntime(): Promise<ServerRuntime> {
   // The launcher generated the secrets and migrated already; the web app only reads them.
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: "web" });
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, { onPoolError: logPoolErrors(logger) });
   logger.info({ provider: database.provider }, "database opened");
   return { config, logger, database };
 }

@@ -10,10 +10,13 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 export function createAdapter(
   target: DbTarget,
-  options: { poolSize?: number } = {},
+  options: { poolSize?: number; onPoolError?: (error: Error) => void } = {},
 ): SqlMigrationAwareDriverAdapterFactory {
   if (target.provider === "postgresql") {
-    return new PrismaPg({ connectionString: target.url, max: options.poolSize ?? 10 });
+    return new PrismaPg(
+      { connectionString: target.url, max: options.poolSize ?? 10 },
+      options.onPoolError ? { onPoolError: options.onPoolError } : undefined,
+    );
   }
   mkdirSync(dirname(target.url), { recursive: true });
   return new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS });

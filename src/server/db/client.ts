@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma-sqlite/client.ts";
 import { createAdapter } from "./adapter.ts";
 import { openFastReads, type FastReads } from "./fast-reads.ts";
 import type { DbProvider, DbTarget } from "./provider.ts";
+import type { Logger } from "../logger.ts";
 
 /**
  * The database client the domain uses. Both generated clients are built from one data model, so
@@ -20,7 +21,23 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export async function openDatabase(target: DbTarget, options: { poolSize?: number } = {}): Promise<DbHandle> {
+export interface OpenDatabaseOptions {
+  poolSize?: number;
+  /**
+   * Told when an idle PostgreSQL connection breaks (server restart, `pg_terminate_backend`): the
+   * pool drops that connection and the next query opens a new one, so this is for logging only.
+   */
+  onPoolError?: (error: Error) => void;
+}
+
+/** An `onPoolError` that logs the broken connection as a warning. */
+export function logPoolErrors(logger: Logger): (error: Error) => void {
+  return (error) => {
+    logger.warn({ err: error }, "an idle database connection broke; the pool replaces it");
+  };
+}
+
+export async function openDatabase(target: DbTarget, options: OpenDatabaseOptions = {}): Promise<DbHandle> {
   const adapter = createAdapter(target, options);
   let db: Db;
   if (target.provider === "postgresql") {
@@ -34,7 +51,7 @@ export async function openDatabase(target: DbTarget, options: { poolSize?: numbe
     await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   }
-  const reads = openFastReads(target, options.poolSize);
+  const reads = openFastReads(target, options);
   return {
     db,
     provider: target.provider,

@@ -201,7 +201,7 @@ function sqliteReads(path: string): FastReads {
 /** PostgreSQL's `timestamp` (without time zone) type. */
 const TIMESTAMP_OID = 1114;
 
-function postgresReads(url: string, poolSize: number): FastReads {
+function postgresReads(url: string, poolSize: number, onPoolError: (error: Error) => void): FastReads {
   // Prisma writes timestamp(3) columns (no time zone) in UTC; read them as UTC too.
   const utc = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
   const types = {
@@ -214,6 +214,9 @@ function postgresReads(url: string, poolSize: number): FastReads {
           )) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // Without a listener, an idle connection's error (a restarted or terminating server) would be
+  // an uncaught exception; the pool has already dropped that connection.
+  pool.on("error", onPoolError);
   const query = async <T>(name: string, text: string, values: unknown[]): Promise<T[]> =>
     (await pool.query<T & pg.QueryResultRow>({ name, text, values })).rows;
   const date = (v: unknown) => v as Date;
@@ -251,6 +254,11 @@ function postgresReads(url: string, poolSize: number): FastReads {
   };
 }
 
-export function openFastReads(target: DbTarget, poolSize = 10): FastReads {
-  return target.provider === "sqlite" ? sqliteReads(target.url) : postgresReads(target.url, poolSize);
+export function openFastReads(
+  target: DbTarget,
+  options: { poolSize?: number; onPoolError?: (error: Error) => void } = {},
+): FastReads {
+  return target.provider === "sqlite"
+    ? sqliteReads(target.url)
+    : postgresReads(target.url, options.poolSize ?? 10, options.onPoolError ?? (() => undefined));
 }
