@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createBackup } from "../../src/server/core/backups/create-backup.ts";
+import { claimScheduledRun } from "../../src/server/core/backups/claim-scheduled-run.ts";
 import { scheduleBackups } from "../../src/server/core/backups/schedule-backups.ts";
 import { verifyBackup } from "../../src/server/core/backups/verify-backup.ts";
 import { ConfigError, loadConfig } from "../../src/server/config.ts";
@@ -111,3 +112,74 @@ describe.each(["sqlite", "postgresql"] as const)("a backup while others write [%
     },
   );
 });
+
+describe.each(["sqlite", "postgresql"] as const)(
+  "scheduled backups on several instances [%s]",
+  (provider) => {
+    it.skipIf(provider === "postgresql" && inject("postgresUnavailable"))(
+      "claim each run once: one instance takes it, whatever the race",
+      async () => {
+        const db = await openTestDb(provider);
+        const other = await openDatabase(db.target);
+        try {
+          const slot = new Date("2026-11-29T02:00:00.000Z");
+          const day = 24 * 3600_000;
+          // ten claims of one run from two connections at once: exactly one wins
+          const claims = await Promise.all(
+            Array.from({ length: 10 }, (_, i) =>
+              claimScheduledRun((i % 2 ? other : db.handle).db, slot, day),
+            ),
+          );
+          expect(claims.filter(Boolean)).toHaveLength(1);
+          // an instance whose clock runs 3 s late sees the same run, already taken
+          expect(await claimScheduledRun(other.db, new Date(slot.getTime() + 3000), day)).toBe(false);
+          // the next day's run is free, and taken once
+          const next = new Date(slot.getTime() + day);
+          expect(await claimScheduledRun(other.db, next, day)).toBe(true);
+          expect(await claimScheduledRun(db.handle.db, next, day)).toBe(false);
+          const row = await db.handle.db.setting.findUnique({
+            where: { key: "backup.schedule.lastRun" },
+            select: { value: true },
+          });
+          expect(JSON.parse(row?.value ?? "null")).toBe(next.toISOString());
+        } finally {
+          await other.close();
+          await db.close();
+        }
+      },
+    );
+
+    it.skipIf(provider === "postgresql" && inject("postgresUnavailable"))(
+      "two instances' schedules write one backup per run between them",
+      async () => {
+        const db = await openTestDb(provider);
+        const dirs = [join(dir, `${provider}-a`), join(dir, `${provider}-b`)];
+        const schedules = dirs.map((out) => {
+          mkdirSync(out);
+          return scheduleBackups({
+            pattern: "* * * * * *",
+            dir: out,
+            retention: 100,
+            database: db.target,
+            key: randomBytes(32),
+            encryptionKey: db.ctx().encryptionKey,
+            logger: createLogger({ level: "silent" }),
+          });
+        });
+        try {
+          await new Promise((r) => setTimeout(r, 3500));
+        } finally {
+          await Promise.all(schedules.map((s) => s.stop()));
+        }
+        try {
+          const names = dirs.flatMap((out) => readdirSync(out).filter((f) => f.endsWith(".lsbackup")));
+          // a file per second that ran, each second in one folder only
+          expect(names.length).toBeGreaterThanOrEqual(2);
+          expect(new Set(names).size).toBe(names.length);
+        } finally {
+          await db.close();
+        }
+      },
+    );
+  },
+);

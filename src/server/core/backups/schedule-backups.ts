@@ -1,6 +1,7 @@
 // Scheduled backups (BACKUP_SCHEDULE, a cron expression in UTC) with retention (BACKUP_RETENTION
 // files kept in BACKUP_DIR). The sidecar runs the schedule; each run opens a connection of its own,
-// so the snapshot never holds up the licensing calls.
+// so the snapshot never holds up the licensing calls. With several instances on one database, each
+// scheduled run is claimed in the database first, so one instance takes it.
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Cron } from "croner";
@@ -9,6 +10,7 @@ import { openDatabase } from "../../db/client.ts";
 import type { DbTarget } from "../../db/provider.ts";
 import { systemClock, type Clock } from "../context.ts";
 import { BACKUP_EXTENSION } from "./backup-file.ts";
+import { claimScheduledRun } from "./claim-scheduled-run.ts";
 import { createBackup, type BackupResult } from "./create-backup.ts";
 export { scheduleProblem } from "./schedule-pattern.ts";
 
@@ -50,19 +52,30 @@ export interface BackupScheduleOptions {
 
 export interface BackupSchedule {
   nextRun(): Date | null;
-  /** one backup now (with pruning), as a scheduled run would; null when one is running */
+  /**
+   * One backup now (with pruning), as a scheduled run would but without claiming it; null when
+   * one is running.
+   */
   runNow(): Promise<BackupResult | null>;
   /** stops the schedule and waits for a running backup */
   stop(): Promise<void>;
 }
 
-/** One backup into `dir` under a time-stamped name, then pruning to `retention` files. */
+/**
+ * One backup into `dir` under a time-stamped name, then pruning to `retention` files. With `claim`
+ * (a scheduled run), only when this instance claims that run; null when another one did.
+ */
 export async function runScheduledBackup(
   options: Omit<BackupScheduleOptions, "pattern">,
-): Promise<BackupResult> {
+  claim?: { slot: Date; intervalMs: number },
+): Promise<BackupResult | null> {
   const clock = options.clock ?? systemClock;
   const handle = await openDatabase(options.database, { poolSize: 1 });
   try {
+    if (claim && !(await claimScheduledRun(handle.db, claim.slot, claim.intervalMs))) {
+      options.logger.info({ slot: claim.slot.toISOString() }, "another instance took this scheduled backup");
+      return null;
+    }
     const result = await createBackup(
       {
         db: handle.db,
@@ -88,10 +101,11 @@ export async function runScheduledBackup(
 }
 
 export function scheduleBackups(options: BackupScheduleOptions): BackupSchedule {
+  const clock = options.clock ?? systemClock;
   let running: Promise<BackupResult | null> | undefined;
-  const run = () => {
+  const run = (claim?: { slot: Date; intervalMs: number }) => {
     if (running) return Promise.resolve(null);
-    running = runScheduledBackup(options)
+    running = runScheduledBackup(options, claim)
       .catch((error: unknown) => {
         options.logger.error({ err: error }, "scheduled backup failed");
         return null;
@@ -101,8 +115,11 @@ export function scheduleBackups(options: BackupScheduleOptions): BackupSchedule 
       });
     return running;
   };
-  const job = new Cron(options.pattern, { timezone: "UTC", unref: true }, () => {
-    void run();
+  const job = new Cron(options.pattern, { timezone: "UTC", unref: true }, (self: Cron) => {
+    // the run's slot is its second by this instance's clock; the next one gives the interval
+    const slot = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
+    const next = self.nextRun();
+    void run({ slot, intervalMs: next ? next.getTime() - slot.getTime() : 0 });
   });
   options.logger.info(
     { schedule: options.pattern, next: job.nextRun()?.toISOString(), dir: options.dir },
@@ -110,7 +127,7 @@ export function scheduleBackups(options: BackupScheduleOptions): BackupSchedule 
   );
   return {
     nextRun: () => job.nextRun(),
-    runNow: run,
+    runNow: () => run(),
     stop: async () => {
       job.stop();
       await running;
