@@ -1,7 +1,90 @@
 "use client";
-// A modal with a form: heading, fields, Cancel and a submit button that shows progress.
-import { Button, Form, Modal } from "@heroui/react";
+// Modals: a heading, a body, a footer of buttons; FormDialog's body is a form with Cancel and a
+// submit button that shows progress.
+import { Button, Modal } from "@heroui/react";
 import type { ReactNode } from "react";
+import { ValidatedForm } from "./form.tsx";
+
+/** With `onSubmit`, heading, body and footer are one form (its submit button sits in the footer). */
+export function Dialog({
+  title,
+  isOpen,
+  onOpenChange,
+  isDismissable,
+  size,
+  onSubmit,
+  footer,
+  children,
+}: {
+  title: string;
+  isOpen: boolean;
+  onOpenChange: (open: boolean) => void;
+  isDismissable?: boolean;
+  size?: "sm" | "md" | "lg";
+  onSubmit?: () => void;
+  footer: ReactNode;
+  children: ReactNode;
+}) {
+  const content = (
+    <>
+      <Modal.Header>
+        <Modal.Heading>{title}</Modal.Heading>
+      </Modal.Header>
+      <Modal.Body className="flex flex-col gap-4">{children}</Modal.Body>
+      <Modal.Footer>{footer}</Modal.Footer>
+    </>
+  );
+  return (
+    <Modal.Backdrop isOpen={isOpen} onOpenChange={onOpenChange} isDismissable={isDismissable}>
+      <Modal.Container size={size}>
+        <Modal.Dialog aria-label={title}>
+          {onSubmit ? <ValidatedForm onSubmit={onSubmit}>{content}</ValidatedForm> : content}
+        </Modal.Dialog>
+      </Modal.Container>
+    </Modal.Backdrop>
+  );
+}
+
+/** The button that opens a dialog: `onOpen(true)` takes a dialog's state setter as it is. */
+export function OpenButton({
+  label,
+  onOpen,
+  size,
+  variant,
+  isDisabled,
+}: {
+  label: string;
+  onOpen: (open: true) => void;
+  size?: "sm" | "md";
+  variant?: "primary" | "secondary";
+  isDisabled?: boolean;
+}) {
+  return (
+    <Button
+      size={size}
+      variant={variant}
+      isDisabled={isDisabled}
+      onPress={() => {
+        onOpen(true);
+      }}
+    >
+      {label}
+    </Button>
+  );
+}
+
+export function CancelButton({ onOpenChange }: { onOpenChange: (open: boolean) => void }) {
+  return (
+    <Button
+      variant="secondary"
+      onPress={() => {
+        onOpenChange(false);
+      }}
+    >
+      Cancel
+    </Button>
+  );
+}
 
 export function FormDialog({
   title,
@@ -23,36 +106,22 @@ export function FormDialog({
   size?: "sm" | "md" | "lg";
 }) {
   return (
-    <Modal.Backdrop isOpen={isOpen} onOpenChange={onOpenChange}>
-      <Modal.Container size={size}>
-        <Modal.Dialog aria-label={title}>
-          <Form
-            validationBehavior="aria"
-            onSubmit={(event) => {
-              event.preventDefault();
-              onSubmit();
-            }}
-          >
-            <Modal.Header>
-              <Modal.Heading>{title}</Modal.Heading>
-            </Modal.Header>
-            <Modal.Body className="flex flex-col gap-4">{children}</Modal.Body>
-            <Modal.Footer>
-              <Button
-                variant="secondary"
-                onPress={() => {
-                  onOpenChange(false);
-                }}
-              >
-                Cancel
-              </Button>
-              <Button type="submit" isPending={isPending}>
-                {submitLabel}
-              </Button>
-            </Modal.Footer>
-          </Form>
-        </Modal.Dialog>
-      </Modal.Container>
-    </Modal.Backdrop>
+    <Dialog
+      title={title}
+      isOpen={isOpen}
+      onOpenChange={onOpenChange}
+      size={size}
+      onSubmit={onSubmit}
+      footer={
+        <>
+          <CancelButton onOpenChange={onOpenChange} />
+          <Button type="submit" isPending={isPending}>
+            {submitLabel}
+          </Button>
+        </>
+      }
+    >
+      {children}
+    </Dialog>
   );
 }

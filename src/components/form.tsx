@@ -2,12 +2,15 @@
 // Forms validated by the same Zod schemas the server parses with (src/server/core/<area>/schemas.ts):
 // a bad value is marked at its field before anything is sent, and the server's field errors
 // (data.fields) land at the same places when it refuses.
-import { Description, FieldError, Input, Label, TextArea, TextField } from "@heroui/react";
+import { Button, Description, FieldError, Form, Input, Label, TextArea, TextField } from "@heroui/react";
 import { useCallback, useId, useState, type ReactNode } from "react";
 import type { z } from "zod";
 import { fieldIssues } from "./errors.ts";
 
 export type FieldErrors = Record<string, string>;
+
+/** The keys of T whose values are strings (text fields, selects) or booleans (checkboxes). */
+type KeysOf<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T] & string;
 
 function humanize(message: string): string {
   if (/expected number/.test(message)) return "must be a number";
@@ -72,10 +75,91 @@ export function useForm<T extends Record<string, unknown>>(initial: T) {
     [initial],
   );
 
-  return { values, set, errors, setErrors, validate, serverErrors, reset };
+  /** A text field's or a select's props bound to `key` (`name` defaults to the key). */
+  const field = (key: KeysOf<T, string>, name: string = key) => ({
+    name,
+    value: values[key] as string,
+    onChange: (value: string) => {
+      // a select offers only its options, so the text is one of the key's values
+      set(key, value as T[typeof key]);
+    },
+    error: errors[key],
+  });
+
+  /** A checkbox's props bound to `key`. */
+  const checkbox = (key: KeysOf<T, boolean>) => ({
+    name: key,
+    checked: values[key] as boolean,
+    onChange: (checked: boolean) => {
+      set(key, checked as T[typeof key]);
+    },
+  });
+
+  return { values, set, errors, setErrors, validate, serverErrors, reset, field, checkbox };
 }
 
-interface TextInputProps {
+/** Runs `onOpen` (during render, before the dialog paints) each time `isOpen` turns true. */
+export function useOnOpen(isOpen: boolean, onOpen: () => void): void {
+  const [wasOpen, setWasOpen] = useState(isOpen);
+  if (isOpen !== wasOpen) {
+    setWasOpen(isOpen);
+    if (isOpen) onOpen();
+  }
+}
+
+/** A form whose fields show their own errors (aria), submitted without a page load. */
+export function ValidatedForm({
+  onSubmit,
+  className,
+  children,
+}: {
+  onSubmit: () => void;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Form
+      validationBehavior="aria"
+      className={className}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </Form>
+  );
+}
+
+/** A small form of a page's section: its fields, then one submit button. */
+export function ActionForm({
+  onSubmit,
+  submitLabel,
+  isPending,
+  variant = "primary",
+  className = "flex flex-col gap-3",
+  children,
+}: {
+  onSubmit: () => void;
+  submitLabel: string;
+  isPending: boolean;
+  variant?: "primary" | "secondary" | "danger-soft";
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <ValidatedForm className={className} onSubmit={onSubmit}>
+      {children}
+      <div>
+        <Button type="submit" variant={variant} isPending={isPending}>
+          {submitLabel}
+        </Button>
+      </div>
+    </ValidatedForm>
+  );
+}
+
+export interface TextInputProps {
   label: string;
   name: string;
   value: string;
@@ -137,6 +221,20 @@ export interface Option {
   label: string;
 }
 
+export interface SelectInputProps {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: Option[];
+  error?: string;
+  description?: ReactNode;
+  isRequired?: boolean;
+  isDisabled?: boolean;
+  placeholder?: string;
+  className?: string;
+}
+
 /** A native select: keyboard- and screen-reader-friendly everywhere, styled like the fields. */
 export function SelectInput({
   label,
@@ -150,19 +248,7 @@ export function SelectInput({
   isDisabled,
   placeholder,
   className,
-}: {
-  label: string;
-  name: string;
-  value: string;
-  onChange: (value: string) => void;
-  options: Option[];
-  error?: string;
-  description?: ReactNode;
-  isRequired?: boolean;
-  isDisabled?: boolean;
-  placeholder?: string;
-  className?: string;
-}) {
+}: SelectInputProps) {
   const id = useId();
   return (
     <div className={`flex flex-col gap-1 ${className ?? "w-full"}`} data-invalid={error ? "true" : undefined}>

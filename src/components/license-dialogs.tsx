@@ -1,11 +1,11 @@
 "use client";
 // The license page's dialogs: renew (extend or set a date) and download an offline .lic file.
-import { Button, toast } from "@heroui/react";
+import { toast } from "@heroui/react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ZRenewLicenseInput } from "@/server/core/licenses/schemas.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
-import { FormDialog } from "./form-dialog.tsx";
+import { FormDialog, OpenButton } from "./form-dialog.tsx";
 import { CheckboxInput, dateToIso, numberOrUndefined, SelectInput, TextInput, useForm } from "./form.tsx";
 import type { License } from "./license-bits.tsx";
 import { formatDate } from "./ui.tsx";
@@ -28,18 +28,17 @@ export function RenewButton({ license }: { license: License }) {
       onError: form.serverErrors,
     }),
   );
-  const { values, errors } = form;
+  const { values } = form;
   return (
     <>
-      <Button
+      <OpenButton
+        label="Renew"
         variant="secondary"
-        onPress={() => {
+        onOpen={(next) => {
           form.reset();
-          setOpen(true);
+          setOpen(next);
         }}
-      >
-        Renew
-      </Button>
+      />
       <FormDialog
         title="Renew license"
         isOpen={open}
@@ -61,38 +60,24 @@ export function RenewButton({ license }: { license: License }) {
         </p>
         <SelectInput
           label="How"
-          name="mode"
-          value={values.mode}
+          {...form.field("mode")}
           options={[
             { value: "extend", label: "Extend by a number of days" },
             { value: "date", label: "Set a new expiry date" },
           ]}
-          onChange={(v) => {
-            form.set("mode", v as "extend" | "date");
-          }}
         />
         {values.mode === "extend" ? (
           <TextInput
             label="Days"
-            name="extendDays"
             type="number"
-            value={values.extendDays}
-            onChange={(v) => {
-              form.set("extendDays", v);
-            }}
-            error={errors.extendDays}
+            {...form.field("extendDays")}
             description="Counted from the current expiry (from today if it has passed)."
           />
         ) : (
           <TextInput
             label="New expiry"
-            name="expiresAt"
             type="date"
-            value={values.expiresAt}
-            onChange={(v) => {
-              form.set("expiresAt", v);
-            }}
-            error={errors.expiresAt}
+            {...form.field("expiresAt")}
             description="Empty: never expires."
           />
         )}
@@ -131,20 +116,19 @@ export function DownloadLicenseFileButton({ license }: { license: License }) {
       onError: form.serverErrors,
     }),
   );
-  const { values, errors } = form;
+  const { values } = form;
   const nodeLocked = license.type === "node_locked";
   return (
     <>
-      <Button
+      <OpenButton
+        label="Download .lic"
         variant="secondary"
         isDisabled={license.offlineAllowanceDays === 0 || license.effectiveStatus !== "active"}
-        onPress={() => {
+        onOpen={(next) => {
           form.reset();
-          setOpen(true);
+          setOpen(next);
         }}
-      >
-        Download .lic
-      </Button>
+      />
       <FormDialog
         title="Offline license file"
         isOpen={open}
@@ -176,37 +160,20 @@ export function DownloadLicenseFileButton({ license }: { license: License }) {
         </p>
         <TextInput
           label="Valid for (days)"
-          name="days"
           type="number"
-          value={values.days}
+          {...form.field("days")}
           placeholder={String(license.offlineAllowanceDays)}
-          onChange={(v) => {
-            form.set("days", v);
-          }}
-          error={errors.days}
         />
         <TextInput
           label="Machine fingerprint"
-          name="fingerprint"
-          value={values.fingerprint}
-          onChange={(v) => {
-            form.set("fingerprint", v);
-          }}
-          error={errors.fingerprint}
+          {...form.field("fingerprint")}
           description={
             nodeLocked
               ? "Required: the file works on this machine only."
               : "Optional: bind the file to one machine."
           }
         />
-        <CheckboxInput
-          label="Encrypt for that machine"
-          name="encrypt"
-          checked={values.encrypt}
-          onChange={(v) => {
-            form.set("encrypt", v);
-          }}
-        />
+        <CheckboxInput label="Encrypt for that machine" {...form.checkbox("encrypt")} />
       </FormDialog>
     </>
   );

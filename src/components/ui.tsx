@@ -8,7 +8,6 @@ import {
   Chip,
   Input,
   Label,
-  Modal,
   Spinner,
   Table,
   TextArea,
@@ -17,8 +16,10 @@ import {
   type SortDescriptor,
 } from "@heroui/react";
 import NextLink from "next/link";
+import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
-import { errorMessage } from "./errors.ts";
+import { errorMessage, isNotFound } from "./errors.ts";
+import { CancelButton, Dialog } from "./form-dialog.tsx";
 
 /** Dates arrive from the API as ISO strings (no transformer); accept both. */
 export type DateLike = Date | string | null | undefined;
@@ -147,6 +148,45 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
+/**
+ * What a record's page shows until its query has the record: a spinner, "no such …" when the
+ * server says there is none (or it is out of the admin's groups), or the error with a retry.
+ */
+export function RecordFallback({
+  query,
+  notFound,
+}: {
+  query: { isError: boolean; error: unknown; refetch: () => Promise<unknown> };
+  notFound: { title: string; description?: string };
+}) {
+  if (!query.isError) return <LoadingState />;
+  return isNotFound(query.error) ? (
+    <EmptyState {...notFound} />
+  ) : (
+    <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+  );
+}
+
+/** A record's facts in a narrow column beside its wide sections (each `lg:col-span-2`). */
+export function RecordGrid({
+  title = "Details",
+  details,
+  children,
+}: {
+  title?: string;
+  details: [string, ReactNode][];
+  children: ReactNode;
+}) {
+  return (
+    <div className="grid gap-4 lg:grid-cols-3">
+      <Section title={title}>
+        <Details items={details} />
+      </Section>
+      {children}
+    </div>
+  );
+}
+
 const STATUS_COLORS: Record<string, "success" | "warning" | "danger" | "default" | "accent"> = {
   active: "success",
   live: "success",
@@ -167,6 +207,24 @@ export function StatusChip({ status, label }: { status: string; label?: string }
     <Chip size="sm" variant="soft" color={STATUS_COLORS[status] ?? "default"} data-status={status}>
       {label ?? status.replace("_", " ")}
     </Chip>
+  );
+}
+
+/** A name followed by its status chip when it has one ("archived", "disabled" …). */
+export function WithStatus({
+  status,
+  children,
+  className = "gap-2",
+}: {
+  status: string | null | false;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <span className={`flex items-center ${className}`}>
+      {children}
+      {status ? <StatusChip status={status} /> : null}
+    </span>
   );
 }
 
@@ -402,53 +460,43 @@ export function ConfirmButton({
       >
         {label}
       </Button>
-      <Modal.Backdrop isOpen={open} onOpenChange={setOpen}>
-        <Modal.Container>
-          <Modal.Dialog aria-label={title}>
-            <Modal.Header>
-              <Modal.Heading>{title}</Modal.Heading>
-            </Modal.Header>
-            <Modal.Body className="flex flex-col gap-4">
-              <div className="text-sm">{body}</div>
-              {reasonLabel ? (
-                <TextField value={reason} onChange={setReason} name="reason">
-                  <Label>{reasonLabel}</Label>
-                  <TextArea rows={2} />
-                </TextField>
-              ) : null}
-            </Modal.Body>
-            <Modal.Footer>
-              <Button
-                variant="secondary"
-                onPress={() => {
-                  setOpen(false);
-                }}
-              >
-                Cancel
-              </Button>
-              <Button
-                variant={danger ? "danger" : "primary"}
-                isPending={pending}
-                onPress={() => {
-                  setPending(true);
-                  onConfirm(reason.trim())
-                    .then(() => {
-                      setOpen(false);
-                    })
-                    .catch(() => {
-                      // the mutation's error toast says why; the dialog stays for another try
-                    })
-                    .finally(() => {
-                      setPending(false);
-                    });
-                }}
-              >
-                {confirmLabel}
-              </Button>
-            </Modal.Footer>
-          </Modal.Dialog>
-        </Modal.Container>
-      </Modal.Backdrop>
+      <Dialog
+        title={title}
+        isOpen={open}
+        onOpenChange={setOpen}
+        footer={
+          <>
+            <CancelButton onOpenChange={setOpen} />
+            <Button
+              variant={danger ? "danger" : "primary"}
+              isPending={pending}
+              onPress={() => {
+                setPending(true);
+                onConfirm(reason.trim())
+                  .then(() => {
+                    setOpen(false);
+                  })
+                  .catch(() => {
+                    // the mutation's error toast says why; the dialog stays for another try
+                  })
+                  .finally(() => {
+                    setPending(false);
+                  });
+              }}
+            >
+              {confirmLabel}
+            </Button>
+          </>
+        }
+      >
+        <div className="text-sm">{body}</div>
+        {reasonLabel ? (
+          <TextField value={reason} onChange={setReason} name="reason">
+            <Label>{reasonLabel}</Label>
+            <TextArea rows={2} />
+          </TextField>
+        ) : null}
+      </Dialog>
     </>
   );
 }
@@ -518,31 +566,34 @@ export function StatCard({ label, value, hint }: { label: string; value: ReactNo
 
 /**
  * The archive (or restore) and delete buttons of a record's page, each behind a confirmation.
- * `onDeleted` runs after a successful delete (a toast says so first).
+ * After a successful delete a toast says so, `onDeleted` runs and the record's list opens.
  */
 export function ArchiveDeleteButtons({
   kind,
-  name,
-  archived,
+  record,
   archiveBody,
   restoreBody,
   deleteBody,
   onArchive,
   onDelete,
   onDeleted,
+  listHref,
 }: {
   /** "customer", "product" … */
   kind: string;
-  name: string;
-  archived: boolean;
+  record: { id: string; name: string; archivedAt: string | null };
   archiveBody: string;
   restoreBody: string;
   deleteBody: string;
-  onArchive: (archived: boolean) => Promise<unknown>;
-  onDelete: () => Promise<unknown>;
+  onArchive: (input: { id: string; archived: boolean }) => Promise<unknown>;
+  onDelete: (input: { id: string }) => Promise<unknown>;
   onDeleted: () => void;
+  listHref: string;
 }) {
+  const router = useRouter();
   const Kind = kind.charAt(0).toUpperCase() + kind.slice(1);
+  const { id, name } = record;
+  const archived = record.archivedAt !== null;
   return (
     <>
       <ConfirmButton
@@ -551,7 +602,7 @@ export function ArchiveDeleteButtons({
         title={archived ? `Restore this ${kind}?` : `Archive this ${kind}?`}
         body={archived ? restoreBody : archiveBody}
         confirmLabel={archived ? "Restore" : "Archive"}
-        onConfirm={() => onArchive(!archived)}
+        onConfirm={() => onArchive({ id, archived: !archived })}
       />
       <ConfirmButton
         size="md"
@@ -561,9 +612,10 @@ export function ArchiveDeleteButtons({
         body={deleteBody}
         confirmLabel={`Delete ${kind}`}
         onConfirm={async () => {
-          await onDelete();
+          await onDelete({ id });
           toast.success(`${Kind} ${name} deleted`);
           onDeleted();
+          router.push(listHref);
         }}
       />
     </>

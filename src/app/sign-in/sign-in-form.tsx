@@ -1,11 +1,11 @@
 "use client";
 // Password (or directory) sign-in through next-auth's credentials provider, then the TOTP step
 // when the account has two-factor authentication; back to the page that sent us here.
-import { Alert, Button, Card, Form } from "@heroui/react";
+import { Alert, Button, Card } from "@heroui/react";
 import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { TextInput, useForm } from "@/components/form.tsx";
+import { TextInput, useForm, ValidatedForm } from "@/components/form.tsx";
 import { ZLoginInput } from "@/server/auth/login-input.ts";
 
 /** Only paths of this app: never an absolute URL given by someone else's link. */
@@ -30,7 +30,7 @@ export function SignInForm() {
     initialError ? (NEXT_AUTH_ERRORS[initialError] ?? initialError) : null,
   );
   const form = useForm({ email: "", password: "", totp: "" });
-  const { values, errors } = form;
+  const { values } = form;
 
   async function submit() {
     const input = {
@@ -71,11 +71,9 @@ export function SignInForm() {
         </Card.Description>
       </Card.Header>
       <Card.Content>
-        <Form
-          validationBehavior="aria"
+        <ValidatedForm
           className="flex flex-col gap-4"
-          onSubmit={(event) => {
-            event.preventDefault();
+          onSubmit={() => {
             void submit();
           }}
         >
@@ -97,40 +95,25 @@ export function SignInForm() {
             <>
               <TextInput
                 label="Email or directory user name"
-                name="email"
                 autoComplete="username"
-                value={values.email}
-                onChange={(v) => {
-                  form.set("email", v);
-                }}
-                error={errors.email}
+                {...form.field("email")}
                 isRequired
                 autoFocus
               />
               <TextInput
                 label="Password"
-                name="password"
                 type="password"
                 autoComplete="current-password"
-                value={values.password}
-                onChange={(v) => {
-                  form.set("password", v);
-                }}
-                error={errors.password}
+                {...form.field("password")}
                 isRequired
               />
             </>
           ) : (
             <TextInput
               label="Authentication code"
-              name="totp"
               autoComplete="one-time-code"
               inputMode="numeric"
-              value={values.totp}
-              onChange={(v) => {
-                form.set("totp", v);
-              }}
-              error={errors.totp}
+              {...form.field("totp")}
               description="The 6-digit code from your authenticator app, or one of your recovery codes."
               isRequired
               autoFocus
@@ -150,7 +133,7 @@ export function SignInForm() {
               Back
             </Button>
           ) : null}
-        </Form>
+        </ValidatedForm>
       </Card.Content>
     </Card>
   );

@@ -1,21 +1,13 @@
 "use client";
 import { Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useGroupOptions } from "@/components/customer-form.tsx";
-import { FormDialog } from "@/components/form-dialog.tsx";
-import { CheckboxInput, SelectInput, TextInput, useForm } from "@/components/form.tsx";
+import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { CheckboxInput, SelectInput, TextInput, useForm, useOnOpen } from "@/components/form.tsx";
 import { GroupPicker } from "@/components/group-picker.tsx";
-import {
-  DataTable,
-  EmptyState,
-  ErrorState,
-  formatDateTime,
-  Pager,
-  PageHeader,
-  RoleChip,
-  StatusChip,
-} from "@/components/ui.tsx";
+import { Filters, ListTable, UrlSelect, UrlText, useUrlPage } from "@/components/list-page.tsx";
+import { EmptyState, formatDateTime, PageHeader, RoleChip, WithStatus } from "@/components/ui.tsx";
 import { ZCreateAdminInput, ZUpdateAdminInput } from "@/server/core/admins/schemas.ts";
 import { ROLES, type Role } from "@/server/core/context.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
@@ -50,11 +42,9 @@ function AdminDialog({
     disabled: admin?.disabled ?? false,
   };
   const form = useForm(initial);
-  const [wasOpen, setWasOpen] = useState(isOpen);
-  if (wasOpen !== isOpen) {
-    setWasOpen(isOpen);
-    if (isOpen) form.reset(initial);
-  }
+  useOnOpen(isOpen, () => {
+    form.reset(initial);
+  });
   const onSuccess = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.admins.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.groups.pathKey() });
@@ -94,38 +84,12 @@ function AdminDialog({
         }
       }}
     >
-      {admin ? null : (
-        <TextInput
-          label="Email"
-          name="email"
-          type="email"
-          value={values.email}
-          onChange={(v) => {
-            form.set("email", v);
-          }}
-          error={errors.email}
-          isRequired
-          autoFocus
-        />
-      )}
-      <TextInput
-        label="Name"
-        name="name"
-        value={values.name}
-        onChange={(v) => {
-          form.set("name", v);
-        }}
-        error={errors.name}
-      />
+      {admin ? null : <TextInput label="Email" type="email" {...form.field("email")} isRequired autoFocus />}
+      <TextInput label="Name" {...form.field("name")} />
       <SelectInput
         label="Role"
-        name="role"
-        value={values.role}
+        {...form.field("role")}
         options={ROLE_OPTIONS}
-        onChange={(v) => {
-          form.set("role", v as Role);
-        }}
-        error={errors.role}
         description="viewer reads; editor issues and edits; admin also suspends, revokes, deletes and reads the audit log; super admin does everything."
       />
       <GroupPicker
@@ -141,38 +105,25 @@ function AdminDialog({
       {admin ? (
         <CheckboxInput
           label="Disabled"
-          name="disabled"
-          checked={values.disabled}
-          onChange={(v) => {
-            form.set("disabled", v);
-          }}
+          {...form.checkbox("disabled")}
           description="A disabled admin cannot sign in, and their API keys stop working."
         />
       ) : (
         <>
           <SelectInput
             label="Signs in with"
-            name="authSource"
-            value={values.authSource}
+            {...form.field("authSource")}
             options={[
               { value: "local", label: "A password set here" },
               { value: "ldap", label: "The directory (LDAP)" },
             ]}
-            onChange={(v) => {
-              form.set("authSource", v as "local" | "ldap");
-            }}
           />
           {values.authSource === "local" ? (
             <TextInput
               label="Password"
-              name="password"
               type="password"
               autoComplete="new-password"
-              value={values.password}
-              onChange={(v) => {
-                form.set("password", v);
-              }}
-              error={errors.password}
+              {...form.field("password")}
               description="At least 12 characters."
               isRequired
             />
@@ -189,25 +140,14 @@ export default function AdminsPage() {
   const me = useMe();
   const url = useUrlState();
   const q = url.get("q");
-  const [search, setSearch] = useState(q);
   const roleParam = url.get("role");
   const role = ROLES.find((r) => r === roleParam);
-  const page = url.getInt("page", 1);
+  const paging = useUrlPage(url, PAGE_SIZE);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Admin | undefined>();
 
-  useEffect(() => {
-    if (search === q) return;
-    const timer = setTimeout(() => {
-      url.set({ q: search.trim() || undefined });
-    }, 300);
-    return () => {
-      clearTimeout(timer);
-    };
-  }, [search, q, url]);
-
   const list = useQuery({
-    ...trpc.admins.list.queryOptions({ q: q || undefined, role, page, pageSize: PAGE_SIZE }),
+    ...trpc.admins.list.queryOptions({ q: q || undefined, role, page: paging.page, pageSize: PAGE_SIZE }),
     placeholderData: keepPreviousData,
     enabled: can("admin.manage"),
   });
@@ -220,96 +160,58 @@ export default function AdminsPage() {
       <PageHeader
         title="Admins"
         description="Who may sign in to this console, with which role, in which groups."
-        actions={
-          <Button
-            onPress={() => {
-              setCreating(true);
-            }}
-          >
-            New admin
-          </Button>
-        }
+        actions={<OpenButton label="New admin" onOpen={setCreating} />}
       />
-      <div className="mb-4 flex flex-wrap items-end gap-4">
-        <TextInput
-          label="Search"
-          name="q"
-          type="search"
-          value={search}
-          onChange={setSearch}
-          className="w-64"
-        />
-        <SelectInput
+      <Filters>
+        <UrlText url={url} label="Search" name="q" type="search" className="w-64" />
+        <UrlSelect
+          url={url}
           label="Role"
           name="role"
           className="w-44"
           value={role ?? ""}
           placeholder="Any role"
           options={ROLE_OPTIONS}
-          onChange={(value) => {
-            url.set({ role: value || undefined });
-          }}
         />
-      </div>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <>
-          <DataTable<Admin>
-            label="Admins"
-            rows={list.data?.items}
-            isLoading={list.isPending}
-            empty={<EmptyState title="No admin matches" />}
-            columns={[
-              {
-                id: "email",
-                label: "Email",
-                isRowHeader: true,
-                render: (a) => (
-                  <span className="flex items-center gap-2">
-                    {a.email}
-                    {a.disabled ? <StatusChip status="disabled" /> : null}
-                  </span>
-                ),
-              },
-              { id: "name", label: "Name", render: (a) => a.name },
-              { id: "role", label: "Role", render: (a) => <RoleChip role={a.role} /> },
-              { id: "groups", label: "Groups", render: (a) => a.groups.map((g) => g.name).join(", ") || "—" },
-              {
-                id: "source",
-                label: "Sign-in",
-                render: (a) => `${a.authSource}${a.totpEnabled ? " + 2FA" : ""}`,
-              },
-              { id: "last", label: "Last sign-in", render: (a) => formatDateTime(a.lastLoginAt, "never") },
-              {
-                id: "edit",
-                label: "",
-                render: (a) => (
-                  <Button
-                    size="sm"
-                    variant="secondary"
-                    onPress={() => {
-                      setEditing(a);
-                    }}
-                  >
-                    Edit
-                  </Button>
-                ),
-              },
-            ]}
-          />
-          {list.data ? (
-            <Pager
-              page={page}
-              pageSize={PAGE_SIZE}
-              total={list.data.total}
-              onPage={(next) => {
-                url.set({ page: next });
-              }}
-            />
-          ) : null}
-        </>
-      )}
+      </Filters>
+      <ListTable<Admin>
+        query={list}
+        paging={paging}
+        label="Admins"
+        empty={<EmptyState title="No admin matches" />}
+        columns={[
+          {
+            id: "email",
+            label: "Email",
+            isRowHeader: true,
+            render: (a) => <WithStatus status={a.disabled && "disabled"}>{a.email}</WithStatus>,
+          },
+          { id: "name", label: "Name", render: (a) => a.name },
+          { id: "role", label: "Role", render: (a) => <RoleChip role={a.role} /> },
+          { id: "groups", label: "Groups", render: (a) => a.groups.map((g) => g.name).join(", ") || "—" },
+          {
+            id: "source",
+            label: "Sign-in",
+            render: (a) => `${a.authSource}${a.totpEnabled ? " + 2FA" : ""}`,
+          },
+          { id: "last", label: "Last sign-in", render: (a) => formatDateTime(a.lastLoginAt, "never") },
+          {
+            id: "edit",
+            label: "",
+            render: (a) => (
+              <Button
+                size="sm"
+                variant="secondary"
+                onPress={() => {
+                  setEditing(a);
+                }}
+              >
+                Edit
+              </Button>
+            ),
+          },
+        ]}
+      />
       <AdminDialog isOpen={creating} onOpenChange={setCreating} />
       <AdminDialog
         admin={editing}

@@ -1,21 +1,20 @@
 "use client";
-import { Alert, Button, Modal } from "@heroui/react";
+import { Alert, Button } from "@heroui/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { FormDialog } from "@/components/form-dialog.tsx";
-import { CheckboxInput, dateToIso, SelectInput, TextInput, useForm } from "@/components/form.tsx";
+import { Dialog, FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { dateToIso, SelectInput, TextInput, useForm } from "@/components/form.tsx";
 import { GroupPicker } from "@/components/group-picker.tsx";
+import { Filters, ListTable, UrlFlag } from "@/components/list-page.tsx";
 import {
   ConfirmButton,
-  DataTable,
   EmptyState,
-  ErrorState,
   formatDate,
   formatDateTime,
   PageHeader,
   RoleChip,
   SecretValue,
-  StatusChip,
+  WithStatus,
 } from "@/components/ui.tsx";
 import { ZCreateApiKeyInput } from "@/server/core/api-keys/schemas.ts";
 import { ROLES, type Role } from "@/server/core/context.ts";
@@ -30,35 +29,26 @@ type ApiKey = RouterOutputs["apiKeys"]["list"]["items"][number];
 
 function ShownOnce({ secret, onClose }: { secret: string | null; onClose: () => void }) {
   return (
-    <Modal.Backdrop
+    <Dialog
+      title="Your new API key"
       isOpen={secret !== null}
       isDismissable={false}
       onOpenChange={(open) => {
         if (!open) onClose();
       }}
+      size="lg"
+      footer={<Button onPress={onClose}>Done</Button>}
     >
-      <Modal.Container size="lg">
-        <Modal.Dialog aria-label="Your new API key">
-          <Modal.Header>
-            <Modal.Heading>Your new API key</Modal.Heading>
-          </Modal.Header>
-          <Modal.Body className="flex flex-col gap-4">
-            <Alert status="warning">
-              <Alert.Content>
-                <Alert.Description>
-                  Copy it now: it is shown this once and stored only as a hash. Send it as{" "}
-                  <code>Authorization: Bearer &lt;key&gt;</code>.
-                </Alert.Description>
-              </Alert.Content>
-            </Alert>
-            {secret ? <SecretValue value={secret} label="API key" what="API key" /> : null}
-          </Modal.Body>
-          <Modal.Footer>
-            <Button onPress={onClose}>Done</Button>
-          </Modal.Footer>
-        </Modal.Dialog>
-      </Modal.Container>
-    </Modal.Backdrop>
+      <Alert status="warning">
+        <Alert.Content>
+          <Alert.Description>
+            Copy it now: it is shown this once and stored only as a hash. Send it as{" "}
+            <code>Authorization: Bearer &lt;key&gt;</code>.
+          </Alert.Description>
+        </Alert.Content>
+      </Alert>
+      {secret ? <SecretValue value={secret} label="API key" what="API key" /> : null}
+    </Dialog>
   );
 }
 
@@ -99,84 +89,57 @@ export default function ApiKeysPage() {
         title="API keys"
         description="Keys for tools and CI to call the admin API. A key's role is at most yours."
         actions={
-          <Button
-            onPress={() => {
+          <OpenButton
+            label="New API key"
+            onOpen={(open) => {
               form.reset();
-              setCreating(true);
-            }}
-          >
-            New API key
-          </Button>
-        }
-      />
-      <div className="mb-4 flex flex-wrap gap-6">
-        <CheckboxInput
-          label="Show revoked"
-          name="revoked"
-          checked={includeRevoked}
-          onChange={(checked) => {
-            url.set({ revoked: checked ? "1" : undefined });
-          }}
-        />
-        {myRole === "super_admin" ? (
-          <CheckboxInput
-            label="Everyone's keys"
-            name="all"
-            checked={all}
-            onChange={(checked) => {
-              url.set({ all: checked ? "1" : undefined });
+              setCreating(open);
             }}
           />
-        ) : null}
-      </div>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <DataTable<ApiKey>
-          label="API keys"
-          rows={list.data?.items}
-          isLoading={list.isPending}
-          empty={<EmptyState title="No API keys" description="Create one for a script or a CI job." />}
-          columns={[
-            {
-              id: "name",
-              label: "Name",
-              isRowHeader: true,
-              render: (k) => (
-                <span className="flex items-center gap-2">
-                  {k.name}
-                  {k.revokedAt ? <StatusChip status="revoked" /> : null}
-                </span>
+        }
+      />
+      <Filters className="flex flex-wrap gap-6">
+        <UrlFlag url={url} label="Show revoked" name="revoked" />
+        {myRole === "super_admin" ? <UrlFlag url={url} label="Everyone's keys" name="all" /> : null}
+      </Filters>
+      <ListTable<ApiKey>
+        query={list}
+        label="API keys"
+        empty={<EmptyState title="No API keys" description="Create one for a script or a CI job." />}
+        columns={[
+          {
+            id: "name",
+            label: "Name",
+            isRowHeader: true,
+            render: (k) => <WithStatus status={k.revokedAt && "revoked"}>{k.name}</WithStatus>,
+          },
+          { id: "prefix", label: "Key", render: (k) => <code className="text-xs">{k.prefix}…</code> },
+          { id: "role", label: "Role", render: (k) => <RoleChip role={k.role} /> },
+          {
+            id: "groups",
+            label: "Groups",
+            render: (k) => k.groups.map((g) => g.name).join(", ") || "creator's",
+          },
+          ...(all ? [{ id: "owner", label: "Owner", render: (k: ApiKey) => k.createdByEmail }] : []),
+          { id: "expires", label: "Expires", render: (k) => formatDate(k.expiresAt, "never") },
+          { id: "used", label: "Last used", render: (k) => formatDateTime(k.lastUsedAt, "never") },
+          {
+            id: "actions",
+            label: "",
+            render: (k) =>
+              k.revokedAt ? null : (
+                <ConfirmButton
+                  danger
+                  label="Revoke"
+                  title={`Revoke ${k.name}?`}
+                  body="Tools using it are refused from now on. This cannot be undone."
+                  confirmLabel="Revoke key"
+                  onConfirm={() => revoke.mutateAsync({ id: k.id })}
+                />
               ),
-            },
-            { id: "prefix", label: "Key", render: (k) => <code className="text-xs">{k.prefix}…</code> },
-            { id: "role", label: "Role", render: (k) => <RoleChip role={k.role} /> },
-            {
-              id: "groups",
-              label: "Groups",
-              render: (k) => k.groups.map((g) => g.name).join(", ") || "creator's",
-            },
-            ...(all ? [{ id: "owner", label: "Owner", render: (k: ApiKey) => k.createdByEmail }] : []),
-            { id: "expires", label: "Expires", render: (k) => formatDate(k.expiresAt, "never") },
-            { id: "used", label: "Last used", render: (k) => formatDateTime(k.lastUsedAt, "never") },
-            {
-              id: "actions",
-              label: "",
-              render: (k) =>
-                k.revokedAt ? null : (
-                  <ConfirmButton
-                    danger
-                    label="Revoke"
-                    title={`Revoke ${k.name}?`}
-                    body="Tools using it are refused from now on. This cannot be undone."
-                    confirmLabel="Revoke key"
-                    onConfirm={() => revoke.mutateAsync({ id: k.id })}
-                  />
-                ),
-            },
-          ]}
-        />
-      )}
+          },
+        ]}
+      />
       <FormDialog
         title="New API key"
         isOpen={creating}
@@ -195,26 +158,12 @@ export default function ApiKeysPage() {
       >
         <TextInput
           label="Name"
-          name="name"
-          value={values.name}
-          onChange={(v) => {
-            form.set("name", v);
-          }}
-          error={errors.name}
+          {...form.field("name")}
           description="What uses it, e.g. billing sync."
           isRequired
           autoFocus
         />
-        <SelectInput
-          label="Role"
-          name="role"
-          value={values.role}
-          options={roleOptions}
-          onChange={(v) => {
-            form.set("role", v as Role);
-          }}
-          error={errors.role}
-        />
+        <SelectInput label="Role" {...form.field("role")} options={roleOptions} />
         {myRole === "super_admin" ? null : (
           <GroupPicker
             legend="Limit to groups"
@@ -229,13 +178,8 @@ export default function ApiKeysPage() {
         )}
         <TextInput
           label="Expires on"
-          name="expiresAt"
           type="date"
-          value={values.expiresAt}
-          onChange={(v) => {
-            form.set("expiresAt", v);
-          }}
-          error={errors.expiresAt}
+          {...form.field("expiresAt")}
           description="Empty: no expiry."
         />
       </FormDialog>

@@ -1,32 +1,15 @@
 "use client";
 import { Alert, Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
 import { AuditList } from "@/components/audit-list.tsx";
-import { SelectInput, TextInput } from "@/components/form.tsx";
-import { EmptyState, ErrorState, Pager, PageHeader } from "@/components/ui.tsx";
+import { Filters, ListResults, UrlDate, UrlSelect, UrlText, useUrlPage } from "@/components/list-page.tsx";
+import { EmptyState, PageHeader } from "@/components/ui.tsx";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan, useMe } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";
 
 const PAGE_SIZE = 50;
 const ACTOR_TYPES = ["admin", "api_key", "system", "client"] as const;
-
-/** A text filter that writes to the URL after a pause. */
-function useDebouncedParam(url: ReturnType<typeof useUrlState>, key: string) {
-  const current = url.get(key);
-  const [text, setText] = useState(current);
-  useEffect(() => {
-    if (text === current) return;
-    const timer = setTimeout(() => {
-      url.set({ [key]: text.trim() || undefined });
-    }, 400);
-    return () => {
-      clearTimeout(timer);
-    };
-  }, [text, current, key, url]);
-  return [text, setText] as const;
-}
 
 /** yyyy-mm-dd as the start (or the end) of that UTC day. */
 function dayBound(text: string, end: boolean): string | undefined {
@@ -39,15 +22,12 @@ export default function AuditPage() {
   const can = useCan();
   const me = useMe();
   const url = useUrlState();
-  const [action, setAction] = useDebouncedParam(url, "action");
-  const [targetId, setTargetId] = useDebouncedParam(url, "targetId");
-  const [actorId, setActorId] = useDebouncedParam(url, "actorId");
   const actorTypeParam = url.get("actorType");
   const actorType = ACTOR_TYPES.find((t) => t === actorTypeParam);
   const targetType = url.get("targetType");
   const from = url.get("from");
   const to = url.get("to");
-  const page = url.getInt("page", 1);
+  const paging = useUrlPage(url, PAGE_SIZE);
   const allowed = can("audit.read");
 
   const list = useQuery({
@@ -59,7 +39,7 @@ export default function AuditPage() {
       targetId: url.get("targetId") || undefined,
       from: dayBound(from, false),
       to: dayBound(to, true),
-      page,
+      page: paging.page,
       pageSize: PAGE_SIZE,
     }),
     placeholderData: keepPreviousData,
@@ -103,26 +83,25 @@ export default function AuditPage() {
           </Alert>
         </div>
       ) : null}
-      <div className="mb-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <TextInput
+      <Filters className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <UrlText
+          url={url}
           label="Action"
           name="action"
-          value={action}
-          onChange={setAction}
+          delayMs={400}
           placeholder="e.g. license. or license.revoke"
         />
-        <SelectInput
+        <UrlSelect
+          url={url}
           label="Actor type"
           name="actorType"
           value={actorType ?? ""}
           placeholder="Anyone"
           options={ACTOR_TYPES.map((t) => ({ value: t, label: t.replace("_", " ") }))}
-          onChange={(value) => {
-            url.set({ actorType: value || undefined });
-          }}
         />
-        <TextInput label="Actor id" name="actorId" value={actorId} onChange={setActorId} />
-        <SelectInput
+        <UrlText url={url} label="Actor id" name="actorId" delayMs={400} />
+        <UrlSelect
+          url={url}
           label="Target type"
           name="targetType"
           value={targetType}
@@ -140,47 +119,14 @@ export default function AuditPage() {
             "machine",
             "settings",
           ].map((t) => ({ value: t, label: t.replace("_", " ") }))}
-          onChange={(value) => {
-            url.set({ targetType: value || undefined });
-          }}
         />
-        <TextInput label="Target id" name="targetId" value={targetId} onChange={setTargetId} />
-        <TextInput
-          label="From"
-          name="from"
-          type="date"
-          value={from}
-          onChange={(value) => {
-            url.set({ from: value || undefined });
-          }}
-        />
-        <TextInput
-          label="To"
-          name="to"
-          type="date"
-          value={to}
-          onChange={(value) => {
-            url.set({ to: value || undefined });
-          }}
-        />
-      </div>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <>
-          <AuditList events={list.data?.items ?? []} />
-          {list.data ? (
-            <Pager
-              page={page}
-              pageSize={PAGE_SIZE}
-              total={list.data.total}
-              onPage={(next) => {
-                url.set({ page: next });
-              }}
-            />
-          ) : null}
-        </>
-      )}
+        <UrlText url={url} label="Target id" name="targetId" delayMs={400} />
+        <UrlDate url={url} label="From" name="from" />
+        <UrlDate url={url} label="To" name="to" />
+      </Filters>
+      <ListResults query={list} paging={paging}>
+        <AuditList events={list.data?.items ?? []} />
+      </ListResults>
     </>
   );
 }

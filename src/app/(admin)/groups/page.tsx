@@ -1,18 +1,10 @@
 "use client";
-import { Button } from "@heroui/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { FormDialog } from "@/components/form-dialog.tsx";
+import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { ListTable } from "@/components/list-page.tsx";
 import { TextInput, useForm } from "@/components/form.tsx";
-import {
-  ConfirmButton,
-  DataTable,
-  EmptyState,
-  ErrorState,
-  formatDate,
-  PageHeader,
-  TextLink,
-} from "@/components/ui.tsx";
+import { ConfirmButton, EmptyState, formatDate, PageHeader, TextLink } from "@/components/ui.tsx";
 import { ZCreateGroupInput } from "@/server/core/groups/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -44,54 +36,39 @@ export default function GroupsPage() {
       <PageHeader
         title="Groups"
         description="Customers belong to one group; admins and API keys see the groups they are in."
-        actions={
-          write ? (
-            <Button
-              onPress={() => {
-                setCreating(true);
-              }}
-            >
-              New group
-            </Button>
-          ) : null
-        }
+        actions={write ? <OpenButton label="New group" onOpen={setCreating} /> : null}
       />
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <DataTable<Group>
-          label="Groups"
-          rows={list.data?.items}
-          isLoading={list.isPending}
-          empty={<EmptyState title="No groups" />}
-          columns={[
-            { id: "name", label: "Name", isRowHeader: true, render: (g) => g.name },
-            { id: "description", label: "Description", render: (g) => g.description },
-            {
-              id: "customers",
-              label: "Customers",
-              render: (g) => <TextLink href={`/customers?group=${g.id}`}>{g.customerCount}</TextLink>,
-            },
-            { id: "admins", label: "Admins", render: (g) => g.adminCount },
-            { id: "created", label: "Created", render: (g) => formatDate(g.createdAt) },
-            {
-              id: "actions",
-              label: "",
-              render: (g) =>
-                write ? (
-                  <ConfirmButton
-                    danger
-                    label="Delete"
-                    title={`Delete group ${g.name}?`}
-                    body="Only an empty group (no customers, no admins) can be deleted."
-                    confirmLabel="Delete group"
-                    onConfirm={() => remove.mutateAsync({ id: g.id })}
-                  />
-                ) : null,
-            },
-          ]}
-        />
-      )}
+      <ListTable<Group>
+        query={list}
+        label="Groups"
+        empty={<EmptyState title="No groups" />}
+        columns={[
+          { id: "name", label: "Name", isRowHeader: true, render: (g) => g.name },
+          { id: "description", label: "Description", render: (g) => g.description },
+          {
+            id: "customers",
+            label: "Customers",
+            render: (g) => <TextLink href={`/customers?group=${g.id}`}>{g.customerCount}</TextLink>,
+          },
+          { id: "admins", label: "Admins", render: (g) => g.adminCount },
+          { id: "created", label: "Created", render: (g) => formatDate(g.createdAt) },
+          {
+            id: "actions",
+            label: "",
+            render: (g) =>
+              write ? (
+                <ConfirmButton
+                  danger
+                  label="Delete"
+                  title={`Delete group ${g.name}?`}
+                  body="Only an empty group (no customers, no admins) can be deleted."
+                  confirmLabel="Delete group"
+                  onConfirm={() => remove.mutateAsync({ id: g.id })}
+                />
+              ) : null,
+          },
+        ]}
+      />
       <FormDialog
         title="New group"
         isOpen={creating}
@@ -103,27 +80,8 @@ export default function GroupsPage() {
           if (input) create.mutate(input);
         }}
       >
-        <TextInput
-          label="Name"
-          name="name"
-          value={form.values.name}
-          onChange={(v) => {
-            form.set("name", v);
-          }}
-          error={form.errors.name}
-          isRequired
-          autoFocus
-        />
-        <TextInput
-          label="Description"
-          name="description"
-          multiline
-          value={form.values.description}
-          onChange={(v) => {
-            form.set("description", v);
-          }}
-          error={form.errors.description}
-        />
+        <TextInput label="Name" {...form.field("name")} isRequired autoFocus />
+        <TextInput label="Description" multiline {...form.field("description")} />
       </FormDialog>
     </>
   );

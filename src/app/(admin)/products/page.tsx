@@ -1,27 +1,18 @@
 "use client";
-import { Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { FormDialog } from "@/components/form-dialog.tsx";
-import { CheckboxInput, TextInput, useForm } from "@/components/form.tsx";
-import {
-  DataTable,
-  EmptyState,
-  ErrorState,
-  formatDate,
-  Pager,
-  PageHeader,
-  StatusChip,
-  TextLink,
-  type Column,
-} from "@/components/ui.tsx";
+import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { TextInput, useForm } from "@/components/form.tsx";
+import { ListTable, UrlFlag, useUrlPage, useUrlSort } from "@/components/list-page.tsx";
+import { EmptyState, formatDate, PageHeader, TextLink, WithStatus, type Column } from "@/components/ui.tsx";
 import { ZCreateProductInput } from "@/server/core/products/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";
 
 type Product = RouterOutputs["products"]["list"]["items"][number];
+const SORTS = ["name", "code", "createdAt"] as const;
 const PAGE_SIZE = 25;
 
 const columns: Column<Product>[] = [
@@ -31,10 +22,9 @@ const columns: Column<Product>[] = [
     sortKey: "name",
     isRowHeader: true,
     render: (p) => (
-      <span className="flex items-center gap-2">
+      <WithStatus status={p.archivedAt && "archived"}>
         <TextLink href={`/products/${p.id}`}>{p.name}</TextLink>
-        {p.archivedAt ? <StatusChip status="archived" /> : null}
-      </span>
+      </WithStatus>
     ),
   },
   { id: "code", label: "Code", sortKey: "code", render: (p) => <code className="text-xs">{p.code}</code> },
@@ -64,7 +54,7 @@ function CreateProductDialog({
       onError: form.serverErrors,
     }),
   );
-  const { values, errors } = form;
+  const { values } = form;
   return (
     <FormDialog
       title="New product"
@@ -77,38 +67,14 @@ function CreateProductDialog({
         if (input) create.mutate(input);
       }}
     >
-      <TextInput
-        label="Name"
-        name="name"
-        value={values.name}
-        onChange={(v) => {
-          form.set("name", v);
-        }}
-        error={errors.name}
-        isRequired
-        autoFocus
-      />
+      <TextInput label="Name" {...form.field("name")} isRequired autoFocus />
       <TextInput
         label="Code"
-        name="code"
-        value={values.code}
-        onChange={(v) => {
-          form.set("code", v);
-        }}
-        error={errors.code}
+        {...form.field("code")}
         description="What the shipped software sends, e.g. acme-cad. Lower-case letters, digits, '.', '-', '_'."
         isRequired
       />
-      <TextInput
-        label="Description"
-        name="description"
-        multiline
-        value={values.description}
-        onChange={(v) => {
-          form.set("description", v);
-        }}
-        error={errors.description}
-      />
+      <TextInput label="Description" multiline {...form.field("description")} />
     </FormDialog>
   );
 }
@@ -118,13 +84,17 @@ export default function ProductsPage() {
   const can = useCan();
   const url = useUrlState();
   const [creating, setCreating] = useState(false);
-  const sortParam = url.get("sort", "name");
-  const sort = (["name", "code", "createdAt"] as const).find((s) => s === sortParam) ?? "name";
-  const direction = url.get("direction") === "desc" ? "desc" : "asc";
-  const page = url.getInt("page", 1);
+  const { sort, direction, sorting } = useUrlSort(url, SORTS, "name");
+  const paging = useUrlPage(url, PAGE_SIZE);
   const includeArchived = url.get("archived") === "1";
   const list = useQuery({
-    ...trpc.products.list.queryOptions({ sort, direction, page, pageSize: PAGE_SIZE, includeArchived }),
+    ...trpc.products.list.queryOptions({
+      sort,
+      direction,
+      page: paging.page,
+      pageSize: PAGE_SIZE,
+      includeArchived,
+    }),
     placeholderData: keepPreviousData,
   });
   return (
@@ -132,55 +102,19 @@ export default function ProductsPage() {
       <PageHeader
         title="Products"
         description="What you license, and the features a license can grant."
-        actions={
-          can("catalog.write") ? (
-            <Button
-              onPress={() => {
-                setCreating(true);
-              }}
-            >
-              New product
-            </Button>
-          ) : null
-        }
+        actions={can("catalog.write") ? <OpenButton label="New product" onOpen={setCreating} /> : null}
       />
       <div className="mb-4">
-        <CheckboxInput
-          label="Show archived"
-          name="archived"
-          checked={includeArchived}
-          onChange={(checked) => {
-            url.set({ archived: checked ? "1" : undefined });
-          }}
-        />
+        <UrlFlag url={url} label="Show archived" name="archived" />
       </div>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <>
-          <DataTable
-            label="Products"
-            columns={columns}
-            rows={list.data?.items}
-            isLoading={list.isPending}
-            sort={{ sort, direction }}
-            onSortChange={(next) => {
-              url.set({ sort: next.sort, direction: next.direction });
-            }}
-            empty={<EmptyState title="No products yet" description="A super admin creates the catalog." />}
-          />
-          {list.data ? (
-            <Pager
-              page={page}
-              pageSize={PAGE_SIZE}
-              total={list.data.total}
-              onPage={(next) => {
-                url.set({ page: next });
-              }}
-            />
-          ) : null}
-        </>
-      )}
+      <ListTable
+        query={list}
+        paging={paging}
+        label="Products"
+        columns={columns}
+        {...sorting}
+        empty={<EmptyState title="No products yet" description="A super admin creates the catalog." />}
+      />
       <CreateProductDialog isOpen={creating} onOpenChange={setCreating} />
     </>
   );

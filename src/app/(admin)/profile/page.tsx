@@ -1,15 +1,15 @@
 "use client";
-import { Alert, Button, Form, toast } from "@heroui/react";
+import { Alert, Button, toast } from "@heroui/react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
-import { TextInput, useForm } from "@/components/form.tsx";
+import { ActionForm, TextInput, useForm } from "@/components/form.tsx";
 import {
   CopyButton,
-  Details,
   formatDateTime,
   LoadingState,
   PageHeader,
+  RecordGrid,
   RoleChip,
   Section,
 } from "@/components/ui.tsx";
@@ -56,13 +56,13 @@ function PasswordForm() {
       onError: form.serverErrors,
     }),
   );
-  const { values, errors } = form;
+  const { values } = form;
   return (
-    <Form
-      validationBehavior="aria"
+    <ActionForm
       className="flex flex-col gap-4"
-      onSubmit={(event) => {
-        event.preventDefault();
+      submitLabel="Change password"
+      isPending={change.isPending}
+      onSubmit={() => {
         const input = form.validate(ZChangeOwnPasswordInput, {
           currentPassword: values.currentPassword,
           newPassword: values.newPassword,
@@ -77,47 +77,27 @@ function PasswordForm() {
     >
       <TextInput
         label="Current password"
-        name="currentPassword"
         type="password"
         autoComplete="current-password"
-        value={values.currentPassword}
-        onChange={(v) => {
-          form.set("currentPassword", v);
-        }}
-        error={errors.currentPassword}
+        {...form.field("currentPassword")}
         isRequired
       />
       <TextInput
         label="New password"
-        name="newPassword"
         type="password"
         autoComplete="new-password"
-        value={values.newPassword}
-        onChange={(v) => {
-          form.set("newPassword", v);
-        }}
-        error={errors.newPassword}
+        {...form.field("newPassword")}
         description="At least 12 characters."
         isRequired
       />
       <TextInput
         label="Repeat the new password"
-        name="confirm"
         type="password"
         autoComplete="new-password"
-        value={values.confirm}
-        onChange={(v) => {
-          form.set("confirm", v);
-        }}
-        error={errors.confirm}
+        {...form.field("confirm")}
         isRequired
       />
-      <div>
-        <Button type="submit" isPending={change.isPending}>
-          Change password
-        </Button>
-      </div>
-    </Form>
+    </ActionForm>
   );
 }
 
@@ -219,44 +199,34 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
             <CopyButton text={enroll.data.secret} what="Secret" />
           </div>
         </div>
-        <Form
-          validationBehavior="aria"
+        <ActionForm
           className="flex max-w-sm flex-col gap-3"
-          onSubmit={(event) => {
-            event.preventDefault();
+          submitLabel="Turn on"
+          isPending={confirm.isPending}
+          onSubmit={() => {
             const input = confirmForm.validate(ZConfirmTotpInput, confirmForm.values);
             if (input) confirm.mutate(input);
           }}
         >
           <TextInput
             label="2. Enter the 6-digit code it shows"
-            name="code"
             inputMode="numeric"
             autoComplete="one-time-code"
-            value={confirmForm.values.code}
-            onChange={(v) => {
-              confirmForm.set("code", v);
-            }}
-            error={confirmForm.errors.code}
+            {...confirmForm.field("code")}
             isRequired
           />
-          <div>
-            <Button type="submit" isPending={confirm.isPending}>
-              Turn on
-            </Button>
-          </div>
-        </Form>
+        </ActionForm>
       </div>
     );
   }
 
   return (
     <div className="grid gap-6 md:grid-cols-2">
-      <Form
-        validationBehavior="aria"
-        className="flex flex-col gap-3"
-        onSubmit={(event) => {
-          event.preventDefault();
+      <ActionForm
+        variant="secondary"
+        submitLabel="Make new codes"
+        isPending={regenerate.isPending}
+        onSubmit={() => {
           const input = regenerateForm.validate(ZConfirmTotpInput, regenerateForm.values);
           if (input) regenerate.mutate(input);
         }}
@@ -265,26 +235,16 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
         <p className="text-sm text-muted">Replaces the old ones.</p>
         <TextInput
           label="Current code"
-          name="regenerate-code"
           inputMode="numeric"
-          value={regenerateForm.values.code}
-          onChange={(v) => {
-            regenerateForm.set("code", v);
-          }}
-          error={regenerateForm.errors.code}
+          {...regenerateForm.field("code", "regenerate-code")}
           isRequired
         />
-        <div>
-          <Button type="submit" variant="secondary" isPending={regenerate.isPending}>
-            Make new codes
-          </Button>
-        </div>
-      </Form>
-      <Form
-        validationBehavior="aria"
-        className="flex flex-col gap-3"
-        onSubmit={(event) => {
-          event.preventDefault();
+      </ActionForm>
+      <ActionForm
+        variant="danger-soft"
+        submitLabel="Turn off two-factor"
+        isPending={disable.isPending}
+        onSubmit={() => {
           const input = disableForm.validate(ZDisableTotpInput, disableForm.values);
           if (input) disable.mutate(input);
         }}
@@ -292,33 +252,18 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
         <h3 className="font-medium">Turn off</h3>
         <TextInput
           label="Password"
-          name="disable-password"
           type="password"
           autoComplete="current-password"
-          value={disableForm.values.password}
-          onChange={(v) => {
-            disableForm.set("password", v);
-          }}
-          error={disableForm.errors.password}
+          {...disableForm.field("password", "disable-password")}
           isRequired
         />
         <TextInput
           label="Current code"
-          name="disable-code"
           inputMode="numeric"
-          value={disableForm.values.code}
-          onChange={(v) => {
-            disableForm.set("code", v);
-          }}
-          error={disableForm.errors.code}
+          {...disableForm.field("code", "disable-code")}
           isRequired
         />
-        <div>
-          <Button type="submit" variant="danger-soft" isPending={disable.isPending}>
-            Turn off two-factor
-          </Button>
-        </div>
-      </Form>
+      </ActionForm>
     </div>
   );
 }
@@ -330,23 +275,21 @@ export default function ProfilePage() {
   return (
     <>
       <PageHeader title="Your profile" description={admin.email} />
-      <div className="grid gap-4 lg:grid-cols-3">
-        <Section title="Account">
-          <Details
-            items={[
-              ["Name", admin.name || "—"],
-              ["Role", <RoleChip key="r" role={admin.role} />],
-              [
-                "Groups",
-                admin.groups.map((g) => g.name).join(", ") || (admin.role === "super_admin" ? "all" : "—"),
-              ],
-              ["Signs in with", admin.authSource === "ldap" ? "the directory (LDAP)" : "a password"],
-              ["Two-factor", admin.totpEnabled ? "on" : "off"],
-              ["Last sign-in", formatDateTime(admin.lastLoginAt, "never")],
-              ["Password changed", formatDateTime(admin.passwordChangedAt, "never")],
-            ]}
-          />
-        </Section>
+      <RecordGrid
+        title="Account"
+        details={[
+          ["Name", admin.name || "—"],
+          ["Role", <RoleChip key="r" role={admin.role} />],
+          [
+            "Groups",
+            admin.groups.map((g) => g.name).join(", ") || (admin.role === "super_admin" ? "all" : "—"),
+          ],
+          ["Signs in with", admin.authSource === "ldap" ? "the directory (LDAP)" : "a password"],
+          ["Two-factor", admin.totpEnabled ? "on" : "off"],
+          ["Last sign-in", formatDateTime(admin.lastLoginAt, "never")],
+          ["Password changed", formatDateTime(admin.passwordChangedAt, "never")],
+        ]}
+      >
         <Section title="Two-factor authentication" className="lg:col-span-2">
           <TwoFactor enabled={admin.totpEnabled} />
         </Section>
@@ -355,7 +298,7 @@ export default function ProfilePage() {
             <PasswordForm />
           </Section>
         ) : null}
-      </div>
+      </RecordGrid>
     </>
   );
 }

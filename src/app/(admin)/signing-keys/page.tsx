@@ -1,12 +1,10 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CheckboxInput } from "@/components/form.tsx";
+import { ListTable, UrlFlag } from "@/components/list-page.tsx";
 import {
   ConfirmButton,
   CopyButton,
-  DataTable,
   EmptyState,
-  ErrorState,
   formatDateTime,
   PageHeader,
   StatusChip,
@@ -54,57 +52,45 @@ export default function SigningKeysPage() {
         }
       />
       <div className="mb-4">
-        <CheckboxInput
-          label="Show retired keys"
-          name="retired"
-          checked={includeRetired}
-          onChange={(checked) => {
-            url.set({ retired: checked ? "1" : undefined });
-          }}
-        />
+        <UrlFlag url={url} label="Show retired keys" name="retired" />
       </div>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <DataTable<SigningKey>
-          label="Signing keys"
-          rows={list.data}
-          isLoading={list.isPending}
-          empty={<EmptyState title="No signing keys" />}
-          columns={[
-            {
-              id: "kid",
-              label: "Key id",
-              isRowHeader: true,
-              render: (k) => <code className="text-xs">{k.kid}</code>,
-            },
-            { id: "status", label: "Status", render: (k) => <StatusChip status={k.status} /> },
-            { id: "alg", label: "Algorithm", render: (k) => k.algorithm },
-            { id: "created", label: "Created", render: (k) => formatDateTime(k.createdAt) },
-            { id: "active", label: "Activated", render: (k) => formatDateTime(k.activatedAt) },
-            { id: "retired", label: "Retired", render: (k) => formatDateTime(k.retiredAt) },
-            {
-              id: "actions",
-              label: "",
-              render: (k) => (
-                <span className="flex gap-2">
-                  <CopyButton text={k.publicKeyPem} label="Copy public key" what="Public key" />
-                  {manage && k.status === "published" ? (
-                    <ConfirmButton
-                      danger
-                      label="Retire"
-                      title={`Retire key ${k.kid}?`}
-                      body="It leaves the published keyring: files and tokens it signed stop verifying."
-                      confirmLabel="Retire key"
-                      onConfirm={() => retire.mutateAsync({ kid: k.kid })}
-                    />
-                  ) : null}
-                </span>
-              ),
-            },
-          ]}
-        />
-      )}
+      <ListTable<SigningKey>
+        query={list}
+        label="Signing keys"
+        empty={<EmptyState title="No signing keys" />}
+        columns={[
+          {
+            id: "kid",
+            label: "Key id",
+            isRowHeader: true,
+            render: (k) => <code className="text-xs">{k.kid}</code>,
+          },
+          { id: "status", label: "Status", render: (k) => <StatusChip status={k.status} /> },
+          { id: "alg", label: "Algorithm", render: (k) => k.algorithm },
+          { id: "created", label: "Created", render: (k) => formatDateTime(k.createdAt) },
+          { id: "active", label: "Activated", render: (k) => formatDateTime(k.activatedAt) },
+          { id: "retired", label: "Retired", render: (k) => formatDateTime(k.retiredAt) },
+          {
+            id: "actions",
+            label: "",
+            render: (k) => (
+              <span className="flex gap-2">
+                <CopyButton text={k.publicKeyPem} label="Copy public key" what="Public key" />
+                {manage && k.status === "published" ? (
+                  <ConfirmButton
+                    danger
+                    label="Retire"
+                    title={`Retire key ${k.kid}?`}
+                    body="It leaves the published keyring: files and tokens it signed stop verifying."
+                    confirmLabel="Retire key"
+                    onConfirm={() => retire.mutateAsync({ kid: k.kid })}
+                  />
+                ) : null}
+              </span>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

@@ -4,19 +4,20 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { AuditList } from "@/components/audit-list.tsx";
 import { CHART_COLORS, TimeChart } from "@/components/charts.tsx";
-import { isNotFound } from "@/components/errors.ts";
+import { ListTable } from "@/components/list-page.tsx";
 import { DownloadLicenseFileButton, RenewButton } from "@/components/license-dialogs.tsx";
 import {
   ConfirmButton,
   CopyButton,
   DataTable,
-  Details,
   EmptyState,
   ErrorState,
   formatDate,
   formatDateTime,
   LoadingState,
   PageHeader,
+  RecordFallback,
+  RecordGrid,
   relativeDays,
   Section,
   StatusChip,
@@ -76,15 +77,15 @@ export default function LicensePage() {
     }),
   );
 
-  if (license.isPending) return <LoadingState />;
-  if (license.isError) {
-    return isNotFound(license.error) ? (
-      <EmptyState
-        title="No such license"
-        description="It does not exist, or it belongs to a group you are not in."
+  if (!license.isSuccess) {
+    return (
+      <RecordFallback
+        query={license}
+        notFound={{
+          title: "No such license",
+          description: "It does not exist, or it belongs to a group you are not in.",
+        }}
       />
-    ) : (
-      <ErrorState error={license.error} onRetry={() => void license.refetch()} />
     );
   }
   const l = license.data;
@@ -157,29 +158,22 @@ export default function LicensePage() {
           </>
         }
       />
-      <div className="grid gap-4 lg:grid-cols-3">
-        <Section title="Terms">
-          <Details
-            items={[
-              ["Status", <StatusChip key="s" status={status} />],
-              ["Type", l.type === "node_locked" ? "node-locked" : "floating"],
-              ["Seats", `${l.openSessions} in use of ${l.seatLimit}`],
-              ["Starts", formatDateTime(l.startsAt)],
-              [
-                "Expires",
-                l.expiresAt ? `${formatDate(l.expiresAt)} (${relativeDays(l.expiresAt)})` : "never",
-              ],
-              ["Heartbeat", `every ${l.heartbeatIntervalSeconds} s`],
-              ["Grace period", `${l.gracePeriodHours} h`],
-              ["Offline allowance", l.offlineAllowanceDays ? `${l.offlineAllowanceDays} days` : "none"],
-              ["Issued", formatDateTime(l.createdAt)],
-              ...(l.suspendedAt
-                ? ([["Suspended", formatDateTime(l.suspendedAt)]] as [string, string][])
-                : []),
-              ...(l.revokedAt ? ([["Revoked", formatDateTime(l.revokedAt)]] as [string, string][]) : []),
-            ]}
-          />
-        </Section>
+      <RecordGrid
+        title="Terms"
+        details={[
+          ["Status", <StatusChip key="s" status={status} />],
+          ["Type", l.type === "node_locked" ? "node-locked" : "floating"],
+          ["Seats", `${l.openSessions} in use of ${l.seatLimit}`],
+          ["Starts", formatDateTime(l.startsAt)],
+          ["Expires", l.expiresAt ? `${formatDate(l.expiresAt)} (${relativeDays(l.expiresAt)})` : "never"],
+          ["Heartbeat", `every ${l.heartbeatIntervalSeconds} s`],
+          ["Grace period", `${l.gracePeriodHours} h`],
+          ["Offline allowance", l.offlineAllowanceDays ? `${l.offlineAllowanceDays} days` : "none"],
+          ["Issued", formatDateTime(l.createdAt)],
+          ...(l.suspendedAt ? ([["Suspended", formatDateTime(l.suspendedAt)]] as [string, string][]) : []),
+          ...(l.revokedAt ? ([["Revoked", formatDateTime(l.revokedAt)]] as [string, string][]) : []),
+        ]}
+      >
         <Section title="Entitlements" className="lg:col-span-2">
           <DataTable<Entitlement & { id: string }>
             label="Entitlements"
@@ -211,14 +205,13 @@ export default function LicensePage() {
             ]}
           />
         </Section>
-      </div>
+      </RecordGrid>
 
       <div className="mt-4 grid gap-4 lg:grid-cols-2">
         <Section title={`Live sessions (${sessions.data?.total ?? "…"})`}>
-          <DataTable<Session>
+          <ListTable<Session>
+            query={sessions}
             label="Live sessions"
-            rows={sessions.data?.items}
-            isLoading={sessions.isPending}
             empty={<EmptyState title="No open sessions" />}
             columns={[
               { id: "host", label: "Machine", isRowHeader: true, render: (s) => s.hostname || s.fingerprint },
@@ -269,10 +262,9 @@ export default function LicensePage() {
         </Section>
         {l.type === "node_locked" ? (
           <Section title="Bound machines">
-            <DataTable<Machine>
+            <ListTable<Machine>
+              query={machines}
               label="Bound machines"
-              rows={machines.data}
-              isLoading={machines.isPending}
               empty={<EmptyState title="No machine bound yet" />}
               columns={[
                 {
@@ -302,10 +294,9 @@ export default function LicensePage() {
           </Section>
         ) : null}
         <Section title="Offline files issued">
-          <DataTable<Issuance>
+          <ListTable<Issuance>
+            query={issuances}
             label="Offline files issued"
-            rows={issuances.data?.items}
-            isLoading={issuances.isPending}
             empty={<EmptyState title="No offline file checked out" />}
             columns={[
               { id: "issued", label: "Issued", isRowHeader: true, render: (i) => formatDateTime(i.issuedAt) },

@@ -1,24 +1,21 @@
 "use client";
-import { Button } from "@heroui/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useParams, useRouter } from "next/navigation";
+import { useParams } from "next/navigation";
 import { useState } from "react";
-import { isNotFound } from "@/components/errors.ts";
-import { FormDialog } from "@/components/form-dialog.tsx";
+import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { ListTable } from "@/components/list-page.tsx";
 import { SelectInput, TextInput, useForm } from "@/components/form.tsx";
 import {
   ArchiveDeleteButtons,
   ConfirmButton,
-  DataTable,
-  Details,
   EmptyState,
-  ErrorState,
   formatDateTime,
   LinkButton,
-  LoadingState,
   PageHeader,
+  RecordFallback,
+  RecordGrid,
   Section,
-  StatusChip,
+  WithStatus,
 } from "@/components/ui.tsx";
 import { ZCreateFeatureInput } from "@/server/core/features/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
@@ -57,7 +54,7 @@ function AddFeatureDialog({
       onError: form.serverErrors,
     }),
   );
-  const { values, errors } = form;
+  const { values } = form;
   return (
     <FormDialog
       title="Add a feature"
@@ -77,49 +74,25 @@ function AddFeatureDialog({
         if (input) create.mutate(input);
       }}
     >
-      <TextInput
-        label="Name"
-        name="name"
-        value={values.name}
-        onChange={(v) => {
-          form.set("name", v);
-        }}
-        error={errors.name}
-        isRequired
-        autoFocus
-      />
+      <TextInput label="Name" {...form.field("name")} isRequired autoFocus />
       <TextInput
         label="Code"
-        name="code"
-        value={values.code}
-        onChange={(v) => {
-          form.set("code", v);
-        }}
-        error={errors.code}
+        {...form.field("code")}
         description="What the software asks for, e.g. export-pdf."
         isRequired
       />
       <SelectInput
         label="Kind"
-        name="kind"
-        value={values.kind}
+        {...form.field("kind")}
         options={[
           { value: "boolean", label: "On or off" },
           { value: "metered", label: "Metered (counted against a quota)" },
         ]}
-        onChange={(v) => {
-          form.set("kind", v as "boolean" | "metered");
-        }}
       />
       {values.kind === "metered" ? (
         <TextInput
           label="Unit"
-          name="unit"
-          value={values.unit}
-          onChange={(v) => {
-            form.set("unit", v);
-          }}
-          error={errors.unit}
+          {...form.field("unit")}
           description="What it counts, e.g. calls or pages."
           isRequired
         />
@@ -131,7 +104,6 @@ function AddFeatureDialog({
 export default function ProductPage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
-  const router = useRouter();
   const can = useCan();
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
@@ -145,24 +117,16 @@ export default function ProductPage() {
   const remove = useMutation(trpc.products.delete.mutationOptions());
   const removeFeature = useMutation(trpc.features.delete.mutationOptions({ onSuccess: invalidate }));
 
-  if (product.isPending) return <LoadingState />;
-  if (product.isError) {
-    return isNotFound(product.error) ? (
-      <EmptyState title="No such product" />
-    ) : (
-      <ErrorState error={product.error} onRetry={() => void product.refetch()} />
-    );
-  }
+  if (!product.isSuccess) return <RecordFallback query={product} notFound={{ title: "No such product" }} />;
   const p = product.data;
   const write = can("catalog.write");
   return (
     <>
       <PageHeader
         title={
-          <span className="flex items-center gap-3">
+          <WithStatus status={p.archivedAt && "archived"} className="gap-3">
             {p.name}
-            {p.archivedAt ? <StatusChip status="archived" /> : null}
-          </span>
+          </WithStatus>
         }
         description={<code>{p.code}</code>}
         actions={
@@ -173,53 +137,35 @@ export default function ProductPage() {
             {write ? (
               <ArchiveDeleteButtons
                 kind="product"
-                name={p.name}
-                archived={p.archivedAt !== null}
+                record={p}
                 restoreBody="Licenses can be issued for it again."
                 archiveBody="No new licenses can be issued for it."
                 deleteBody="Only a product without active licenses can be deleted."
-                onArchive={(archived) => archive.mutateAsync({ id: p.id, archived })}
-                onDelete={() => remove.mutateAsync({ id: p.id })}
-                onDeleted={() => {
-                  invalidate();
-                  router.push("/products");
-                }}
+                onArchive={archive.mutateAsync}
+                onDelete={remove.mutateAsync}
+                onDeleted={invalidate}
+                listHref="/products"
               />
             ) : null}
           </>
         }
       />
-      <div className="grid gap-4 lg:grid-cols-3">
-        <Section title="Details">
-          <Details
-            items={[
-              ["Code", <code key="c">{p.code}</code>],
-              ["Description", p.description || "—"],
-              ["Licenses", p.licenseCount],
-              ["Created", formatDateTime(p.createdAt)],
-            ]}
-          />
-        </Section>
+      <RecordGrid
+        details={[
+          ["Code", <code key="c">{p.code}</code>],
+          ["Description", p.description || "—"],
+          ["Licenses", p.licenseCount],
+          ["Created", formatDateTime(p.createdAt)],
+        ]}
+      >
         <Section
           title="Features"
           className="lg:col-span-2"
-          actions={
-            write ? (
-              <Button
-                size="sm"
-                onPress={() => {
-                  setAdding(true);
-                }}
-              >
-                Add feature
-              </Button>
-            ) : null
-          }
+          actions={write ? <OpenButton label="Add feature" size="sm" onOpen={setAdding} /> : null}
         >
-          <DataTable<Feature>
+          <ListTable<Feature>
+            query={features}
             label="Features"
-            rows={features.data}
-            isLoading={features.isPending}
             empty={
               <EmptyState title="No features" description="Licenses then grant the product as a whole." />
             }
@@ -249,7 +195,7 @@ export default function ProductPage() {
             ]}
           />
         </Section>
-      </div>
+      </RecordGrid>
       <AddFeatureDialog productId={p.id} isOpen={adding} onOpenChange={setAdding} />
     </>
   );

@@ -1,0 +1,189 @@
+"use client";
+// The scaffolding of list pages: filters, sort and page kept in the URL (useUrlState), a text
+// filter that writes to the URL after a pause, and the list's error state and pager.
+import { useEffect, useState, type ReactNode } from "react";
+import type { useUrlState } from "@/hooks/use-url-state.ts";
+import {
+  CheckboxInput,
+  SelectInput,
+  TextInput,
+  type SelectInputProps,
+  type TextInputProps,
+} from "./form.tsx";
+import { DataTable, ErrorState, Pager, type SortState } from "./ui.tsx";
+
+export type UrlState = ReturnType<typeof useUrlState>;
+
+/** A text filter shown as typed and written to the URL (trimmed, "" removes it) after a pause. */
+export function useDebouncedParam(url: UrlState, key: string, delayMs = 300) {
+  const current = url.get(key);
+  const [text, setText] = useState(current);
+  useEffect(() => {
+    if (text === current) return;
+    const timer = setTimeout(() => {
+      url.set({ [key]: text.trim() || undefined });
+    }, delayMs);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [text, current, key, url, delayMs]);
+  return [text, setText] as const;
+}
+
+export interface Paging {
+  page: number;
+  pageSize: number;
+  onPage: (page: number) => void;
+}
+
+/** The URL's page of `pageSize` rows, and going to another page (the other parameters stay). */
+export function useUrlPage(url: UrlState, pageSize: number): Paging {
+  return {
+    page: url.getInt("page", 1),
+    pageSize,
+    onPage: (next: number) => {
+      url.set({ page: next });
+    },
+  };
+}
+
+/**
+ * The URL's sort and direction (unknown values fall back to the defaults), and the sort props of
+ * a DataTable that changes them.
+ */
+export function useUrlSort<S extends string>(
+  url: UrlState,
+  sorts: readonly S[],
+  defaultSort: S,
+  defaultDirection: "asc" | "desc" = "asc",
+) {
+  const sortParam = url.get("sort");
+  const sort = sorts.find((s) => s === sortParam) ?? defaultSort;
+  const directionParam = url.get("direction");
+  const direction = directionParam === "asc" || directionParam === "desc" ? directionParam : defaultDirection;
+  return {
+    sort,
+    direction,
+    /** DataTable's sort and onSortChange */
+    sorting: {
+      sort: { sort, direction },
+      onSortChange: (next: SortState) => {
+        url.set({ sort: next.sort, direction: next.direction });
+      },
+    },
+  };
+}
+
+interface ListQuery<T> {
+  data?: { items: T[]; total?: number } | T[];
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  refetch: () => Promise<unknown>;
+}
+
+/**
+ * A list's query as what `children` make of it or, when it failed, an error with a retry; with
+ * `paging`, a pager under it once the total is known.
+ */
+export function ListResults<T>({
+  query,
+  paging,
+  children,
+}: {
+  query: ListQuery<T>;
+  paging?: Paging;
+  children: ReactNode;
+}) {
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  const total = query.data && !Array.isArray(query.data) ? query.data.total : undefined;
+  return (
+    <>
+      {children}
+      {paging && total !== undefined ? <Pager {...paging} total={total} /> : null}
+    </>
+  );
+}
+
+/** A list's query as a table (see ListResults). */
+export function ListTable<T extends { id: string }>({
+  query,
+  paging,
+  ...table
+}: {
+  query: ListQuery<T>;
+  paging?: Paging;
+} & Omit<Parameters<typeof DataTable<T>>[0], "rows" | "isLoading">) {
+  return (
+    <ListResults query={query} paging={paging}>
+      <DataTable
+        {...table}
+        rows={Array.isArray(query.data) ? query.data : query.data?.items}
+        isLoading={query.isPending}
+      />
+    </ListResults>
+  );
+}
+
+/** The row of filters above a list. */
+export function Filters({
+  children,
+  className = "flex flex-wrap items-end gap-4",
+}: {
+  children: ReactNode;
+  className?: string;
+}) {
+  return <div className={`mb-4 ${className}`}>{children}</div>;
+}
+
+/** A text filter kept in the URL under its name, written there after a pause in the typing. */
+export function UrlText({
+  url,
+  delayMs,
+  ...props
+}: { url: UrlState; delayMs?: number } & Omit<TextInputProps, "value" | "onChange">) {
+  const [text, setText] = useDebouncedParam(url, props.name, delayMs);
+  return <TextInput {...props} value={text} onChange={setText} />;
+}
+
+/** A date (yyyy-mm-dd) kept in the URL under its name. */
+export function UrlDate({ url, label, name }: { url: UrlState; label: string; name: string }) {
+  return (
+    <TextInput
+      label={label}
+      name={name}
+      type="date"
+      value={url.get(name)}
+      onChange={(value) => {
+        url.set({ [name]: value || undefined });
+      }}
+    />
+  );
+}
+
+/** A checkbox kept in the URL as `key=1` (absent when unchecked). */
+export function UrlFlag({ url, label, name }: { url: UrlState; label: string; name: string }) {
+  return (
+    <CheckboxInput
+      label={label}
+      name={name}
+      checked={url.get(name) === "1"}
+      onChange={(checked) => {
+        url.set({ [name]: checked ? "1" : undefined });
+      }}
+    />
+  );
+}
+
+/** A select kept in the URL under its name (absent when "" is chosen); `value` is the URL's value
+ * as the page understood it (an unknown one shows as the placeholder). */
+export function UrlSelect({ url, ...props }: { url: UrlState } & Omit<SelectInputProps, "onChange">) {
+  return (
+    <SelectInput
+      {...props}
+      onChange={(next) => {
+        url.set({ [props.name]: next || undefined });
+      }}
+    />
+  );
+}
