@@ -14,12 +14,15 @@ import {
 import { closedLoop, openLoop, type LoadResult } from "./lib/load.ts";
 import type { Seeded } from "./lib/seed.ts";
 
+/** A closed-loop run with the server process's CPU time per call (user + system, µs). */
+export type ServerRun = LoadResult & { serverCpuUs: number };
+
 export interface GrpcFigures {
-  echoNice: LoadResult;
-  echoRaw: LoadResult;
-  validate: LoadResult;
+  echoNice: ServerRun;
+  echoRaw: ServerRun;
+  validate: ServerRun;
   validateHalfPeak: LoadResult;
-  heartbeat: LoadResult;
+  heartbeat: ServerRun;
   restValidate: LoadResult;
   serverRssMb: number;
   validStatuses: number;
@@ -90,13 +93,21 @@ export async function benchGrpc(
       resolve(m as never);
     });
   });
-  const rss = () =>
+  const ask = (type: "rss" | "cpu") =>
     new Promise<number>((resolve) => {
       child.once("message", (m) => {
-        resolve((m as { rss: number }).rss);
+        resolve((m as Record<string, number>)[type] ?? 0);
       });
-      child.send({ type: "rss" });
+      child.send({ type });
     });
+  const rss = () => ask("rss");
+  // the server's CPU time per call tells what a call costs the server, whoever else shares the cores
+  const measured = async (run: () => Promise<LoadResult>): Promise<ServerRun> => {
+    const before = await ask("cpu");
+    const result = await run();
+    const calls = result.rate * seconds;
+    return { ...result, serverCpuUs: calls > 0 ? ((await ask("cpu")) - before) / calls : 0 };
+  };
 
   const validate = unary(`127.0.0.1:${ports.gateway}`, "/license.v1.LicenseService/Validate");
   const heartbeat = unary(`127.0.0.1:${ports.gateway}`, "/license.v1.LicenseService/Heartbeat");
@@ -113,34 +124,40 @@ export async function benchGrpc(
 
   // BENCH_VALIDATE_ONLY=1 (with BENCH_PROFILE): nothing but the Validate run, for a clean profile
   const validateOnly = process.env.BENCH_VALIDATE_ONLY === "1";
-  const skipped = { rate: 1, p50: 0, p95: 0, p99: 0, errors: 0 };
+  const skipped = { rate: 0, p50: 0, p95: 0, p99: 0, errors: 0, serverCpuUs: 0 };
   let valid = 0;
   const validateOnce = () =>
-    closedLoop(
-      async (i) => {
-        const answer = ValidateResponse.decode(
-          await validate.call(validateBodies[i % validateBodies.length] ?? echoBody),
-        );
-        if (answer.status === StatusCode.STATUS_CODE_VALID) valid += 1;
-      },
-      concurrency,
-      seconds,
+    measured(() =>
+      closedLoop(
+        async (i) => {
+          const answer = ValidateResponse.decode(
+            await validate.call(validateBodies[i % validateBodies.length] ?? echoBody),
+          );
+          if (answer.status === StatusCode.STATUS_CODE_VALID) valid += 1;
+        },
+        concurrency,
+        seconds,
+      ),
     );
   // Rounds of echo, echo, Validate, interleaved, each figure the median of its rounds: on a shared
   // machine a single run of each, minutes apart, compares different moments.
-  const runs: { nice: LoadResult[]; raw: LoadResult[]; validate: LoadResult[] } = {
+  const runs: { nice: ServerRun[]; raw: ServerRun[]; validate: ServerRun[] } = {
     nice: [],
     raw: [],
     validate: [],
   };
   for (let round = 0; round < (validateOnly ? 1 : rounds); round++) {
     if (!validateOnly) {
-      runs.nice.push(await closedLoop(() => echoNiceClient.call(echoBody), concurrency, seconds));
-      runs.raw.push(await closedLoop(() => echoRawClient.call(echoBody), concurrency, seconds));
+      runs.nice.push(
+        await measured(() => closedLoop(() => echoNiceClient.call(echoBody), concurrency, seconds)),
+      );
+      runs.raw.push(
+        await measured(() => closedLoop(() => echoRawClient.call(echoBody), concurrency, seconds)),
+      );
     }
     runs.validate.push(await validateOnce());
   }
-  const median = (list: LoadResult[]) =>
+  const median = (list: ServerRun[]) =>
     [...list].sort((a, b) => a.rate - b.rate)[Math.floor(list.length / 2)] ?? skipped;
   const echoNice = validateOnly ? skipped : median(runs.nice);
   const echoRaw = validateOnly ? skipped : median(runs.raw);
@@ -166,10 +183,12 @@ export async function benchGrpc(
     validateRun.rate / 2,
     seconds,
   );
-  const heartbeatRun = await closedLoop(
-    (i) => heartbeat.call(heartbeatBodies[i % heartbeatBodies.length] ?? echoBody),
-    concurrency,
-    seconds,
+  const heartbeatRun = await measured(() =>
+    closedLoop(
+      (i) => heartbeat.call(heartbeatBodies[i % heartbeatBodies.length] ?? echoBody),
+      concurrency,
+      seconds,
+    ),
   );
   const restUrl = `http://127.0.0.1:${ports.rest}/api/v1/client/validate`;
   const restBodies = seeded.keys

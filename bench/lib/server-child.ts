@@ -1,7 +1,7 @@
 // The servers under test, in their own process (so the load generator does not share their event
 // loop): the gRPC sidecar over the seeded database, the REST twin's handler on node:http, and two
 // bare echo servers answering with a payload the size of a Validate response — one on nice-grpc,
-// one on raw @grpc/grpc-js. Reports its ports over IPC and answers RSS queries.
+// one on raw @grpc/grpc-js. Reports its ports over IPC and answers RSS and CPU-time queries.
 import * as grpc from "@grpc/grpc-js";
 import { createServer as createHttpServer } from "node:http";
 import { createServer as createNiceServer } from "nice-grpc";
@@ -94,6 +94,10 @@ process.send?.({
 });
 process.on("message", (message: { type: string }) => {
   if (message.type === "rss") process.send?.({ type: "rss", rss: process.memoryUsage().rss });
+  if (message.type === "cpu") {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ type: "cpu", cpu: user + system });
+  }
   if (message.type === "echo-size") payload = Buffer.alloc((message as { bytes?: number }).bytes ?? 600, 7);
   if (message.type === "stop") {
     void (async () => {
