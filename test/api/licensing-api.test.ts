@@ -697,7 +697,7 @@ describeEachDb("licensing API", (getDb) => {
     });
   });
 
-  it("refuses a license on every instance as soon as it is suspended or revoked (no cache: bound < 1 s)", async () => {
+  it("refuses a license on every instance from the first call after it is suspended or revoked (no cache)", async () => {
     const second = await openDatabase(db.target);
     const other = await startLicensingServer(db, { handle: second });
     try {
@@ -709,7 +709,8 @@ describeEachDb("licensing API", (getDb) => {
           "VALID",
         );
       }
-      const suspendedAt = Date.now();
+      // nothing is cached, so the bound is "the next call": the first calls after the commit refuse
+      // (a cache of any lifetime would answer VALID here, both instances being warm)
       await suspendLicense(db.ctx(), { id: license.id });
       const seen = await Promise.all(
         [server, other].map(async (s) =>
@@ -717,7 +718,6 @@ describeEachDb("licensing API", (getDb) => {
         ),
       );
       expect(seen).toEqual(["SUSPENDED", "SUSPENDED"]);
-      expect(Date.now() - suspendedAt).toBeLessThan(1000);
       await revokeLicense(db.ctx(), { id: license.id });
       const heartbeat = await other.client.validate({ licenseKey: license.key, client });
       expect(statusName(heartbeat.status)).toBe("REVOKED");
