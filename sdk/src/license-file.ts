@@ -360,17 +360,31 @@ function armor(bytes: Uint8Array): string {
  */
 function unarmor(text: string): Uint8Array<ArrayBuffer> | null {
   if (text.length > MAX_FILE_CHARS) return null;
+  // line endings: all LF, or all CRLF (checked without building the canonical text again: that
+  // re-encoding was a third of a verification)
+  let lf = text;
+  if (text.includes("\r")) {
+    lf = text.replaceAll("\r\n", "\n");
+    if (lf.includes("\r") || lf.length + countOf(lf, "\n") !== text.length) return null;
+  }
+  if (lf.endsWith("\n")) lf = lf.slice(0, -1);
   const begin = `${LICENSE_FILE_ARMOR_BEGIN}\n`;
   const end = `\n${LICENSE_FILE_ARMOR_END}`;
-  let lf = text.replaceAll("\r\n", "\n");
-  if (lf.endsWith("\n")) lf = lf.slice(0, -1);
-  if (!lf.startsWith(begin) || !lf.endsWith(end) || lf.length < begin.length + end.length) return null;
-  const bytes = fromBase64(lf.slice(begin.length, lf.length - end.length).replaceAll("\n", ""));
-  if (!bytes) return null;
-  const canonical = armor(bytes);
-  const crlf = canonical.replaceAll("\n", "\r\n");
-  const accepted = [canonical, canonical.slice(0, -1), crlf, crlf.slice(0, -2)];
-  return accepted.includes(text) ? bytes : null;
+  if (!lf.startsWith(begin) || !lf.endsWith(end) || lf.length <= begin.length + end.length) return null;
+  // full lines of LINE_LENGTH symbols, then one of 1 to LINE_LENGTH
+  const lines = lf.slice(begin.length, lf.length - end.length).split("\n");
+  const last = lines.length - 1;
+  for (let i = 0; i < last; i++) if (lines[i]?.length !== LINE_LENGTH) return null;
+  const tail = lines[last]?.length ?? 0;
+  if (tail < 1 || tail > LINE_LENGTH) return null;
+  // canonical base64 (fromBase64), so these bytes armor back to exactly this text
+  return fromBase64(lines.join(""));
+}
+
+function countOf(text: string, char: string): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) n++;
+  return n;
 }
 
 // --- the payload -------------------------------------------------------------------------------
@@ -546,11 +560,12 @@ function toBase64(bytes: Uint8Array): string {
   return out.join("");
 }
 
-const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** with a length that is a multiple of 4: groups of 4 symbols, the last one padded to 2 or 3 */
+const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Standard base64 with padding, canonical only: unused bits zero (atob alone would accept more). */
 function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!BASE64_PATTERN.test(text)) return null;
+  if (text.length % 4 !== 0 || !BASE64_PATTERN.test(text)) return null;
   // canonical: the bits the padding leaves unused in the last symbol are zero
   const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   if (padding > 0) {
