@@ -75,6 +75,25 @@ export function useForm<T extends Record<string, unknown>>(initial: T) {
     [initial],
   );
 
+  /**
+   * A submit handler: validates the values (or `toInput(values)`) with `schema` and, when they
+   * pass, hands them to `action` (a mutation's mutate).
+   */
+  const handleSubmit =
+    <S extends z.ZodType>(
+      schema: S,
+      action: (input: z.input<S>) => void,
+      // the values themselves are the input only when they have its type
+      ...rest: T extends z.input<S>
+        ? [toInput?: (current: T) => z.input<S>]
+        : [toInput: (current: T) => z.input<S>]
+    ) =>
+    () => {
+      const toInput = rest[0] as ((current: T) => z.input<S>) | undefined;
+      const input = validate(schema, toInput ? toInput(values) : (values as z.input<S>));
+      if (input) action(input);
+    };
+
   /** A text field's or a select's props bound to `key` (`name` defaults to the key). */
   const field = (key: KeysOf<T, string>, name: string = key) => ({
     name,
@@ -95,7 +114,7 @@ export function useForm<T extends Record<string, unknown>>(initial: T) {
     },
   });
 
-  return { values, set, errors, setErrors, validate, serverErrors, reset, field, checkbox };
+  return { values, set, errors, setErrors, validate, serverErrors, reset, handleSubmit, field, checkbox };
 }
 
 /** Runs `onOpen` (during render, before the dialog paints) each time `isOpen` turns true. */
@@ -214,6 +233,20 @@ export function TextInput({
       <FieldError>{error}</FieldError>
     </TextField>
   );
+}
+
+/** A required password field; `autoComplete` tells a password manager which password it is. */
+export function PasswordInput(
+  props: Omit<TextInputProps, "type" | "isRequired" | "autoComplete"> & {
+    autoComplete: "current-password" | "new-password";
+  },
+) {
+  return <TextInput {...props} type="password" isRequired />;
+}
+
+/** A required code from an authenticator app (digits; the sign-in also takes a recovery code). */
+export function CodeInput(props: Omit<TextInputProps, "inputMode" | "isRequired">) {
+  return <TextInput {...props} inputMode="numeric" isRequired />;
 }
 
 export interface Option {

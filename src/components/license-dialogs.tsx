@@ -45,14 +45,11 @@ export function RenewButton({ license }: { license: License }) {
         onOpenChange={setOpen}
         submitLabel="Renew"
         isPending={renew.isPending}
-        onSubmit={() => {
-          const input =
-            values.mode === "extend"
-              ? { id: license.id, extendDays: numberOrUndefined(values.extendDays) }
-              : { id: license.id, expiresAt: dateToIso(values.expiresAt) };
-          const valid = form.validate(ZRenewLicenseInput, input);
-          if (valid) renew.mutate(valid);
-        }}
+        onSubmit={form.handleSubmit(ZRenewLicenseInput, renew.mutate, (v) =>
+          v.mode === "extend"
+            ? { id: license.id, extendDays: numberOrUndefined(v.extendDays) }
+            : { id: license.id, expiresAt: dateToIso(v.expiresAt) },
+        )}
       >
         <p className="text-sm text-muted">
           Now expires: {formatDate(license.expiresAt, "never")}. An expired license becomes active again; a

@@ -10,7 +10,7 @@ import {
   type SelectInputProps,
   type TextInputProps,
 } from "./form.tsx";
-import { DataTable, ErrorState, Pager, type SortState } from "./ui.tsx";
+import { DataTable, ErrorState, Pager, TextLink, WithStatus, type Column, type SortState } from "./ui.tsx";
 
 export type UrlState = ReturnType<typeof useUrlState>;
 
@@ -123,6 +123,23 @@ export function ListTable<T extends { id: string }>({
       />
     </ListResults>
   );
+}
+
+/** The sortable name column of a list of records that can be archived, linked to each record's page. */
+export function archivableNameColumn<T extends { id: string; name: string; archivedAt: string | null }>(
+  basePath: string,
+): Column<T> {
+  return {
+    id: "name",
+    label: "Name",
+    sortKey: "name",
+    isRowHeader: true,
+    render: (row) => (
+      <WithStatus status={row.archivedAt && "archived"}>
+        <TextLink href={`${basePath}/${row.id}`}>{row.name}</TextLink>
+      </WithStatus>
+    ),
+  };
 }
 
 /** The row of filters above a list. */

@@ -417,6 +417,31 @@ export function Pager({
   );
 }
 
+export interface ConfirmButtonProps {
+  label: string;
+  title: string;
+  body: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  reasonLabel?: string;
+  onConfirm: (reason: string) => Promise<unknown>;
+  isDisabled?: boolean;
+  size?: "sm" | "md";
+  variant?: "primary" | "secondary" | "tertiary" | "danger" | "danger-soft" | "outline" | "ghost";
+}
+
+/** A table's column of one confirmed action a row; `confirm` gives none (false) where it does not apply. */
+export function confirmColumn<T>(id: string, confirm: (row: T) => ConfirmButtonProps | false): Column<T> {
+  return {
+    id,
+    label: "",
+    render: (row) => {
+      const props = confirm(row);
+      return props ? <ConfirmButton {...props} /> : null;
+    },
+  };
+}
+
 /**
  * Asks before a consequential action. With `reasonLabel` it also takes an optional reason, passed
  * to onConfirm. The dialog stays open while the action runs and closes when it succeeds.
@@ -432,18 +457,7 @@ export function ConfirmButton({
   isDisabled,
   size = "sm",
   variant,
-}: {
-  label: string;
-  title: string;
-  body: ReactNode;
-  confirmLabel: string;
-  danger?: boolean;
-  reasonLabel?: string;
-  onConfirm: (reason: string) => Promise<unknown>;
-  isDisabled?: boolean;
-  size?: "sm" | "md";
-  variant?: "primary" | "secondary" | "tertiary" | "danger" | "danger-soft" | "outline" | "ghost";
-}) {
+}: ConfirmButtonProps) {
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
   const [reason, setReason] = useState("");

@@ -5,7 +5,7 @@ import { Alert, Button, Card } from "@heroui/react";
 import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { TextInput, useForm, ValidatedForm } from "@/components/form.tsx";
+import { CodeInput, PasswordInput, TextInput, useForm, ValidatedForm } from "@/components/form.tsx";
 import { ZLoginInput } from "@/server/auth/login-input.ts";
 
 /** Only paths of this app: never an absolute URL given by someone else's link. */
@@ -100,22 +100,14 @@ export function SignInForm() {
                 isRequired
                 autoFocus
               />
-              <TextInput
-                label="Password"
-                type="password"
-                autoComplete="current-password"
-                {...form.field("password")}
-                isRequired
-              />
+              <PasswordInput label="Password" autoComplete="current-password" {...form.field("password")} />
             </>
           ) : (
-            <TextInput
+            <CodeInput
               label="Authentication code"
               autoComplete="one-time-code"
-              inputMode="numeric"
               {...form.field("totp")}
               description="The 6-digit code from your authenticator app, or one of your recovery codes."
-              isRequired
               autoFocus
             />
           )}

@@ -4,7 +4,14 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useState } from "react";
 import { useGroupOptions } from "@/components/customer-form.tsx";
 import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
-import { CheckboxInput, SelectInput, TextInput, useForm, useOnOpen } from "@/components/form.tsx";
+import {
+  CheckboxInput,
+  PasswordInput,
+  SelectInput,
+  TextInput,
+  useForm,
+  useOnOpen,
+} from "@/components/form.tsx";
 import { GroupPicker } from "@/components/group-picker.tsx";
 import { Filters, ListTable, UrlSelect, UrlText, useUrlPage } from "@/components/list-page.tsx";
 import { EmptyState, formatDateTime, PageHeader, RoleChip, WithStatus } from "@/components/ui.tsx";
@@ -119,13 +126,11 @@ function AdminDialog({
             ]}
           />
           {values.authSource === "local" ? (
-            <TextInput
+            <PasswordInput
               label="Password"
-              type="password"
               autoComplete="new-password"
               {...form.field("password")}
               description="At least 12 characters."
-              isRequired
             />
           ) : null}
         </>

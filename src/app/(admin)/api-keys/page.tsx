@@ -7,7 +7,7 @@ import { dateToIso, SelectInput, TextInput, useForm } from "@/components/form.ts
 import { GroupPicker } from "@/components/group-picker.tsx";
 import { Filters, ListTable, UrlFlag } from "@/components/list-page.tsx";
 import {
-  ConfirmButton,
+  confirmColumn,
   EmptyState,
   formatDate,
   formatDateTime,
@@ -123,21 +123,18 @@ export default function ApiKeysPage() {
           ...(all ? [{ id: "owner", label: "Owner", render: (k: ApiKey) => k.createdByEmail }] : []),
           { id: "expires", label: "Expires", render: (k) => formatDate(k.expiresAt, "never") },
           { id: "used", label: "Last used", render: (k) => formatDateTime(k.lastUsedAt, "never") },
-          {
-            id: "actions",
-            label: "",
-            render: (k) =>
-              k.revokedAt ? null : (
-                <ConfirmButton
-                  danger
-                  label="Revoke"
-                  title={`Revoke ${k.name}?`}
-                  body="Tools using it are refused from now on. This cannot be undone."
-                  confirmLabel="Revoke key"
-                  onConfirm={() => revoke.mutateAsync({ id: k.id })}
-                />
-              ),
-          },
+          confirmColumn(
+            "actions",
+            (k) =>
+              !k.revokedAt && {
+                danger: true,
+                label: "Revoke",
+                title: `Revoke ${k.name}?`,
+                body: "Tools using it are refused from now on. This cannot be undone.",
+                confirmLabel: "Revoke key",
+                onConfirm: () => revoke.mutateAsync({ id: k.id }),
+              },
+          ),
         ]}
       />
       <FormDialog
@@ -146,15 +143,10 @@ export default function ApiKeysPage() {
         onOpenChange={setCreating}
         submitLabel="Create key"
         isPending={create.isPending}
-        onSubmit={() => {
-          const input = form.validate(ZCreateApiKeyInput, {
-            name: values.name,
-            role: values.role,
-            groupIds: values.groupIds,
-            expiresAt: dateToIso(values.expiresAt),
-          });
-          if (input) create.mutate(input);
-        }}
+        onSubmit={form.handleSubmit(ZCreateApiKeyInput, create.mutate, (v) => ({
+          ...v,
+          expiresAt: dateToIso(v.expiresAt),
+        }))}
       >
         <TextInput
           label="Name"

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { CustomerFormDialog, useGroupOptions } from "@/components/customer-form.tsx";
 import { OpenButton } from "@/components/form-dialog.tsx";
 import {
+  archivableNameColumn,
   Filters,
   ListTable,
   UrlFlag,
@@ -13,7 +14,7 @@ import {
   useUrlPage,
   useUrlSort,
 } from "@/components/list-page.tsx";
-import { EmptyState, formatDate, PageHeader, TextLink, WithStatus, type Column } from "@/components/ui.tsx";
+import { EmptyState, formatDate, PageHeader, type Column } from "@/components/ui.tsx";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";
@@ -23,17 +24,7 @@ const SORTS = ["name", "createdAt", "updatedAt"] as const;
 const PAGE_SIZE = 25;
 
 const columns: Column<Customer>[] = [
-  {
-    id: "name",
-    label: "Name",
-    sortKey: "name",
-    isRowHeader: true,
-    render: (c) => (
-      <WithStatus status={c.archivedAt && "archived"}>
-        <TextLink href={`/customers/${c.id}`}>{c.name}</TextLink>
-      </WithStatus>
-    ),
-  },
+  archivableNameColumn("/customers"),
   { id: "email", label: "Email", render: (c) => c.email ?? "" },
   { id: "company", label: "Company", render: (c) => c.company },
   { id: "group", label: "Group", render: (c) => c.groupName },

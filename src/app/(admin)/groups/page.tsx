@@ -4,7 +4,7 @@ import { useState } from "react";
 import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
 import { ListTable } from "@/components/list-page.tsx";
 import { TextInput, useForm } from "@/components/form.tsx";
-import { ConfirmButton, EmptyState, formatDate, PageHeader, TextLink } from "@/components/ui.tsx";
+import { confirmColumn, EmptyState, formatDate, PageHeader, TextLink } from "@/components/ui.tsx";
 import { ZCreateGroupInput } from "@/server/core/groups/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -52,21 +52,18 @@ export default function GroupsPage() {
           },
           { id: "admins", label: "Admins", render: (g) => g.adminCount },
           { id: "created", label: "Created", render: (g) => formatDate(g.createdAt) },
-          {
-            id: "actions",
-            label: "",
-            render: (g) =>
-              write ? (
-                <ConfirmButton
-                  danger
-                  label="Delete"
-                  title={`Delete group ${g.name}?`}
-                  body="Only an empty group (no customers, no admins) can be deleted."
-                  confirmLabel="Delete group"
-                  onConfirm={() => remove.mutateAsync({ id: g.id })}
-                />
-              ) : null,
-          },
+          confirmColumn(
+            "actions",
+            (g) =>
+              write && {
+                danger: true,
+                label: "Delete",
+                title: `Delete group ${g.name}?`,
+                body: "Only an empty group (no customers, no admins) can be deleted.",
+                confirmLabel: "Delete group",
+                onConfirm: () => remove.mutateAsync({ id: g.id }),
+              },
+          ),
         ]}
       />
       <FormDialog
@@ -75,10 +72,7 @@ export default function GroupsPage() {
         onOpenChange={setCreating}
         submitLabel="Create group"
         isPending={create.isPending}
-        onSubmit={() => {
-          const input = form.validate(ZCreateGroupInput, form.values);
-          if (input) create.mutate(input);
-        }}
+        onSubmit={form.handleSubmit(ZCreateGroupInput, create.mutate)}
       >
         <TextInput label="Name" {...form.field("name")} isRequired autoFocus />
         <TextInput label="Description" multiline {...form.field("description")} />

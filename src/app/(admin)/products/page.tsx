@@ -4,8 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
 import { TextInput, useForm } from "@/components/form.tsx";
-import { ListTable, UrlFlag, useUrlPage, useUrlSort } from "@/components/list-page.tsx";
-import { EmptyState, formatDate, PageHeader, TextLink, WithStatus, type Column } from "@/components/ui.tsx";
+import { archivableNameColumn, ListTable, UrlFlag, useUrlPage, useUrlSort } from "@/components/list-page.tsx";
+import { EmptyState, formatDate, PageHeader, type Column } from "@/components/ui.tsx";
 import { ZCreateProductInput } from "@/server/core/products/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -16,17 +16,7 @@ const SORTS = ["name", "code", "createdAt"] as const;
 const PAGE_SIZE = 25;
 
 const columns: Column<Product>[] = [
-  {
-    id: "name",
-    label: "Name",
-    sortKey: "name",
-    isRowHeader: true,
-    render: (p) => (
-      <WithStatus status={p.archivedAt && "archived"}>
-        <TextLink href={`/products/${p.id}`}>{p.name}</TextLink>
-      </WithStatus>
-    ),
-  },
+  archivableNameColumn("/products"),
   { id: "code", label: "Code", sortKey: "code", render: (p) => <code className="text-xs">{p.code}</code> },
   { id: "features", label: "Features", render: (p) => p.featureCount },
   { id: "licenses", label: "Licenses", render: (p) => p.licenseCount },
@@ -54,7 +44,6 @@ function CreateProductDialog({
       onError: form.serverErrors,
     }),
   );
-  const { values } = form;
   return (
     <FormDialog
       title="New product"
@@ -62,10 +51,7 @@ function CreateProductDialog({
       onOpenChange={onOpenChange}
       submitLabel="Create product"
       isPending={create.isPending}
-      onSubmit={() => {
-        const input = form.validate(ZCreateProductInput, values);
-        if (input) create.mutate(input);
-      }}
+      onSubmit={form.handleSubmit(ZCreateProductInput, create.mutate)}
     >
       <TextInput label="Name" {...form.field("name")} isRequired autoFocus />
       <TextInput

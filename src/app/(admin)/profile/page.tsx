@@ -3,7 +3,7 @@ import { Alert, Button, toast } from "@heroui/react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
-import { ActionForm, TextInput, useForm } from "@/components/form.tsx";
+import { ActionForm, CodeInput, PasswordInput, useForm } from "@/components/form.tsx";
 import {
   CopyButton,
   formatDateTime,
@@ -75,28 +75,18 @@ function PasswordForm() {
         change.mutate(input);
       }}
     >
-      <TextInput
+      <PasswordInput
         label="Current password"
-        type="password"
         autoComplete="current-password"
         {...form.field("currentPassword")}
-        isRequired
       />
-      <TextInput
+      <PasswordInput
         label="New password"
-        type="password"
         autoComplete="new-password"
         {...form.field("newPassword")}
         description="At least 12 characters."
-        isRequired
       />
-      <TextInput
-        label="Repeat the new password"
-        type="password"
-        autoComplete="new-password"
-        {...form.field("confirm")}
-        isRequired
-      />
+      <PasswordInput label="Repeat the new password" autoComplete="new-password" {...form.field("confirm")} />
     </ActionForm>
   );
 }
@@ -203,17 +193,12 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
           className="flex max-w-sm flex-col gap-3"
           submitLabel="Turn on"
           isPending={confirm.isPending}
-          onSubmit={() => {
-            const input = confirmForm.validate(ZConfirmTotpInput, confirmForm.values);
-            if (input) confirm.mutate(input);
-          }}
+          onSubmit={confirmForm.handleSubmit(ZConfirmTotpInput, confirm.mutate)}
         >
-          <TextInput
+          <CodeInput
             label="2. Enter the 6-digit code it shows"
-            inputMode="numeric"
             autoComplete="one-time-code"
             {...confirmForm.field("code")}
-            isRequired
           />
         </ActionForm>
       </div>
@@ -226,43 +211,25 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
         variant="secondary"
         submitLabel="Make new codes"
         isPending={regenerate.isPending}
-        onSubmit={() => {
-          const input = regenerateForm.validate(ZConfirmTotpInput, regenerateForm.values);
-          if (input) regenerate.mutate(input);
-        }}
+        onSubmit={regenerateForm.handleSubmit(ZConfirmTotpInput, regenerate.mutate)}
       >
         <h3 className="font-medium">New recovery codes</h3>
         <p className="text-sm text-muted">Replaces the old ones.</p>
-        <TextInput
-          label="Current code"
-          inputMode="numeric"
-          {...regenerateForm.field("code", "regenerate-code")}
-          isRequired
-        />
+        <CodeInput label="Current code" {...regenerateForm.field("code", "regenerate-code")} />
       </ActionForm>
       <ActionForm
         variant="danger-soft"
         submitLabel="Turn off two-factor"
         isPending={disable.isPending}
-        onSubmit={() => {
-          const input = disableForm.validate(ZDisableTotpInput, disableForm.values);
-          if (input) disable.mutate(input);
-        }}
+        onSubmit={disableForm.handleSubmit(ZDisableTotpInput, disable.mutate)}
       >
         <h3 className="font-medium">Turn off</h3>
-        <TextInput
+        <PasswordInput
           label="Password"
-          type="password"
           autoComplete="current-password"
           {...disableForm.field("password", "disable-password")}
-          isRequired
         />
-        <TextInput
-          label="Current code"
-          inputMode="numeric"
-          {...disableForm.field("code", "disable-code")}
-          isRequired
-        />
+        <CodeInput label="Current code" {...disableForm.field("code", "disable-code")} />
       </ActionForm>
     </div>
   );

@@ -8,6 +8,7 @@ import { ListTable } from "@/components/list-page.tsx";
 import { DownloadLicenseFileButton, RenewButton } from "@/components/license-dialogs.tsx";
 import {
   ConfirmButton,
+  confirmColumn,
   CopyButton,
   DataTable,
   EmptyState,
@@ -22,6 +23,7 @@ import {
   Section,
   StatusChip,
   TextLink,
+  type Column,
 } from "@/components/ui.tsx";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -30,6 +32,11 @@ type Session = RouterOutputs["sessions"]["list"]["items"][number];
 type Machine = RouterOutputs["machines"]["list"][number];
 type Issuance = RouterOutputs["offline"]["issuances"]["items"][number];
 type Entitlement = RouterOutputs["licenses"]["get"]["entitlements"][number];
+
+/** Sessions and bound machines show the machine's host name, or its fingerprint when it sent none. */
+function machineColumn<T extends Session | Machine>(): Column<T> {
+  return { id: "host", label: "Machine", isRowHeader: true, render: (m) => m.hostname || m.fingerprint };
+}
 
 const SERIES_COLORS = [CHART_COLORS.accent, CHART_COLORS.success, CHART_COLORS.warning, CHART_COLORS.danger];
 
@@ -214,24 +221,21 @@ export default function LicensePage() {
             label="Live sessions"
             empty={<EmptyState title="No open sessions" />}
             columns={[
-              { id: "host", label: "Machine", isRowHeader: true, render: (s) => s.hostname || s.fingerprint },
+              machineColumn(),
               { id: "state", label: "State", render: (s) => <StatusChip status={s.state} /> },
               { id: "version", label: "Version", render: (s) => s.clientVersion },
               { id: "beat", label: "Last heartbeat", render: (s) => formatDateTime(s.lastHeartbeatAt) },
-              {
-                id: "end",
-                label: "",
-                render: (s) =>
-                  can("session.manage") ? (
-                    <ConfirmButton
-                      label="End"
-                      title="End this session?"
-                      body="Its seat is freed at once; the software must activate again."
-                      confirmLabel="End session"
-                      onConfirm={() => endSession.mutateAsync({ id: s.id })}
-                    />
-                  ) : null,
-              },
+              confirmColumn(
+                "end",
+                (s) =>
+                  can("session.manage") && {
+                    label: "End",
+                    title: "End this session?",
+                    body: "Its seat is freed at once; the software must activate again.",
+                    confirmLabel: "End session",
+                    onConfirm: () => endSession.mutateAsync({ id: s.id }),
+                  },
+              ),
             ]}
           />
         </Section>
@@ -267,28 +271,20 @@ export default function LicensePage() {
               label="Bound machines"
               empty={<EmptyState title="No machine bound yet" />}
               columns={[
-                {
-                  id: "host",
-                  label: "Machine",
-                  isRowHeader: true,
-                  render: (m) => m.hostname || m.fingerprint,
-                },
+                machineColumn(),
                 { id: "bound", label: "Bound", render: (m) => formatDateTime(m.boundAt) },
                 { id: "seen", label: "Last seen", render: (m) => formatDateTime(m.lastSeenAt) },
-                {
-                  id: "release",
-                  label: "",
-                  render: (m) =>
-                    can("session.manage") ? (
-                      <ConfirmButton
-                        label="Release"
-                        title="Release this machine?"
-                        body="Its place is freed and its open sessions end."
-                        confirmLabel="Release"
-                        onConfirm={() => release.mutateAsync({ id: m.id })}
-                      />
-                    ) : null,
-                },
+                confirmColumn(
+                  "release",
+                  (m) =>
+                    can("session.manage") && {
+                      label: "Release",
+                      title: "Release this machine?",
+                      body: "Its place is freed and its open sessions end.",
+                      confirmLabel: "Release",
+                      onConfirm: () => release.mutateAsync({ id: m.id }),
+                    },
+                ),
               ]}
             />
           </Section>

@@ -7,7 +7,7 @@ import { ListTable } from "@/components/list-page.tsx";
 import { SelectInput, TextInput, useForm } from "@/components/form.tsx";
 import {
   ArchiveDeleteButtons,
-  ConfirmButton,
+  confirmColumn,
   EmptyState,
   formatDateTime,
   LinkButton,
@@ -62,17 +62,14 @@ function AddFeatureDialog({
       onOpenChange={onOpenChange}
       submitLabel="Add feature"
       isPending={create.isPending}
-      onSubmit={() => {
-        const input = form.validate(ZCreateFeatureInput, {
-          productId,
-          code: values.code,
-          name: values.name,
-          description: values.description,
-          kind: values.kind,
-          ...(values.kind === "metered" ? { unit: values.unit } : {}),
-        });
-        if (input) create.mutate(input);
-      }}
+      onSubmit={form.handleSubmit(ZCreateFeatureInput, create.mutate, (v) => ({
+        productId,
+        code: v.code,
+        name: v.name,
+        description: v.description,
+        kind: v.kind,
+        ...(v.kind === "metered" ? { unit: v.unit } : {}),
+      }))}
     >
       <TextInput label="Name" {...form.field("name")} isRequired autoFocus />
       <TextInput
@@ -177,21 +174,18 @@ export default function ProductPage() {
                 label: "Kind",
                 render: (f) => (f.kind === "metered" ? `metered (${f.unit ?? ""})` : "on/off"),
               },
-              {
-                id: "actions",
-                label: "",
-                render: (f) =>
-                  write ? (
-                    <ConfirmButton
-                      danger
-                      label="Delete"
-                      title={`Delete feature ${f.code}?`}
-                      body="Only a feature no license grants can be deleted."
-                      confirmLabel="Delete feature"
-                      onConfirm={() => removeFeature.mutateAsync({ id: f.id })}
-                    />
-                  ) : null,
-              },
+              confirmColumn(
+                "actions",
+                (f) =>
+                  write && {
+                    danger: true,
+                    label: "Delete",
+                    title: `Delete feature ${f.code}?`,
+                    body: "Only a feature no license grants can be deleted.",
+                    confirmLabel: "Delete feature",
+                    onConfirm: () => removeFeature.mutateAsync({ id: f.id }),
+                  },
+              ),
             ]}
           />
         </Section>
