@@ -12,7 +12,7 @@ import { ClientRateLimiter, type RateState } from "./rate-limit.ts";
 import { countRateLimited, observeClientResponse } from "../metrics.ts";
 
 /** How often a process adds its validation counts to the database. */
-const ACTIVITY_FLUSH_MS = 60_000;
+const ACTIVITY_FLUSH_MS = 10_000;
 
 export interface ClientServices {
   handle: DbHandle;

@@ -40,7 +40,7 @@ export async function sampleActiveSessions(db: Db, now: Date, toleranceSeconds: 
 
 /**
  * Validations answered by this process since the last flush, per hour. A crash loses at most the
- * unflushed minute of these counts (they feed charts, never a licensing decision).
+ * unflushed 10 seconds of these counts (they feed charts, never a licensing decision).
  */
 export class ActivityCounter {
   private pending = new Map<number, { validations: number; refused: number }>();
