@@ -1,10 +1,11 @@
 "use client";
 // Create or edit a customer, validated by the customers' shared schemas.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { ZCreateCustomerInput, ZUpdateCustomerInput } from "@/server/core/customers/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { FormDialog } from "./form-dialog.tsx";
 import { SelectInput, TextInput, useForm, useOnOpen } from "./form.tsx";
+import { useInvalidate } from "./use-invalidate.ts";
 
 type Customer = RouterOutputs["customers"]["get"];
 
@@ -26,7 +27,7 @@ export function CustomerFormDialog({
   onSaved?: (customer: Customer) => void;
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidateQueries = useInvalidate();
   const groupOptions = useGroupOptions();
   const initial = () => ({
     name: customer?.name ?? "",
@@ -42,8 +43,7 @@ export function CustomerFormDialog({
   });
   const { values } = form;
   const onSuccess = (saved: Customer) => {
-    void queryClient.invalidateQueries({ queryKey: trpc.customers.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.dashboard.pathKey() });
+    invalidateQueries(trpc.customers, trpc.dashboard);
     onOpenChange(false);
     onSaved?.(saved);
   };

@@ -2,7 +2,7 @@
 // Modals: a heading, a body, a footer of buttons; FormDialog's body is a form with Cancel and a
 // submit button that shows progress.
 import { Button, Modal } from "@heroui/react";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { ValidatedForm } from "./form.tsx";
 
 /** With `onSubmit`, heading, body and footer are one form (its submit button sits in the footer). */
@@ -45,7 +45,20 @@ export function Dialog({
   );
 }
 
-/** The button that opens a dialog: `onOpen(true)` takes a dialog's state setter as it is. */
+/** A dialog's open state for `{...dialog}`; `open()` runs `onOpen` first (a form's reset, say). */
+export function useDialog(onOpen?: () => void) {
+  const [isOpen, onOpenChange] = useState(false);
+  return {
+    isOpen,
+    onOpenChange,
+    open: () => {
+      onOpen?.();
+      onOpenChange(true);
+    },
+  };
+}
+
+/** The button that opens a dialog (with useDialog: `onOpen={dialog.open}`). */
 export function OpenButton({
   label,
   onOpen,
@@ -54,7 +67,7 @@ export function OpenButton({
   isDisabled,
 }: {
   label: string;
-  onOpen: (open: true) => void;
+  onOpen: () => void;
   size?: "sm" | "md";
   variant?: "primary" | "secondary";
   isDisabled?: boolean;
@@ -65,7 +78,7 @@ export function OpenButton({
       variant={variant}
       isDisabled={isDisabled}
       onPress={() => {
-        onOpen(true);
+        onOpen();
       }}
     >
       {label}

@@ -1,29 +1,28 @@
 "use client";
 // The license page's dialogs: renew (extend or set a date) and download an offline .lic file.
 import { toast } from "@heroui/react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMutation } from "@tanstack/react-query";
 import { ZRenewLicenseInput } from "@/server/core/licenses/schemas.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
-import { FormDialog, OpenButton } from "./form-dialog.tsx";
+import { FormDialog, OpenButton, useDialog } from "./form-dialog.tsx";
 import { CheckboxInput, dateToIso, numberOrUndefined, SelectInput, TextInput, useForm } from "./form.tsx";
 import type { License } from "./license-bits.tsx";
 import { formatDate } from "./ui.tsx";
+import { useInvalidate } from "./use-invalidate.ts";
 
 const MODE_EXTEND: "extend" | "date" = "extend";
 
 export function RenewButton({ license }: { license: License }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
+  const invalidateQueries = useInvalidate();
   const form = useForm({ mode: MODE_EXTEND, extendDays: "365", expiresAt: "" });
+  const dialog = useDialog(form.reset);
   const renew = useMutation(
     trpc.licenses.renew.mutationOptions({
       onSuccess: (renewed) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.licenses.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.dashboard.pathKey() });
+        invalidateQueries(trpc.licenses, trpc.dashboard);
         toast.success(`Renewed: expires ${formatDate(renewed.expiresAt, "never")}`);
-        setOpen(false);
+        dialog.onOpenChange(false);
       },
       onError: form.serverErrors,
     }),
@@ -31,18 +30,10 @@ export function RenewButton({ license }: { license: License }) {
   const { values } = form;
   return (
     <>
-      <OpenButton
-        label="Renew"
-        variant="secondary"
-        onOpen={(next) => {
-          form.reset();
-          setOpen(next);
-        }}
-      />
+      <OpenButton label="Renew" variant="secondary" onOpen={dialog.open} />
       <FormDialog
         title="Renew license"
-        isOpen={open}
-        onOpenChange={setOpen}
+        {...dialog}
         submitLabel="Renew"
         isPending={renew.isPending}
         onSubmit={form.handleSubmit(ZRenewLicenseInput, renew.mutate, (v) =>
@@ -99,16 +90,16 @@ function saveFile(name: string, content: string): void {
 
 export function DownloadLicenseFileButton({ license }: { license: License }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
+  const invalidateQueries = useInvalidate();
   const form = useForm({ days: "", fingerprint: "", encrypt: false });
+  const dialog = useDialog(form.reset);
   const checkout = useMutation(
     trpc.offline.checkout.mutationOptions({
       onSuccess: (file) => {
         saveFile(file.fileName, file.content);
-        void queryClient.invalidateQueries({ queryKey: trpc.offline.pathKey() });
+        invalidateQueries(trpc.offline);
         toast.success(`Downloaded ${file.fileName}`);
-        setOpen(false);
+        dialog.onOpenChange(false);
       },
       onError: form.serverErrors,
     }),
@@ -121,15 +112,11 @@ export function DownloadLicenseFileButton({ license }: { license: License }) {
         label="Download .lic"
         variant="secondary"
         isDisabled={license.offlineAllowanceDays === 0 || license.effectiveStatus !== "active"}
-        onOpen={(next) => {
-          form.reset();
-          setOpen(next);
-        }}
+        onOpen={dialog.open}
       />
       <FormDialog
         title="Offline license file"
-        isOpen={open}
-        onOpenChange={setOpen}
+        {...dialog}
         submitLabel="Download"
         isPending={checkout.isPending}
         onSubmit={() => {

@@ -1,9 +1,9 @@
 "use client";
 import { Button } from "@heroui/react";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useGroupOptions } from "@/components/customer-form.tsx";
-import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import {
   CheckboxInput,
   PasswordInput,
@@ -15,6 +15,7 @@ import {
 import { GroupPicker } from "@/components/group-picker.tsx";
 import { Filters, ListTable, UrlSelect, UrlText, useUrlPage } from "@/components/list-page.tsx";
 import { EmptyState, formatDateTime, PageHeader, RoleChip, WithStatus } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZCreateAdminInput, ZUpdateAdminInput } from "@/server/core/admins/schemas.ts";
 import { ROLES, type Role } from "@/server/core/context.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
@@ -37,7 +38,7 @@ function AdminDialog({
   onOpenChange: (open: boolean) => void;
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidateQueries = useInvalidate();
   const groupOptions = useGroupOptions();
   const initial = {
     email: admin?.email ?? "",
@@ -53,8 +54,7 @@ function AdminDialog({
     form.reset(initial);
   });
   const onSuccess = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.admins.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.groups.pathKey() });
+    invalidateQueries(trpc.admins, trpc.groups);
     onOpenChange(false);
   };
   const create = useMutation(trpc.admins.create.mutationOptions({ onSuccess, onError: form.serverErrors }));
@@ -148,7 +148,7 @@ export default function AdminsPage() {
   const roleParam = url.get("role");
   const role = ROLES.find((r) => r === roleParam);
   const paging = useUrlPage(url, PAGE_SIZE);
-  const [creating, setCreating] = useState(false);
+  const creating = useDialog();
   const [editing, setEditing] = useState<Admin | undefined>();
 
   const list = useQuery({
@@ -165,7 +165,7 @@ export default function AdminsPage() {
       <PageHeader
         title="Admins"
         description="Who may sign in to this console, with which role, in which groups."
-        actions={<OpenButton label="New admin" onOpen={setCreating} />}
+        actions={<OpenButton label="New admin" onOpen={creating.open} />}
       />
       <Filters>
         <UrlText url={url} label="Search" name="q" type="search" className="w-64" />
@@ -217,7 +217,7 @@ export default function AdminsPage() {
           },
         ]}
       />
-      <AdminDialog isOpen={creating} onOpenChange={setCreating} />
+      <AdminDialog {...creating} />
       <AdminDialog
         admin={editing}
         isOpen={editing !== undefined}

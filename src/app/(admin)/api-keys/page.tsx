@@ -1,8 +1,8 @@
 "use client";
 import { Alert, Button } from "@heroui/react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Dialog, FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { Dialog, FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import { dateToIso, SelectInput, TextInput, useForm } from "@/components/form.tsx";
 import { GroupPicker } from "@/components/group-picker.tsx";
 import { Filters, ListTable, UrlFlag } from "@/components/list-page.tsx";
@@ -16,6 +16,7 @@ import {
   SecretValue,
   WithStatus,
 } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZCreateApiKeyInput } from "@/server/core/api-keys/schemas.ts";
 import { ROLES, type Role } from "@/server/core/context.ts";
 import { roleAtLeast } from "@/server/auth/policy.ts";
@@ -54,12 +55,11 @@ function ShownOnce({ secret, onClose }: { secret: string | null; onClose: () => 
 
 export default function ApiKeysPage() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidateQueries = useInvalidate();
   const me = useMe();
   const url = useUrlState();
   const includeRevoked = url.get("revoked") === "1";
   const all = url.get("all") === "1";
-  const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const list = useQuery(trpc.apiKeys.list.queryOptions({ includeRevoked, all, pageSize: 200 }));
   const myRole: Role = me.data?.role ?? "viewer";
@@ -69,12 +69,15 @@ export default function ApiKeysPage() {
   }));
   const groupOptions = (me.data?.groups ?? []).map((g) => ({ value: g.id, label: g.name }));
   const form = useForm({ name: "", role: DEFAULT_ROLE, groupIds: [] as string[], expiresAt: "" });
-  const invalidate = () => void queryClient.invalidateQueries({ queryKey: trpc.apiKeys.pathKey() });
+  const creating = useDialog(form.reset);
+  const invalidate = () => {
+    invalidateQueries(trpc.apiKeys);
+  };
   const create = useMutation(
     trpc.apiKeys.create.mutationOptions({
       onSuccess: (created) => {
         invalidate();
-        setCreating(false);
+        creating.onOpenChange(false);
         setSecret(created.key);
       },
       onError: form.serverErrors,
@@ -88,15 +91,7 @@ export default function ApiKeysPage() {
       <PageHeader
         title="API keys"
         description="Keys for tools and CI to call the admin API. A key's role is at most yours."
-        actions={
-          <OpenButton
-            label="New API key"
-            onOpen={(open) => {
-              form.reset();
-              setCreating(open);
-            }}
-          />
-        }
+        actions={<OpenButton label="New API key" onOpen={creating.open} />}
       />
       <Filters className="flex flex-wrap gap-6">
         <UrlFlag url={url} label="Show revoked" name="revoked" />
@@ -139,8 +134,7 @@ export default function ApiKeysPage() {
       />
       <FormDialog
         title="New API key"
-        isOpen={creating}
-        onOpenChange={setCreating}
+        {...creating}
         submitLabel="Create key"
         isPending={create.isPending}
         onSubmit={form.handleSubmit(ZCreateApiKeyInput, create.mutate, (v) => ({

@@ -1,9 +1,8 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { CustomerFormDialog, useGroupOptions } from "@/components/customer-form.tsx";
-import { OpenButton } from "@/components/form-dialog.tsx";
+import { OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import {
   archivableNameColumn,
   Filters,
@@ -44,7 +43,7 @@ export default function CustomersPage() {
   const paging = useUrlPage(url, PAGE_SIZE);
   const groupId = url.get("group");
   const includeArchived = url.get("archived") === "1";
-  const [creating, setCreating] = useState(false);
+  const creating = useDialog();
 
   const list = useQuery({
     ...trpc.customers.list.queryOptions({
@@ -64,7 +63,7 @@ export default function CustomersPage() {
       <PageHeader
         title="Customers"
         description="The companies and people you license software to."
-        actions={can("customer.write") ? <OpenButton label="New customer" onOpen={setCreating} /> : null}
+        actions={can("customer.write") ? <OpenButton label="New customer" onOpen={creating.open} /> : null}
       />
       <Filters>
         <UrlText
@@ -100,8 +99,7 @@ export default function CustomersPage() {
         }
       />
       <CustomerFormDialog
-        isOpen={creating}
-        onOpenChange={setCreating}
+        {...creating}
         onSaved={(customer) => {
           router.push(`/customers/${customer.id}`);
         }}

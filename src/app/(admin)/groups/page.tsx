@@ -1,10 +1,10 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import { ListTable } from "@/components/list-page.tsx";
 import { TextInput, useForm } from "@/components/form.tsx";
 import { confirmColumn, EmptyState, formatDate, PageHeader, TextLink } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZCreateGroupInput } from "@/server/core/groups/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -14,17 +14,19 @@ type Group = RouterOutputs["groups"]["list"]["items"][number];
 export default function GroupsPage() {
   const trpc = useTRPC();
   const can = useCan();
-  const queryClient = useQueryClient();
-  const [creating, setCreating] = useState(false);
+  const invalidateQueries = useInvalidate();
+  const creating = useDialog();
   const list = useQuery(trpc.groups.list.queryOptions({ pageSize: 200 }));
   const form = useForm({ name: "", description: "" });
-  const invalidate = () => void queryClient.invalidateQueries({ queryKey: trpc.groups.pathKey() });
+  const invalidate = () => {
+    invalidateQueries(trpc.groups);
+  };
   const create = useMutation(
     trpc.groups.create.mutationOptions({
       onSuccess: () => {
         invalidate();
         form.reset();
-        setCreating(false);
+        creating.onOpenChange(false);
       },
       onError: form.serverErrors,
     }),
@@ -36,7 +38,7 @@ export default function GroupsPage() {
       <PageHeader
         title="Groups"
         description="Customers belong to one group; admins and API keys see the groups they are in."
-        actions={write ? <OpenButton label="New group" onOpen={setCreating} /> : null}
+        actions={write ? <OpenButton label="New group" onOpen={creating.open} /> : null}
       />
       <ListTable<Group>
         query={list}
@@ -68,8 +70,7 @@ export default function GroupsPage() {
       />
       <FormDialog
         title="New group"
-        isOpen={creating}
-        onOpenChange={setCreating}
+        {...creating}
         submitLabel="Create group"
         isPending={create.isPending}
         onSubmit={form.handleSubmit(ZCreateGroupInput, create.mutate)}

@@ -1,11 +1,11 @@
 "use client";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import { TextInput, useForm } from "@/components/form.tsx";
 import { archivableNameColumn, ListTable, UrlFlag, useUrlPage, useUrlSort } from "@/components/list-page.tsx";
 import { EmptyState, formatDate, PageHeader, type Column } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZCreateProductInput } from "@/server/core/products/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -32,12 +32,12 @@ function CreateProductDialog({
 }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const queryClient = useQueryClient();
+  const invalidateQueries = useInvalidate();
   const form = useForm({ code: "", name: "", description: "" });
   const create = useMutation(
     trpc.products.create.mutationOptions({
       onSuccess: (product) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.products.pathKey() });
+        invalidateQueries(trpc.products);
         onOpenChange(false);
         router.push(`/products/${product.id}`);
       },
@@ -69,7 +69,7 @@ export default function ProductsPage() {
   const trpc = useTRPC();
   const can = useCan();
   const url = useUrlState();
-  const [creating, setCreating] = useState(false);
+  const creating = useDialog();
   const { sort, direction, sorting } = useUrlSort(url, SORTS, "name");
   const paging = useUrlPage(url, PAGE_SIZE);
   const includeArchived = url.get("archived") === "1";
@@ -88,7 +88,7 @@ export default function ProductsPage() {
       <PageHeader
         title="Products"
         description="What you license, and the features a license can grant."
-        actions={can("catalog.write") ? <OpenButton label="New product" onOpen={setCreating} /> : null}
+        actions={can("catalog.write") ? <OpenButton label="New product" onOpen={creating.open} /> : null}
       />
       <div className="mb-4">
         <UrlFlag url={url} label="Show archived" name="archived" />
@@ -101,7 +101,7 @@ export default function ProductsPage() {
         {...sorting}
         empty={<EmptyState title="No products yet" description="A super admin creates the catalog." />}
       />
-      <CreateProductDialog isOpen={creating} onOpenChange={setCreating} />
+      <CreateProductDialog {...creating} />
     </>
   );
 }

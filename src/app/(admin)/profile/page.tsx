@@ -1,6 +1,6 @@
 "use client";
 import { Alert, Button, toast } from "@heroui/react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { ActionForm, CodeInput, PasswordInput, useForm } from "@/components/form.tsx";
@@ -13,6 +13,7 @@ import {
   RoleChip,
   Section,
 } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZChangeOwnPasswordInput } from "@/server/core/admins/schemas.ts";
 import { ZConfirmTotpInput, ZDisableTotpInput } from "@/server/core/two-factor/schemas.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
@@ -93,12 +94,14 @@ function PasswordForm() {
 
 function TwoFactor({ enabled }: { enabled: boolean }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidateQueries = useInvalidate();
   const [codes, setCodes] = useState<string[] | null>(null);
   const confirmForm = useForm({ code: "" });
   const regenerateForm = useForm({ code: "" });
   const disableForm = useForm({ password: "", code: "" });
-  const refreshMe = () => void queryClient.invalidateQueries({ queryKey: trpc.profile.pathKey() });
+  const refreshMe = () => {
+    invalidateQueries(trpc.profile);
+  };
   const enroll = useMutation(trpc.profile.enrollTotp.mutationOptions());
   const confirm = useMutation(
     trpc.profile.confirmTotp.mutationOptions({

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { ListTable, UrlFlag } from "@/components/list-page.tsx";
 import {
   ConfirmButton,
@@ -9,6 +9,7 @@ import {
   PageHeader,
   StatusChip,
 } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan, useMe } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";
@@ -20,11 +21,13 @@ export default function SigningKeysPage() {
   const can = useCan();
   const me = useMe();
   const url = useUrlState();
-  const queryClient = useQueryClient();
+  const invalidateQueries = useInvalidate();
   const includeRetired = url.get("retired") === "1";
   const allowed = can("signing_key.read");
   const list = useQuery({ ...trpc.signingKeys.list.queryOptions({ includeRetired }), enabled: allowed });
-  const invalidate = () => void queryClient.invalidateQueries({ queryKey: trpc.signingKeys.pathKey() });
+  const invalidate = () => {
+    invalidateQueries(trpc.signingKeys);
+  };
   const rotate = useMutation(trpc.signingKeys.rotate.mutationOptions({ onSuccess: invalidate }));
   const retire = useMutation(trpc.signingKeys.retire.mutationOptions({ onSuccess: invalidate }));
   const manage = can("signing_key.manage");

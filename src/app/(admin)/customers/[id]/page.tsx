@@ -1,9 +1,8 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
-import { useState } from "react";
 import { CustomerFormDialog } from "@/components/customer-form.tsx";
-import { OpenButton } from "@/components/form-dialog.tsx";
+import { OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import { licenseColumns, LicenseTable } from "@/components/license-bits.tsx";
 import {
   ArchiveDeleteButtons,
@@ -16,6 +15,7 @@ import {
   Section,
   WithStatus,
 } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 
@@ -23,13 +23,12 @@ export default function CustomerPage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
   const can = useCan();
-  const queryClient = useQueryClient();
-  const [editing, setEditing] = useState(false);
+  const invalidateQueries = useInvalidate();
+  const editing = useDialog();
   const customer = useQuery(trpc.customers.get.queryOptions({ id }));
   const licenses = useQuery(trpc.licenses.list.queryOptions({ customerId: id, pageSize: 100 }));
   const invalidate = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.customers.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.dashboard.pathKey() });
+    invalidateQueries(trpc.customers, trpc.dashboard);
   };
   const archive = useMutation(trpc.customers.archive.mutationOptions({ onSuccess: invalidate }));
   const remove = useMutation(trpc.customers.delete.mutationOptions());
@@ -62,7 +61,7 @@ export default function CustomerPage() {
               <LinkButton href={`/licenses/new?customerId=${c.id}`}>Issue license</LinkButton>
             ) : null}
             {can("customer.write") ? (
-              <OpenButton label="Edit" variant="secondary" onOpen={setEditing} />
+              <OpenButton label="Edit" variant="secondary" onOpen={editing.open} />
             ) : null}
             {can("customer.delete") ? (
               <ArchiveDeleteButtons
@@ -111,7 +110,7 @@ export default function CustomerPage() {
           />
         </Section>
       </RecordGrid>
-      <CustomerFormDialog customer={c} isOpen={editing} onOpenChange={setEditing} />
+      <CustomerFormDialog customer={c} {...editing} />
     </>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 import { Button } from "@heroui/react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { AuditList } from "@/components/audit-list.tsx";
 import { CHART_COLORS, TimeChart } from "@/components/charts.tsx";
@@ -25,6 +25,7 @@ import {
   TextLink,
   type Column,
 } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 
@@ -44,7 +45,7 @@ export default function LicensePage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
   const can = useCan();
-  const queryClient = useQueryClient();
+  const invalidateQueries = useInvalidate();
   const license = useQuery(trpc.licenses.get.queryOptions({ id }));
   const sessions = useQuery({
     ...trpc.sessions.list.queryOptions({ licenseId: id, state: "open" }),
@@ -61,9 +62,7 @@ export default function LicensePage() {
     enabled: can("audit.read"),
   });
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.licenses.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.dashboard.pathKey() });
+    invalidateQueries(trpc.licenses, trpc.audit, trpc.dashboard);
   };
   const suspend = useMutation(trpc.licenses.suspend.mutationOptions({ onSuccess: refresh }));
   const reinstate = useMutation(trpc.licenses.reinstate.mutationOptions({ onSuccess: refresh }));
@@ -71,7 +70,7 @@ export default function LicensePage() {
   const endSession = useMutation(
     trpc.sessions.end.mutationOptions({
       onSuccess: () => {
-        void queryClient.invalidateQueries({ queryKey: trpc.sessions.pathKey() });
+        invalidateQueries(trpc.sessions);
         refresh();
       },
     }),
@@ -79,7 +78,7 @@ export default function LicensePage() {
   const release = useMutation(
     trpc.machines.release.mutationOptions({
       onSuccess: () => {
-        void queryClient.invalidateQueries({ queryKey: trpc.machines.pathKey() });
+        invalidateQueries(trpc.machines);
       },
     }),
   );

@@ -1,6 +1,6 @@
 "use client";
 import { Button, Form } from "@heroui/react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import {
@@ -12,6 +12,7 @@ import {
   useForm,
 } from "@/components/form.tsx";
 import { EmptyState, LinkButton, PageHeader, Section } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZCreateLicenseInput } from "@/server/core/licenses/schemas.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -34,7 +35,7 @@ export default function NewLicensePage() {
   const trpc = useTRPC();
   const router = useRouter();
   const params = useSearchParams();
-  const queryClient = useQueryClient();
+  const invalidateQueries = useInvalidate();
   const can = useCan();
   const form = useForm({
     customerId: params.get("customerId") ?? "",
@@ -57,9 +58,7 @@ export default function NewLicensePage() {
   const create = useMutation(
     trpc.licenses.create.mutationOptions({
       onSuccess: (license) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.licenses.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.customers.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.dashboard.pathKey() });
+        invalidateQueries(trpc.licenses, trpc.customers, trpc.dashboard);
         router.push(`/licenses/${license.id}`);
       },
       onError: form.serverErrors,

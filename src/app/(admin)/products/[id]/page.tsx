@@ -1,8 +1,7 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
-import { useState } from "react";
-import { FormDialog, OpenButton } from "@/components/form-dialog.tsx";
+import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import { ListTable } from "@/components/list-page.tsx";
 import { SelectInput, TextInput, useForm } from "@/components/form.tsx";
 import {
@@ -17,6 +16,7 @@ import {
   Section,
   WithStatus,
 } from "@/components/ui.tsx";
+import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZCreateFeatureInput } from "@/server/core/features/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -35,7 +35,7 @@ function AddFeatureDialog({
   onOpenChange: (open: boolean) => void;
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidateQueries = useInvalidate();
   const form = useForm({
     code: "",
     name: "",
@@ -46,8 +46,7 @@ function AddFeatureDialog({
   const create = useMutation(
     trpc.features.create.mutationOptions({
       onSuccess: () => {
-        void queryClient.invalidateQueries({ queryKey: trpc.features.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.products.pathKey() });
+        invalidateQueries(trpc.features, trpc.products);
         form.reset();
         onOpenChange(false);
       },
@@ -102,13 +101,12 @@ export default function ProductPage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
   const can = useCan();
-  const queryClient = useQueryClient();
-  const [adding, setAdding] = useState(false);
+  const invalidateQueries = useInvalidate();
+  const adding = useDialog();
   const product = useQuery(trpc.products.get.queryOptions({ id }));
   const features = useQuery(trpc.features.list.queryOptions({ productId: id }));
   const invalidate = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.products.pathKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.features.pathKey() });
+    invalidateQueries(trpc.products, trpc.features);
   };
   const archive = useMutation(trpc.products.archive.mutationOptions({ onSuccess: invalidate }));
   const remove = useMutation(trpc.products.delete.mutationOptions());
@@ -158,7 +156,7 @@ export default function ProductPage() {
         <Section
           title="Features"
           className="lg:col-span-2"
-          actions={write ? <OpenButton label="Add feature" size="sm" onOpen={setAdding} /> : null}
+          actions={write ? <OpenButton label="Add feature" size="sm" onOpen={adding.open} /> : null}
         >
           <ListTable<Feature>
             query={features}
@@ -190,7 +188,7 @@ export default function ProductPage() {
           />
         </Section>
       </RecordGrid>
-      <AddFeatureDialog productId={p.id} isOpen={adding} onOpenChange={setAdding} />
+      <AddFeatureDialog productId={p.id} {...adding} />
     </>
   );
 }
