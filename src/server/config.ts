@@ -34,6 +34,8 @@ export const ZConfigInput = z.object({
   CLIENT_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(600),
   /** licensing API calls per minute per client address */
   CLIENT_RATE_LIMIT_PER_PEER: z.coerce.number().int().min(1).default(6000),
+  /** where those calls are counted: "memory" (each process) or "database" (shared by all) */
+  CLIENT_RATE_LIMIT_STORE: z.enum(["memory", "database"]).default("memory"),
   LICENSE_SERVER_ADMIN_EMAIL: z.email().optional(),
   LICENSE_SERVER_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   /** where backups go (scheduled ones, and `admin backup` without a file name); default DATA_DIR/backups */
@@ -92,12 +94,17 @@ export interface MetricsConfig {
   token: string | null;
 }
 
+/** Where the licensing API's rate limits are counted: each process, or a store all share. */
+export type RateLimitStore = "memory" | "database";
+
 /** The licensing API's knobs (shipped software's side). */
 export interface LicensingConfig {
   heartbeatToleranceSeconds: number;
   reaperIntervalSeconds: number;
   rateLimitPerKey: number;
   rateLimitPerPeer: number;
+  /** where calls are counted; default "memory" */
+  rateLimitStore?: RateLimitStore;
 }
 
 export class ConfigError extends Error {
@@ -222,6 +229,7 @@ export function loadConfig(
       reaperIntervalSeconds: settings.REAPER_INTERVAL_SECONDS,
       rateLimitPerKey: settings.CLIENT_RATE_LIMIT_PER_KEY,
       rateLimitPerPeer: settings.CLIENT_RATE_LIMIT_PER_PEER,
+      rateLimitStore: settings.CLIENT_RATE_LIMIT_STORE,
     },
     backup: {
       dir: resolve(settings.BACKUP_DIR ?? join(dataDir, "backups")),

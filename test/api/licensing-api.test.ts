@@ -759,6 +759,42 @@ describeEachDb("licensing API", (getDb) => {
     }
   });
 
+  it("with CLIENT_RATE_LIMIT_STORE=database, two instances share one count per license key", async () => {
+    const second = await openDatabase(db.target);
+    const shared = { rateLimitPerKey: 4, rateLimitStore: "database" as const };
+    const a = await startLicensingServer(db, { licensing: shared });
+    const b = await startLicensingServer(db, { licensing: shared, handle: second });
+    try {
+      const license = await world.license();
+      const client = clientFor(fingerprint());
+      // four calls spread over both instances use up the key's minute, on gRPC and REST alike
+      await a.client.validate({ licenseKey: license.key, client });
+      await b.client.validate({ licenseKey: license.key, client });
+      expect((await a.rest("validate", { licenseKey: license.key, client })).status).toBe(200);
+      const last = await b.rest("validate", { licenseKey: license.key, client });
+      expect(last.headers.get("x-ratelimit-remaining")).toBe("0");
+      for (const s of [a, b]) {
+        const error = (await s.client
+          .validate({ licenseKey: license.key, client })
+          .catch((e: unknown) => e)) as RichClientError;
+        expect(error.code).toBe(Status.RESOURCE_EXHAUSTED);
+      }
+      // per-process counting would have let each instance answer four
+      const memory = await startLicensingServer(db, { licensing: { rateLimitPerKey: 4 } });
+      try {
+        expect(statusName((await memory.client.validate({ licenseKey: license.key, client })).status)).toBe(
+          "VALID",
+        );
+      } finally {
+        await memory.close();
+      }
+    } finally {
+      await b.close();
+      await a.close();
+      await second.close();
+    }
+  });
+
   it("a graceful shutdown lets running calls finish and writes the validation counts", async () => {
     const draining = await startLicensingServer(db);
     const license = await world.license({ seatLimit: 50 });

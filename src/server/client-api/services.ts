@@ -49,6 +49,11 @@ export function createClientServices(options: {
     void activity.flush();
   }, ACTIVITY_FLUSH_MS);
   timer.unref();
+  const limiter = new ClientRateLimiter(
+    licensing.rateLimitPerKey,
+    licensing.rateLimitPerPeer,
+    licensing.rateLimitStore === "database" ? { target: database.target, logger: options.logger } : undefined,
+  );
   return {
     handle: database,
     clock: options.clock ?? systemClock,
@@ -56,12 +61,12 @@ export function createClientServices(options: {
     encryptionKey: options.encryptionKey,
     heartbeatToleranceSeconds: licensing.heartbeatToleranceSeconds,
     signer: cachedSigner(database.db, options.encryptionKey),
-    limiter: new ClientRateLimiter(licensing.rateLimitPerKey, licensing.rateLimitPerPeer),
+    limiter,
     activity,
     heartbeats,
     close: async () => {
       clearInterval(timer);
-      await Promise.all([activity.flush(), heartbeats.close()]);
+      await Promise.all([activity.flush(), heartbeats.close(), limiter.close()]);
     },
   };
 }

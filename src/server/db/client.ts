@@ -16,6 +16,8 @@ export type Tx = Prisma.TransactionClient;
 export interface DbHandle {
   db: Db;
   provider: DbProvider;
+  /** where it is, for connections of other kinds (the shared rate-limit store) */
+  target: DbTarget;
   /** the licensing API's hot reads in prepared SQL (see fast-reads.ts) */
   reads: FastReads;
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export async function openDatabase(target: DbTarget, options: OpenDatabaseOption
   return {
     db,
     provider: target.provider,
+    target,
     reads,
     close: async () => {
       await reads.close();
