@@ -254,6 +254,16 @@ export interface Option {
   label: string;
 }
 
+/** "super_admin" → "super admin": how codes (roles, statuses, types) read in the UI. */
+export function codeLabel(code: string): string {
+  return code.replace("_", " ");
+}
+
+/** A select's options for codes, each labelled by codeLabel. */
+export function codeOptions(codes: readonly string[]): Option[] {
+  return codes.map((code) => ({ value: code, label: codeLabel(code) }));
+}
+
 export interface SelectInputProps {
   label: string;
   name: string;

@@ -20,6 +20,7 @@ import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { errorMessage, isNotFound } from "./errors.ts";
 import { CancelButton, Dialog } from "./form-dialog.tsx";
+import { codeLabel } from "./form.tsx";
 
 /** Dates arrive from the API as ISO strings (no transformer); accept both. */
 export type DateLike = Date | string | null | undefined;
@@ -148,6 +149,23 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
+/** A query's content once it has loaded: a spinner before, its error (with a retry if `retry`) after a failure. */
+export function Loaded({
+  query,
+  retry = false,
+  children,
+}: {
+  query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => Promise<unknown> };
+  retry?: boolean;
+  children: ReactNode;
+}) {
+  if (query.isPending) return <LoadingState />;
+  if (query.isError) {
+    return <ErrorState error={query.error} onRetry={retry ? () => void query.refetch() : undefined} />;
+  }
+  return children;
+}
+
 /**
  * What a record's page shows until its query has the record: a spinner, "no such …" when the
  * server says there is none (or it is out of the admin's groups), or the error with a retry.
@@ -205,7 +223,7 @@ const STATUS_COLORS: Record<string, "success" | "warning" | "danger" | "default"
 export function StatusChip({ status, label }: { status: string; label?: string }) {
   return (
     <Chip size="sm" variant="soft" color={STATUS_COLORS[status] ?? "default"} data-status={status}>
-      {label ?? status.replace("_", " ")}
+      {label ?? codeLabel(status)}
     </Chip>
   );
 }
@@ -239,7 +257,7 @@ export function RoleChip({ role }: { role: string }) {
           : "default";
   return (
     <Chip size="sm" variant="soft" color={color}>
-      {role.replace("_", " ")}
+      {codeLabel(role)}
     </Chip>
   );
 }

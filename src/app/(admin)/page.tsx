@@ -8,6 +8,7 @@ import {
   EmptyState,
   ErrorState,
   formatDateTime,
+  Loaded,
   LoadingState,
   PageHeader,
   relativeDays,
@@ -88,11 +89,7 @@ export default function DashboardPage() {
       </div>
       <div className="mt-3 grid gap-4 lg:grid-cols-2">
         <Section title="Validations">
-          {activity.isPending ? (
-            <LoadingState />
-          ) : activity.isError ? (
-            <ErrorState error={activity.error} />
-          ) : (
+          <Loaded query={activity}>
             <TimeChart
               label="Validations over time"
               kind="area"
@@ -102,21 +99,17 @@ export default function DashboardPage() {
                 { key: "refused", label: "Refused", color: CHART_COLORS.danger },
               ]}
             />
-          )}
+          </Loaded>
         </Section>
         <Section title="Active sessions">
-          {activity.isPending ? (
-            <LoadingState />
-          ) : activity.isError ? (
-            <ErrorState error={activity.error} />
-          ) : (
+          <Loaded query={activity}>
             <TimeChart
               label="Active sessions over time"
               kind="line"
               data={points}
               series={[{ key: "sessions", label: "Active sessions", color: CHART_COLORS.accent }]}
             />
-          )}
+          </Loaded>
         </Section>
       </div>
 

@@ -6,6 +6,7 @@ import { useGroupOptions } from "@/components/customer-form.tsx";
 import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import {
   CheckboxInput,
+  codeOptions,
   PasswordInput,
   SelectInput,
   TextInput,
@@ -25,7 +26,7 @@ import { useUrlState } from "@/hooks/use-url-state.ts";
 const DEFAULT_ROLE: Role = "viewer";
 
 type Admin = RouterOutputs["admins"]["list"]["items"][number];
-const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: r.replace("_", " ") }));
+const ROLE_OPTIONS = codeOptions(ROLES);
 const PAGE_SIZE = 25;
 
 function AdminDialog({

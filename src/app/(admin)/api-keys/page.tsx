@@ -3,7 +3,7 @@ import { Alert, Button } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Dialog, FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
-import { dateToIso, SelectInput, TextInput, useForm } from "@/components/form.tsx";
+import { codeOptions, dateToIso, SelectInput, TextInput, useForm } from "@/components/form.tsx";
 import { GroupPicker } from "@/components/group-picker.tsx";
 import { Filters, ListTable, UrlFlag } from "@/components/list-page.tsx";
 import {
@@ -63,10 +63,7 @@ export default function ApiKeysPage() {
   const [secret, setSecret] = useState<string | null>(null);
   const list = useQuery(trpc.apiKeys.list.queryOptions({ includeRevoked, all, pageSize: 200 }));
   const myRole: Role = me.data?.role ?? "viewer";
-  const roleOptions = ROLES.filter((r) => roleAtLeast(myRole, r)).map((r) => ({
-    value: r,
-    label: r.replace("_", " "),
-  }));
+  const roleOptions = codeOptions(ROLES.filter((r) => roleAtLeast(myRole, r)));
   const groupOptions = (me.data?.groups ?? []).map((g) => ({ value: g.id, label: g.name }));
   const form = useForm({ name: "", role: DEFAULT_ROLE, groupIds: [] as string[], expiresAt: "" });
   const creating = useDialog(form.reset);

@@ -2,6 +2,7 @@
 import { Alert, Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { AuditList } from "@/components/audit-list.tsx";
+import { codeOptions } from "@/components/form.tsx";
 import { Filters, ListResults, UrlDate, UrlSelect, UrlText, useUrlPage } from "@/components/list-page.tsx";
 import { EmptyState, PageHeader } from "@/components/ui.tsx";
 import { useTRPC } from "@/hooks/trpc.ts";
@@ -97,7 +98,7 @@ export default function AuditPage() {
           name="actorType"
           value={actorType ?? ""}
           placeholder="Anyone"
-          options={ACTOR_TYPES.map((t) => ({ value: t, label: t.replace("_", " ") }))}
+          options={codeOptions(ACTOR_TYPES)}
         />
         <UrlText url={url} label="Actor id" name="actorId" delayMs={400} />
         <UrlSelect
@@ -106,7 +107,7 @@ export default function AuditPage() {
           name="targetType"
           value={targetType}
           placeholder="Any"
-          options={[
+          options={codeOptions([
             "license",
             "customer",
             "product",
@@ -118,7 +119,7 @@ export default function AuditPage() {
             "session",
             "machine",
             "settings",
-          ].map((t) => ({ value: t, label: t.replace("_", " ") }))}
+          ])}
         />
         <UrlText url={url} label="Target id" name="targetId" delayMs={400} />
         <UrlDate url={url} label="From" name="from" />

@@ -1,5 +1,6 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { codeOptions } from "@/components/form.tsx";
 import { licenseColumns } from "@/components/license-bits.tsx";
 import { Filters, ListTable, UrlSelect, UrlText, useUrlPage, useUrlSort } from "@/components/list-page.tsx";
 import { EmptyState, LinkButton, PageHeader } from "@/components/ui.tsx";
@@ -61,7 +62,7 @@ export default function LicensesPage() {
           className="w-40"
           value={status ?? ""}
           placeholder="Any status"
-          options={STATUSES.map((s) => ({ value: s, label: s }))}
+          options={codeOptions(STATUSES)}
         />
         <UrlSelect
           url={url}

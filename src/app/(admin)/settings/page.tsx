@@ -2,7 +2,7 @@
 import { toast } from "@heroui/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CheckboxInput } from "@/components/form.tsx";
-import { ErrorState, LoadingState, PageHeader, Section } from "@/components/ui.tsx";
+import { Loaded, PageHeader, Section } from "@/components/ui.tsx";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 
@@ -26,16 +26,12 @@ export default function SettingsPage() {
         title="Settings"
         description={write ? "Server-wide settings." : "Server-wide settings (a super admin changes them)."}
       />
-      {settings.isPending ? (
-        <LoadingState />
-      ) : settings.isError ? (
-        <ErrorState error={settings.error} onRetry={() => void settings.refetch()} />
-      ) : (
+      <Loaded query={settings} retry>
         <Section title="Sign-in" className="max-w-2xl">
           <CheckboxInput
             label="Require two-factor authentication"
             name="requireTwoFactor"
-            checked={settings.data.requireTwoFactor}
+            checked={settings.data?.requireTwoFactor ?? false}
             isDisabled={!write || update.isPending}
             onChange={(requireTwoFactor) => {
               update.mutate({ requireTwoFactor });
@@ -43,7 +39,7 @@ export default function SettingsPage() {
             description="Admins without an authenticator may then only enroll one (on their profile) until they do."
           />
         </Section>
-      )}
+      </Loaded>
     </>
   );
 }

@@ -12,9 +12,9 @@ import {
   CopyButton,
   DataTable,
   EmptyState,
-  ErrorState,
   formatDate,
   formatDateTime,
+  Loaded,
   LoadingState,
   PageHeader,
   RecordFallback,
@@ -239,29 +239,27 @@ export default function LicensePage() {
           />
         </Section>
         <Section title="Usage (last 30 days)">
-          {usage.isPending ? (
-            <LoadingState />
-          ) : usage.isError ? (
-            <ErrorState error={usage.error} />
-          ) : usageFeatures.length === 0 ? (
-            <EmptyState
-              title="No metered features"
-              description="Usage is recorded for metered features only."
-            />
-          ) : usagePoints.length === 0 ? (
-            <EmptyState title="No usage recorded yet" />
-          ) : (
-            <TimeChart
-              label="Usage per day"
-              kind="bar"
-              data={usagePoints}
-              series={usageFeatures.map((f, i) => ({
-                key: f.featureCode,
-                label: f.name,
-                color: SERIES_COLORS[i % SERIES_COLORS.length] ?? CHART_COLORS.accent,
-              }))}
-            />
-          )}
+          <Loaded query={usage}>
+            {usageFeatures.length === 0 ? (
+              <EmptyState
+                title="No metered features"
+                description="Usage is recorded for metered features only."
+              />
+            ) : usagePoints.length === 0 ? (
+              <EmptyState title="No usage recorded yet" />
+            ) : (
+              <TimeChart
+                label="Usage per day"
+                kind="bar"
+                data={usagePoints}
+                series={usageFeatures.map((f, i) => ({
+                  key: f.featureCode,
+                  label: f.name,
+                  color: SERIES_COLORS[i % SERIES_COLORS.length] ?? CHART_COLORS.accent,
+                }))}
+              />
+            )}
+          </Loaded>
         </Section>
         {l.type === "node_locked" ? (
           <Section title="Bound machines">

@@ -1,5 +1,5 @@
 "use client";
-import { Button, Form } from "@heroui/react";
+import { Button } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
@@ -10,6 +10,7 @@ import {
   SelectInput,
   TextInput,
   useForm,
+  ValidatedForm,
 } from "@/components/form.tsx";
 import { EmptyState, LinkButton, PageHeader, Section } from "@/components/ui.tsx";
 import { useInvalidate } from "@/components/use-invalidate.ts";
@@ -78,27 +79,24 @@ export default function NewLicensePage() {
     setEntitlements((current) => ({ ...current, [id]: { ...draftOf(id), ...change } }));
   };
 
-  function submit() {
-    const chosen = featureList.filter((f) => draftOf(f.id).on);
-    const input = {
-      customerId: values.customerId,
-      productId: values.productId,
-      type: values.type,
-      seatLimit: numberOrUndefined(values.seatLimit),
-      expiresAt: dateToIso(values.expiresAt),
-      heartbeatIntervalSeconds: numberOrUndefined(values.heartbeatIntervalSeconds),
-      gracePeriodHours: numberOrUndefined(values.gracePeriodHours),
-      offlineAllowanceDays: numberOrUndefined(values.offlineAllowanceDays),
-      entitlements: chosen.map((f) => {
+  const submit = form.handleSubmit(ZCreateLicenseInput, create.mutate, (v) => ({
+    customerId: v.customerId,
+    productId: v.productId,
+    type: v.type,
+    seatLimit: numberOrUndefined(v.seatLimit),
+    expiresAt: dateToIso(v.expiresAt),
+    heartbeatIntervalSeconds: numberOrUndefined(v.heartbeatIntervalSeconds),
+    gracePeriodHours: numberOrUndefined(v.gracePeriodHours),
+    offlineAllowanceDays: numberOrUndefined(v.offlineAllowanceDays),
+    entitlements: featureList
+      .filter((f) => draftOf(f.id).on)
+      .map((f) => {
         const draft = draftOf(f.id);
         return f.kind === "metered"
           ? { featureId: f.id, quota: numberOrUndefined(draft.quota) ?? null, quotaPeriod: draft.quotaPeriod }
           : { featureId: f.id };
       }),
-    };
-    const valid = form.validate(ZCreateLicenseInput, input);
-    if (valid) create.mutate(valid);
-  }
+  }));
 
   const numberField = (
     name: "seatLimit" | "heartbeatIntervalSeconds" | "gracePeriodHours" | "offlineAllowanceDays",
@@ -107,14 +105,9 @@ export default function NewLicensePage() {
   ) => (
     <TextInput
       label={label}
-      name={name}
       type="number"
       inputMode="numeric"
-      value={values[name]}
-      onChange={(v) => {
-        form.set(name, v);
-      }}
-      error={errors[name]}
+      {...form.field(name)}
       description={description}
       isRequired
     />
@@ -123,32 +116,19 @@ export default function NewLicensePage() {
   return (
     <>
       <PageHeader title="Issue a license" description="Who gets it, for what, on which terms." />
-      <Form
-        validationBehavior="aria"
-        className="flex max-w-4xl flex-col gap-4"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
+      <ValidatedForm className="flex max-w-4xl flex-col gap-4" onSubmit={submit}>
         <Section title="Customer and product">
           <div className="grid gap-4 sm:grid-cols-2">
             <SelectInput
               label="Customer"
-              name="customerId"
-              value={values.customerId}
+              {...form.field("customerId")}
               placeholder="Choose a customer"
               options={(customers.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
-              onChange={(v) => {
-                form.set("customerId", v);
-              }}
-              error={errors.customerId}
               isRequired
             />
             <SelectInput
               label="Product"
-              name="productId"
-              value={values.productId}
+              {...form.field("productId")}
               placeholder="Choose a product"
               options={(products.data?.items ?? []).map((p) => ({
                 value: p.id,
@@ -158,7 +138,6 @@ export default function NewLicensePage() {
                 form.set("productId", v);
                 setEntitlements({});
               }}
-              error={errors.productId}
               isRequired
             />
           </div>
@@ -235,27 +214,17 @@ export default function NewLicensePage() {
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             <SelectInput
               label="Seats are"
-              name="type"
-              value={values.type}
+              {...form.field("type")}
               options={[
                 { value: "floating", label: "Floating: on any machines" },
                 { value: "node_locked", label: "Node-locked: bound to machines" },
               ]}
-              onChange={(v) => {
-                form.set("type", v as "floating" | "node_locked");
-              }}
-              error={errors.type}
             />
             {numberField("seatLimit", "Seats", "Live sessions (floating) or machines (node-locked).")}
             <TextInput
               label="Expires on"
-              name="expiresAt"
               type="date"
-              value={values.expiresAt}
-              onChange={(v) => {
-                form.set("expiresAt", v);
-              }}
-              error={errors.expiresAt}
+              {...form.field("expiresAt")}
               description="Empty: never expires."
             />
             {numberField(
@@ -283,7 +252,7 @@ export default function NewLicensePage() {
             Cancel
           </LinkButton>
         </div>
-      </Form>
+      </ValidatedForm>
     </>
   );
 }
