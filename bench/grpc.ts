@@ -5,6 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import {
   HeartbeatRequest,
   ValidateRequest,
@@ -22,6 +23,8 @@ export interface GrpcFigures {
   echoRaw: ServerRun;
   validate: ServerRun;
   validateHalfPeak: LoadResult;
+  /** event-loop delay during the half-peak run, ms: the server's and the load generator's */
+  halfPeakDelay: { server: { p99: number; max: number }; generator: { p99: number; max: number } };
   heartbeat: ServerRun;
   restValidate: LoadResult;
   serverRssMb: number;
@@ -93,13 +96,14 @@ export async function benchGrpc(
       resolve(m as never);
     });
   });
-  const ask = (type: "rss" | "cpu") =>
-    new Promise<number>((resolve) => {
+  const askAll = (type: "rss" | "cpu" | "delay-start" | "delay") =>
+    new Promise<Record<string, number>>((resolve) => {
       child.once("message", (m) => {
-        resolve((m as Record<string, number>)[type] ?? 0);
+        resolve(m as Record<string, number>);
       });
       child.send({ type });
     });
+  const ask = async (type: "rss" | "cpu") => (await askAll(type))[type] ?? 0;
   const rss = () => ask("rss");
   // the server's CPU time per call tells what a call costs the server, whoever else shares the cores
   const measured = async (run: () => Promise<LoadResult>): Promise<ServerRun> => {
@@ -172,17 +176,27 @@ export async function benchGrpc(
       echoRaw,
       validate: validateRun,
       validateHalfPeak: skipped,
+      halfPeakDelay: { server: { p99: 0, max: 0 }, generator: { p99: 0, max: 0 } },
       heartbeat: skipped,
       restValidate: skipped,
       serverRssMb,
       validStatuses: valid,
     };
   }
+  await askAll("delay-start");
+  const generatorDelay = monitorEventLoopDelay({ resolution: 1 });
+  generatorDelay.enable();
   const validateHalfPeak = await openLoop(
     (i) => validate.call(validateBodies[i % validateBodies.length] ?? echoBody),
     validateRun.rate / 2,
     seconds,
   );
+  generatorDelay.disable();
+  const serverDelay = await askAll("delay");
+  const halfPeakDelay = {
+    server: { p99: serverDelay.delay ?? 0, max: serverDelay.delayMax ?? 0 },
+    generator: { p99: generatorDelay.percentile(99) / 1e6, max: generatorDelay.max / 1e6 },
+  };
   const heartbeatRun = await measured(() =>
     closedLoop(
       (i) => heartbeat.call(heartbeatBodies[i % heartbeatBodies.length] ?? echoBody),
@@ -216,6 +230,7 @@ export async function benchGrpc(
     echoRaw,
     validate: validateRun,
     validateHalfPeak,
+    halfPeakDelay,
     heartbeat: heartbeatRun,
     restValidate,
     serverRssMb,

@@ -65,6 +65,13 @@ for (const provider of dbs) {
           "<= 10 ms",
           g.validateHalfPeak.p99 <= 10,
         );
+        const d = g.halfPeakDelay;
+        row(
+          `[${provider}]   event-loop delay p99 / max`,
+          `server ${fmt(d.server.p99, 1)} / ${fmt(d.server.max, 1)} ms, load ${fmt(d.generator.p99, 1)} / ${fmt(d.generator.max, 1)} ms`,
+          "reported",
+          null,
+        );
         row(
           `[${provider}] gRPC Heartbeat`,
           `${fmt(g.heartbeat.rate)}/s = ${fmt((g.heartbeat.rate / g.validate.rate) * 100)}% of Validate`,

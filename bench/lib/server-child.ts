@@ -4,6 +4,7 @@
 // one on raw @grpc/grpc-js. Reports its ports over IPC and answers RSS and CPU-time queries.
 import * as grpc from "@grpc/grpc-js";
 import { createServer as createHttpServer } from "node:http";
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { createServer as createNiceServer } from "nice-grpc";
 import { createGatewayServer } from "../../grpc-gateway/server.ts";
 import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
@@ -92,8 +93,22 @@ process.send?.({
   nice: nicePort,
   raw: rawPort,
 });
+let delay: IntervalHistogram | undefined;
 process.on("message", (message: { type: string }) => {
   if (message.type === "rss") process.send?.({ type: "rss", rss: process.memoryUsage().rss });
+  // the event loop's delay over a run (ms): stalls of the server itself show here
+  if (message.type === "delay-start") {
+    delay?.disable();
+    delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    process.send?.({ type: "delay-start", "delay-start": 0 });
+  }
+  if (message.type === "delay") {
+    delay?.disable();
+    const p99 = (delay?.percentile(99) ?? 0) / 1e6;
+    const max = (delay?.max ?? 0) / 1e6;
+    process.send?.({ type: "delay", delay: p99, delayMax: max });
+  }
   if (message.type === "cpu") {
     const { user, system } = process.cpuUsage();
     process.send?.({ type: "cpu", cpu: user + system });
