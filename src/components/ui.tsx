@@ -600,7 +600,54 @@ export function StatCard({ label, value, hint }: { label: string; value: ReactNo
  * The archive (or restore) and delete buttons of a record's page, each behind a confirmation.
  * After a successful delete a toast says so, `onDeleted` runs and the record's list opens.
  */
-export function ArchiveDeleteButtons({
+type ArchivableRecord = { id: string; name: string; archivedAt: string | null };
+
+interface ArchiveDeleteProps {
+  /** "customer", "product" … */
+  kind: string;
+  archiveBody: string;
+  restoreBody: string;
+  deleteBody: string;
+  onArchive: (input: { id: string; archived: boolean }) => Promise<unknown>;
+  onDelete: (input: { id: string }) => Promise<unknown>;
+  onDeleted: () => void;
+  listHref: string;
+}
+
+/**
+ * The header of a record that can be archived: its name (marked when archived), its actions and,
+ * where the admin may (`archiving` is false otherwise), the archive and delete buttons.
+ */
+export function ArchivableRecordHeader({
+  record,
+  description,
+  actions,
+  archiving,
+}: {
+  record: ArchivableRecord;
+  description?: ReactNode;
+  actions?: ReactNode;
+  archiving: ArchiveDeleteProps | false;
+}) {
+  return (
+    <PageHeader
+      title={
+        <WithStatus status={record.archivedAt && "archived"} className="gap-3">
+          {record.name}
+        </WithStatus>
+      }
+      description={description}
+      actions={
+        <>
+          {actions}
+          {archiving ? <ArchiveDeleteButtons record={record} {...archiving} /> : null}
+        </>
+      }
+    />
+  );
+}
+
+function ArchiveDeleteButtons({
   kind,
   record,
   archiveBody,
@@ -610,18 +657,7 @@ export function ArchiveDeleteButtons({
   onDelete,
   onDeleted,
   listHref,
-}: {
-  /** "customer", "product" … */
-  kind: string;
-  record: { id: string; name: string; archivedAt: string | null };
-  archiveBody: string;
-  restoreBody: string;
-  deleteBody: string;
-  onArchive: (input: { id: string; archived: boolean }) => Promise<unknown>;
-  onDelete: (input: { id: string }) => Promise<unknown>;
-  onDeleted: () => void;
-  listHref: string;
-}) {
+}: ArchiveDeleteProps & { record: ArchivableRecord }) {
   const router = useRouter();
   const Kind = kind.charAt(0).toUpperCase() + kind.slice(1);
   const { id, name } = record;

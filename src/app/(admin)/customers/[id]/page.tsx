@@ -5,15 +5,13 @@ import { CustomerFormDialog } from "@/components/customer-form.tsx";
 import { OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import { licenseColumns, LicenseTable } from "@/components/license-bits.tsx";
 import {
-  ArchiveDeleteButtons,
+  ArchivableRecordHeader,
   EmptyState,
   formatDateTime,
   LinkButton,
-  PageHeader,
   RecordFallback,
   RecordGrid,
   Section,
-  WithStatus,
 } from "@/components/ui.tsx";
 import { useInvalidate } from "@/components/use-invalidate.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
@@ -48,12 +46,8 @@ export default function CustomerPage() {
 
   return (
     <>
-      <PageHeader
-        title={
-          <WithStatus status={c.archivedAt && "archived"} className="gap-3">
-            {c.name}
-          </WithStatus>
-        }
+      <ArchivableRecordHeader
+        record={c}
         description={[c.company, c.email].filter(Boolean).join(" · ") || undefined}
         actions={
           <>
@@ -63,20 +57,21 @@ export default function CustomerPage() {
             {can("customer.write") ? (
               <OpenButton label="Edit" variant="secondary" onOpen={editing.open} />
             ) : null}
-            {can("customer.delete") ? (
-              <ArchiveDeleteButtons
-                kind="customer"
-                record={c}
-                restoreBody="It shows in lists again and can get new licenses."
-                archiveBody="It leaves the lists and gets no new licenses. A customer with active licenses cannot be archived."
-                deleteBody="The customer and its ended licenses are deleted for good. A customer with active licenses cannot be deleted."
-                onArchive={archive.mutateAsync}
-                onDelete={remove.mutateAsync}
-                onDeleted={invalidate}
-                listHref="/customers"
-              />
-            ) : null}
           </>
+        }
+        archiving={
+          can("customer.delete") && {
+            kind: "customer",
+            restoreBody: "It shows in lists again and can get new licenses.",
+            archiveBody:
+              "It leaves the lists and gets no new licenses. A customer with active licenses cannot be archived.",
+            deleteBody:
+              "The customer and its ended licenses are deleted for good. A customer with active licenses cannot be deleted.",
+            onArchive: archive.mutateAsync,
+            onDelete: remove.mutateAsync,
+            onDeleted: invalidate,
+            listHref: "/customers",
+          }
         }
       />
       <RecordGrid

@@ -5,16 +5,14 @@ import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx"
 import { ListTable } from "@/components/list-page.tsx";
 import { SelectInput, TextInput, useForm } from "@/components/form.tsx";
 import {
-  ArchiveDeleteButtons,
+  ArchivableRecordHeader,
   confirmColumn,
   EmptyState,
   formatDateTime,
   LinkButton,
-  PageHeader,
   RecordFallback,
   RecordGrid,
   Section,
-  WithStatus,
 } from "@/components/ui.tsx";
 import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZCreateFeatureInput } from "@/server/core/features/schemas.ts";
@@ -117,32 +115,25 @@ export default function ProductPage() {
   const write = can("catalog.write");
   return (
     <>
-      <PageHeader
-        title={
-          <WithStatus status={p.archivedAt && "archived"} className="gap-3">
-            {p.name}
-          </WithStatus>
-        }
+      <ArchivableRecordHeader
+        record={p}
         description={<code>{p.code}</code>}
         actions={
-          <>
-            <LinkButton variant="secondary" href={`/licenses?product=${p.id}`}>
-              Licenses
-            </LinkButton>
-            {write ? (
-              <ArchiveDeleteButtons
-                kind="product"
-                record={p}
-                restoreBody="Licenses can be issued for it again."
-                archiveBody="No new licenses can be issued for it."
-                deleteBody="Only a product without active licenses can be deleted."
-                onArchive={archive.mutateAsync}
-                onDelete={remove.mutateAsync}
-                onDeleted={invalidate}
-                listHref="/products"
-              />
-            ) : null}
-          </>
+          <LinkButton variant="secondary" href={`/licenses?product=${p.id}`}>
+            Licenses
+          </LinkButton>
+        }
+        archiving={
+          write && {
+            kind: "product",
+            restoreBody: "Licenses can be issued for it again.",
+            archiveBody: "No new licenses can be issued for it.",
+            deleteBody: "Only a product without active licenses can be deleted.",
+            onArchive: archive.mutateAsync,
+            onDelete: remove.mutateAsync,
+            onDeleted: invalidate,
+            listHref: "/products",
+          }
         }
       />
       <RecordGrid
