@@ -54,28 +54,20 @@ export function CustomerFormDialog({
     trpc.customers.update.mutationOptions({ onSuccess, onError: form.serverErrors }),
   );
 
-  function submit() {
-    const groupId = values.groupId || groupOptions[0]?.value || "";
-    const fields = {
-      name: values.name,
-      email: values.email.trim() === "" ? null : values.email.trim(),
-      company: values.company,
-      notes: values.notes,
-      groupId,
-    };
-    if (customer) {
-      const input = form.validate(ZUpdateCustomerInput, { id: customer.id, ...fields });
-      if (input) update.mutate(input);
-    } else {
-      const input = form.validate(ZCreateCustomerInput, fields);
-      if (input) create.mutate(input);
-    }
-  }
+  const fields = (v: typeof values) => ({
+    name: v.name,
+    email: v.email.trim() === "" ? null : v.email.trim(),
+    company: v.company,
+    notes: v.notes,
+    groupId: v.groupId || groupOptions[0]?.value || "",
+  });
+  const submit = customer
+    ? form.handleSubmit(ZUpdateCustomerInput, update.mutate, (v) => ({ id: customer.id, ...fields(v) }))
+    : form.handleSubmit(ZCreateCustomerInput, create.mutate, fields);
 
-  const title = customer ? "Edit customer" : "New customer";
   return (
     <FormDialog
-      title={title}
+      title={customer ? "Edit customer" : "New customer"}
       isOpen={isOpen}
       onOpenChange={onOpenChange}
       size="lg"

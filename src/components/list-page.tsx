@@ -15,7 +15,7 @@ import { DataTable, ErrorState, Pager, TextLink, WithStatus, type Column, type S
 export type UrlState = ReturnType<typeof useUrlState>;
 
 /** A text filter shown as typed and written to the URL (trimmed, "" removes it) after a pause. */
-export function useDebouncedParam(url: UrlState, key: string, delayMs = 300) {
+function useDebouncedParam(url: UrlState, key: string, delayMs = 300) {
   const current = url.get(key);
   const [text, setText] = useState(current);
   useEffect(() => {

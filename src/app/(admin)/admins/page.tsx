@@ -69,28 +69,24 @@ function AdminDialog({
       submitLabel={admin ? "Save" : "Create admin"}
       isPending={create.isPending || update.isPending}
       size="lg"
-      onSubmit={() => {
-        if (admin) {
-          const input = form.validate(ZUpdateAdminInput, {
-            id: admin.id,
-            name: values.name,
-            role: values.role,
-            groupIds: values.groupIds,
-            disabled: values.disabled,
-          });
-          if (input) update.mutate(input);
-        } else {
-          const input = form.validate(ZCreateAdminInput, {
-            email: values.email,
-            name: values.name,
-            role: values.role,
-            groupIds: values.groupIds,
-            authSource: values.authSource,
-            ...(values.authSource === "local" ? { password: values.password } : {}),
-          });
-          if (input) create.mutate(input);
-        }
-      }}
+      onSubmit={
+        admin
+          ? form.handleSubmit(ZUpdateAdminInput, update.mutate, (v) => ({
+              id: admin.id,
+              name: v.name,
+              role: v.role,
+              groupIds: v.groupIds,
+              disabled: v.disabled,
+            }))
+          : form.handleSubmit(ZCreateAdminInput, create.mutate, (v) => ({
+              email: v.email,
+              name: v.name,
+              role: v.role,
+              groupIds: v.groupIds,
+              authSource: v.authSource,
+              ...(v.authSource === "local" ? { password: v.password } : {}),
+            }))
+      }
     >
       {admin ? null : <TextInput label="Email" type="email" {...form.field("email")} isRequired autoFocus />}
       <TextInput label="Name" {...form.field("name")} />
