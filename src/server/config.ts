@@ -34,8 +34,8 @@ export const ZConfigInput = z.object({
   CLIENT_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(600),
   /** licensing API calls per minute per client address */
   CLIENT_RATE_LIMIT_PER_PEER: z.coerce.number().int().min(1).default(6000),
-  /** where those calls are counted: "memory" (each process) or "database" (shared by all) */
-  CLIENT_RATE_LIMIT_STORE: z.enum(["memory", "database"]).default("memory"),
+  /** where sign-in and licensing rate limits count: "memory" (each process) or "database" (shared) */
+  RATE_LIMIT_STORE: z.enum(["memory", "database"]).default("memory"),
   LICENSE_SERVER_ADMIN_EMAIL: z.email().optional(),
   LICENSE_SERVER_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   /** where backups go (scheduled ones, and `admin backup` without a file name); default DATA_DIR/backups */
@@ -74,6 +74,8 @@ export interface Config {
   /** LDAP sign-in (LDAP_* settings); null when LDAP_URL is not set */
   ldap: LdapConfig | null;
   licensing: LicensingConfig;
+  /** where the sign-in limits count (the licensing API's: licensing.rateLimitStore, the same setting) */
+  rateLimitStore: RateLimitStore;
   backup: BackupConfig;
   metrics: MetricsConfig;
 }
@@ -224,12 +226,13 @@ export function loadConfig(
     logLevel: settings.LOG_LEVEL,
     jwtSecret: secrets.JWT_SECRET ?? "",
     encryptionKey,
+    rateLimitStore: settings.RATE_LIMIT_STORE,
     licensing: {
       heartbeatToleranceSeconds: settings.HEARTBEAT_TOLERANCE_SECONDS,
       reaperIntervalSeconds: settings.REAPER_INTERVAL_SECONDS,
       rateLimitPerKey: settings.CLIENT_RATE_LIMIT_PER_KEY,
       rateLimitPerPeer: settings.CLIENT_RATE_LIMIT_PER_PEER,
-      rateLimitStore: settings.CLIENT_RATE_LIMIT_STORE,
+      rateLimitStore: settings.RATE_LIMIT_STORE,
     },
     backup: {
       dir: resolve(settings.BACKUP_DIR ?? join(dataDir, "backups")),

@@ -1,7 +1,7 @@
 // The admin API's shared services for the Next route handlers, on top of the process runtime.
 import { directoryFor } from "./auth/directory.ts";
 import { createClientServices, type ClientServices } from "./client-api/services.ts";
-import { LoginLimiter } from "./auth/rate-limit.ts";
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from "./auth/rate-limit.ts";
 import { systemClock } from "./core/context.ts";
 import { getServerRuntime } from "./runtime.ts";
 import type { ApiServices } from "./trpc/context.ts";
@@ -17,8 +17,11 @@ export function getApiServices(): Promise<ApiServices> {
     logger,
     jwtSecret: config.jwtSecret,
     encryptionKey: config.encryptionKey,
-    // one limiter per process; several instances each count on their own
-    limiter: new LoginLimiter(),
+    // with RATE_LIMIT_STORE=database the counts are shared by every instance
+    limiter: new LoginLimiter(
+      DEFAULT_LOGIN_LIMITS,
+      config.rateLimitStore === "database" ? { target: database.target, logger } : undefined,
+    ),
     directory: config.ldap ? directoryFor(config.ldap) : null,
   }));
   return holder[KEY];

@@ -759,7 +759,7 @@ describeEachDb("licensing API", (getDb) => {
     }
   });
 
-  it("with CLIENT_RATE_LIMIT_STORE=database, two instances share one count per license key", async () => {
+  it("with RATE_LIMIT_STORE=database, two instances share one count per license key", async () => {
     const second = await openDatabase(db.target);
     const shared = { rateLimitPerKey: 4, rateLimitStore: "database" as const };
     const a = await startLicensingServer(db, { licensing: shared });

@@ -156,6 +156,28 @@ describeEachDb("sign-in", (getDb) => {
         other.admin.id,
       );
     });
+
+    it("with RATE_LIMIT_STORE=database, instances share the failures: 5 spread over two lock the account", async () => {
+      const db = getDb();
+      const { email } = await makeAdmin(db);
+      const shared = { target: db.target, logger: createLogger({ level: "silent" }) };
+      const instances = [
+        new LoginLimiter(DEFAULT_LOGIN_LIMITS, shared),
+        new LoginLimiter(DEFAULT_LOGIN_LIMITS, shared),
+      ];
+      try {
+        const [a, b] = instances.map((limiter) => deps(db, { limiter })) as [LoginDeps, LoginDeps];
+        for (let i = 0; i < 5; i++)
+          await expectDomainError(
+            login(i % 2 ? b : a, { email, password: "wrong" }, "10.3.0.1"),
+            "UNAUTHENTICATED",
+          );
+        for (const d of [a, b])
+          await expectDomainError(login(d, { email, password: PASSWORD }, "10.3.0.2"), "RATE_LIMITED");
+      } finally {
+        await Promise.all(instances.map((limiter) => limiter.close()));
+      }
+    });
   });
 
   describe("two-factor authentication", () => {

@@ -1,7 +1,9 @@
-// Brute-force protection for sign-in (and, later, the licensing endpoints): failures are counted
-// per account and per client address; past the limit the key is blocked for a while.
-import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
+// Brute-force protection for sign-in: failures are counted per account and per client address;
+// past the limit the key is blocked for a while. Counted where RATE_LIMIT_STORE says
+// (../rate-limit-store.ts): with "database", every process and instance shares the counts.
+import type { RateLimiterRes } from "rate-limiter-flexible";
 import { DomainError } from "../core/errors.ts";
+import { createLimiters, type Limiters, type SharedLimitStore } from "../rate-limit-store.ts";
 
 export interface LoginLimits {
   perAccount: { failures: number; windowSeconds: number; blockSeconds: number };
@@ -14,24 +16,35 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
 };
 
 export class LoginLimiter {
-  private readonly account: RateLimiterMemory;
-  private readonly address: RateLimiterMemory;
+  private readonly limiters: Limiters<"account" | "address">;
 
-  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
-    const make = (l: LoginLimits["perAccount"], keyPrefix: string) =>
-      new RateLimiterMemory({
-        keyPrefix,
-        points: l.failures,
-        duration: l.windowSeconds,
-        blockDuration: l.blockSeconds,
-      });
-    this.account = make(limits.perAccount, "login-account");
-    this.address = make(limits.perAddress, "login-address");
+  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS, shared?: SharedLimitStore) {
+    const spec = (l: LoginLimits["perAccount"], keyPrefix: string) => ({
+      keyPrefix,
+      points: l.failures,
+      duration: l.windowSeconds,
+      blockDuration: l.blockSeconds,
+    });
+    this.limiters = createLimiters(
+      {
+        account: spec(limits.perAccount, "login-account"),
+        address: spec(limits.perAddress, "login-address"),
+      },
+      shared,
+    );
+  }
+
+  close(): Promise<void> {
+    return this.limiters.close();
   }
 
   /** Throws RATE_LIMITED while the account or the address is blocked. */
   async check(account: string, address: string): Promise<void> {
-    const [a, b] = await Promise.all([this.account.get(account.toLowerCase()), this.address.get(address)]);
+    const limiters = await this.limiters.get;
+    const [a, b] = await Promise.all([
+      limiters.account.get(account.toLowerCase()),
+      limiters.address.get(address),
+    ]);
     const blocked = [a, b].filter((r): r is RateLimiterRes => r !== null && r.remainingPoints <= 0);
     if (blocked.length > 0) {
       const retryAfterSeconds = Math.ceil(Math.max(...blocked.map((r) => r.msBeforeNext)) / 1000);
@@ -47,13 +60,14 @@ export class LoginLimiter {
   }
 
   async failure(account: string, address: string): Promise<void> {
+    const limiters = await this.limiters.get;
     await Promise.all([
-      this.account.penalty(account.toLowerCase()).catch(() => undefined),
-      this.address.penalty(address).catch(() => undefined),
+      limiters.account.penalty(account.toLowerCase()).catch(() => undefined),
+      limiters.address.penalty(address).catch(() => undefined),
     ]);
   }
 
   async success(account: string): Promise<void> {
-    await this.account.delete(account.toLowerCase());
+    await (await this.limiters.get).account.delete(account.toLowerCase());
   }
 }
