@@ -17,6 +17,7 @@ import {
   TextLink,
 } from "@/components/ui.tsx";
 import { useTRPC } from "@/hooks/trpc.ts";
+import { useCan } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";
 
 const RANGES = {
@@ -31,6 +32,7 @@ const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "sho
 
 export default function DashboardPage() {
   const trpc = useTRPC();
+  const can = useCan();
   const url = useUrlState();
   const rangeKey = (url.get("range", "30d") in RANGES ? url.get("range", "30d") : "30d") as RangeKey;
   const range = RANGES[rangeKey];
@@ -132,7 +134,8 @@ export default function DashboardPage() {
             empty={<EmptyState title="Nothing expires in the next 30 days" />}
           />
         </Section>
-        {summary.data?.recentAudit === null ? null : (
+        {/* known from the admin's role before the summary arrives (the server sends none without it) */}
+        {can("audit.read") ? (
           <Section title="Recent audit events" actions={<TextLink href="/audit">Audit log</TextLink>}>
             {summary.isPending ? (
               <LoadingState />
@@ -140,7 +143,7 @@ export default function DashboardPage() {
               <AuditList events={summary.data?.recentAudit ?? []} compact />
             )}
           </Section>
-        )}
+        ) : null}
       </div>
     </>
   );
