@@ -28,6 +28,11 @@ export function RenewButton({ license }: { license: License }) {
     }),
   );
   const { values } = form;
+  const submit = form.handleSubmit(ZRenewLicenseInput, renew.mutate, (v) =>
+    v.mode === "extend"
+      ? { id: license.id, extendDays: numberOrUndefined(v.extendDays) }
+      : { id: license.id, expiresAt: dateToIso(v.expiresAt) },
+  );
   return (
     <>
       <OpenButton label="Renew" variant="secondary" onOpen={dialog.open} />
@@ -36,11 +41,14 @@ export function RenewButton({ license }: { license: License }) {
         {...dialog}
         submitLabel="Renew"
         isPending={renew.isPending}
-        onSubmit={form.handleSubmit(ZRenewLicenseInput, renew.mutate, (v) =>
-          v.mode === "extend"
-            ? { id: license.id, extendDays: numberOrUndefined(v.extendDays) }
-            : { id: license.id, expiresAt: dateToIso(v.expiresAt) },
-        )}
+        onSubmit={() => {
+          // no days: the schema's "either a date or days" lands on the date field, hidden in this mode
+          if (values.mode === "extend" && values.extendDays.trim() === "") {
+            form.setErrors({ extendDays: "is required" });
+            return;
+          }
+          submit();
+        }}
       >
         <p className="text-sm text-muted">
           Now expires: {formatDate(license.expiresAt, "never")}. An expired license becomes active again; a

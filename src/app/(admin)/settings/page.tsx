@@ -20,6 +20,8 @@ export default function SettingsPage() {
     }),
   );
   const write = can("settings.write");
+  // while saving, what was asked for (a controlled checkbox would flip back until the answer)
+  const shown = update.isPending ? { ...settings.data, ...update.variables } : settings.data;
   return (
     <>
       <PageHeader
@@ -31,7 +33,7 @@ export default function SettingsPage() {
           <CheckboxInput
             label="Require two-factor authentication"
             name="requireTwoFactor"
-            checked={settings.data?.requireTwoFactor ?? false}
+            checked={shown?.requireTwoFactor ?? false}
             isDisabled={!write || update.isPending}
             onChange={(requireTwoFactor) => {
               update.mutate({ requireTwoFactor });

@@ -78,7 +78,9 @@ export default function LicensePage() {
   const release = useMutation(
     trpc.machines.release.mutationOptions({
       onSuccess: () => {
-        invalidateQueries(trpc.machines);
+        // releasing a machine also ends its open sessions
+        invalidateQueries(trpc.machines, trpc.sessions);
+        refresh();
       },
     }),
   );
