@@ -3,7 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import { ListTable } from "@/components/list-page.tsx";
-import { SelectInput, TextInput, useForm } from "@/components/form.tsx";
+import { SelectInput, TextInput, useForm, useOnOpen } from "@/components/form.tsx";
 import {
   ArchivableRecordHeader,
   confirmColumn,
@@ -16,10 +16,57 @@ import {
 } from "@/components/ui.tsx";
 import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZCreateFeatureInput } from "@/server/core/features/schemas.ts";
+import { ZCreateProductInput } from "@/server/core/products/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 
 type Feature = RouterOutputs["features"]["list"][number];
+type Product = RouterOutputs["products"]["get"];
+
+/** What can change once created: the code stays (shipped software and .lic files use it). */
+const ZEditProductInput = ZCreateProductInput.pick({ name: true, description: true });
+
+function EditProductDialog({
+  product,
+  isOpen,
+  onOpenChange,
+}: {
+  product: Product;
+  isOpen: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const trpc = useTRPC();
+  const invalidateQueries = useInvalidate();
+  const initial = { name: product.name, description: product.description };
+  const form = useForm(initial);
+  useOnOpen(isOpen, () => {
+    form.reset(initial);
+  });
+  const update = useMutation(
+    trpc.products.update.mutationOptions({
+      onSuccess: () => {
+        invalidateQueries(trpc.products);
+        onOpenChange(false);
+      },
+      onError: form.serverErrors,
+    }),
+  );
+  return (
+    <FormDialog
+      title="Edit product"
+      isOpen={isOpen}
+      onOpenChange={onOpenChange}
+      submitLabel="Save"
+      isPending={update.isPending}
+      onSubmit={form.handleSubmit(ZEditProductInput, (input) => {
+        update.mutate({ id: product.id, ...input });
+      })}
+    >
+      <TextInput label="Name" {...form.field("name")} isRequired autoFocus />
+      <TextInput label="Description" multiline {...form.field("description")} />
+    </FormDialog>
+  );
+}
 
 const KIND_BOOLEAN: "boolean" | "metered" = "boolean";
 
@@ -101,6 +148,7 @@ export default function ProductPage() {
   const can = useCan();
   const invalidateQueries = useInvalidate();
   const adding = useDialog();
+  const editing = useDialog();
   const product = useQuery(trpc.products.get.queryOptions({ id }));
   const features = useQuery(trpc.features.list.queryOptions({ productId: id }));
   const invalidate = () => {
@@ -119,9 +167,12 @@ export default function ProductPage() {
         record={p}
         description={<code>{p.code}</code>}
         actions={
-          <LinkButton variant="secondary" href={`/licenses?product=${p.id}`}>
-            Licenses
-          </LinkButton>
+          <>
+            <LinkButton variant="secondary" href={`/licenses?product=${p.id}`}>
+              Licenses
+            </LinkButton>
+            {write ? <OpenButton label="Edit" variant="secondary" onOpen={editing.open} /> : null}
+          </>
         }
         archiving={
           write && {
@@ -180,6 +231,7 @@ export default function ProductPage() {
         </Section>
       </RecordGrid>
       <AddFeatureDialog productId={p.id} {...adding} />
+      <EditProductDialog product={p} {...editing} />
     </>
   );
 }
