@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/lib/launcher.ts";
 import { totpCode } from "../../src/server/auth/totp.ts";
@@ -20,6 +20,12 @@ const STEP_TIMEOUT_MS = 180_000;
 
 const ADMIN = { email: "owner@example.com", password: "correct horse battery staple" };
 const VIEWER = { email: "viewer@example.com", password: "viewer password 123" };
+/** an editor who changes their password on the profile page, then gets disabled */
+const EDITOR = {
+  email: "pat@example.com",
+  password: "pat's first password",
+  newPassword: "pat's second password",
+};
 
 let base: string;
 let browser: Browser;
@@ -28,8 +34,10 @@ let handle: DbHandle;
 const cleanups: (() => Promise<unknown>)[] = [];
 let adminToken: string;
 let product: { id: string; code: string; name: string };
-/** the super admin's TOTP secret and one of its recovery codes, once enrolled through the UI */
-const twoFactor = { secret: "", recoveryCode: "" };
+/** the super admin's TOTP secret and its recovery codes, once enrolled through the UI */
+const twoFactor = { secret: "", recoveryCodes: [] as string[] };
+/** the Default group's id */
+let defaultGroupIds: string[];
 const contexts: BrowserContext[] = [];
 const watchers: PageWatcher[] = [];
 
@@ -42,6 +50,61 @@ async function api<T>(method: string, path: string, body?: unknown, token = admi
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** POST /api/v1/auth/login: the answer's status, and the token when it signed in. */
+async function apiLogin(who: { email: string; password: string; totp?: string }): Promise<{
+  status: number;
+  token?: string;
+}> {
+  const response = await fetch(`${base}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(who),
+  });
+  const body = (await response.json()) as { token?: string };
+  return { status: response.status, token: body.token };
+}
+
+/** One call of the licensing REST twin (/api/v1/client/...) as the shipped software makes it. */
+async function client(licenseKey: string, operation: string, fingerprint: string, extra: object = {}) {
+  const response = await fetch(`${base}/api/v1/client/${operation}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      licenseKey,
+      client: { productCode: product.code, fingerprint, clientVersion: "2.4.0", hostname: fingerprint },
+      ...extra,
+    }),
+  });
+  expect(response.status, `${operation} from ${fingerprint}`).toBe(200);
+}
+
+/** A form field marked invalid (at once for the form's own check, after the answer for the server's). */
+async function expectInvalid(field: Locator): Promise<void> {
+  await expect.poll(() => field.getAttribute("aria-invalid"), { timeout: 10_000 }).toBe("true");
+}
+
+/** Presses a button that asks first, then the confirmation dialog's `confirmLabel`. */
+async function confirmAction(page: Page, button: Locator, confirmLabel: string): Promise<void> {
+  await button.click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: confirmLabel }).click();
+  await dialog.waitFor({ state: "detached" });
+}
+
+/** The super admin's TOTP code for a time step the server has not accepted yet (each works once). */
+async function freshTotpCode(): Promise<string> {
+  for (;;) {
+    const { totpLastStep } = await handle.db.admin.findUniqueOrThrow({
+      where: { email: ADMIN.email },
+      select: { totpLastStep: true },
+    });
+    const now = Math.floor(Date.now() / 30_000);
+    const step = [now, now + 1].find((s) => totpLastStep === null || s > totpLastStep);
+    if (step !== undefined) return totpCode(twoFactor.secret, new Date(step * 30_000));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 async function newPage(): Promise<{ page: Page; watcher: PageWatcher }> {
@@ -65,17 +128,14 @@ async function signIn(
   if (!page.url().includes("/sign-in")) await page.goto(`${base}/sign-in`);
   await page.getByLabel("Email or directory user name").fill(who.email);
   await page.getByLabel("Password").fill(who.password);
-  const allowTotpStep = watcher.allow(/status of 401.*\/api\/auth\/callback\/credentials/);
-  try {
+  await watcher.allowDuring(/status of 401.*\/api\/auth\/callback\/credentials/, async () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     if (totp) {
       await page.getByLabel("Authentication code").fill(await totp());
       await page.getByRole("button", { name: "Verify" }).click();
     }
     await page.getByRole("button", { name: "Sign out" }).waitFor();
-  } finally {
-    allowTotpStep();
-  }
+  });
 }
 
 async function dbCount(table: "customer" | "license" | "apiKey"): Promise<number> {
@@ -117,12 +177,7 @@ beforeAll(async () => {
   cleanups.push(() => browser.close());
 
   // the catalog and a viewer through the REST API (the UI flows below make everything else)
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(ADMIN),
-  });
-  adminToken = ((await login.json()) as { token: string }).token;
+  adminToken = (await apiLogin(ADMIN)).token ?? "";
   product = await api("POST", "/products", { code: "acme-cad", name: "Acme CAD" });
   await api("POST", `/products/${product.id}/features`, { code: "export-pdf", name: "Export to PDF" });
   await api("POST", `/products/${product.id}/features`, {
@@ -132,12 +187,13 @@ beforeAll(async () => {
     unit: "calls",
   });
   const groups = await api<{ items: { id: string }[] }>("GET", "/groups?q=Default");
+  defaultGroupIds = groups.items.map((g) => g.id);
   await api("POST", "/admins", {
     email: VIEWER.email,
     name: "Vera Viewer",
     role: "viewer",
     password: VIEWER.password,
-    groupIds: groups.items.map((g) => g.id),
+    groupIds: defaultGroupIds,
   });
 }, BOOT_TIMEOUT_MS + 60_000);
 
@@ -183,7 +239,7 @@ describe("admin UI in a browser", () => {
       const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
       await codes.first().waitFor();
       expect(await codes.count()).toBe(10);
-      twoFactor.recoveryCode = (await codes.first().textContent()) ?? "";
+      twoFactor.recoveryCodes = await codes.allTextContents();
       await screenshot(page, "profile-recovery-codes");
       const admin = await handle.db.admin.findUniqueOrThrow({ where: { email: ADMIN.email } });
       expect(admin.totpEnabled).toBe(true);
@@ -208,8 +264,7 @@ describe("admin UI in a browser", () => {
       await dialog.getByLabel("Name").fill("Bad Email Inc");
       await dialog.getByLabel("Email").fill("not-an-email");
       await dialog.getByRole("button", { name: "Create customer" }).click();
-      const emailField = dialog.getByLabel("Email");
-      await expect(emailField.getAttribute("aria-invalid")).resolves.toBe("true");
+      await expectInvalid(dialog.getByLabel("Email"));
       await dialog.getByText(/invalid email/i).waitFor();
       await screenshot(page, "customer-form-error");
       await dialog.getByRole("button", { name: "Cancel" }).click();
@@ -220,10 +275,8 @@ describe("admin UI in a browser", () => {
       await page.goto(`${base}/licenses/new`);
       await page.getByLabel("Seats", { exact: true }).fill("0");
       await page.getByRole("button", { name: "Issue license" }).click();
-      await expect(page.getByLabel("Seats", { exact: true }).getAttribute("aria-invalid")).resolves.toBe(
-        "true",
-      );
-      await expect(page.getByLabel("Customer").getAttribute("aria-invalid")).resolves.toBe("true");
+      await expectInvalid(page.getByLabel("Seats", { exact: true }));
+      await expectInvalid(page.getByLabel("Customer"));
       expect(await dbCount("license")).toBe(licensesBefore);
 
       // valid in form but refused by the server (a product code taken): its message in a toast,
@@ -234,18 +287,15 @@ describe("admin UI in a browser", () => {
       const productDialog = page.getByRole("dialog");
       await productDialog.getByLabel("Name").fill("Acme CAD again");
       await productDialog.getByLabel("Code").fill("acme-cad");
-      const allow409 = watcher.allow(/status of 409/);
-      try {
+      await watcher.allowDuring(/status of 409/, async () => {
         await productDialog.getByRole("button", { name: "Create product" }).click();
         await page
           .getByText(/already exists/)
           .first()
           .waitFor();
-      } finally {
-        allow409();
-      }
+      });
       await productDialog.getByText("already in use").waitFor();
-      await expect(productDialog.getByLabel("Code").getAttribute("aria-invalid")).resolves.toBe("true");
+      await expectInvalid(productDialog.getByLabel("Code"));
       await screenshot(page, "product-form-server-error");
       await productDialog.getByRole("button", { name: "Cancel" }).click();
       expect(await handle.db.product.count()).toBe(productsBefore);
@@ -327,7 +377,7 @@ describe("admin UI in a browser", () => {
       expect(await handle.db.offlineIssuance.count({ where: { licenseId } })).toBe(1);
 
       await page.getByRole("button", { name: "Suspend" }).click();
-      let confirm = page.getByRole("dialog");
+      const confirm = page.getByRole("dialog");
       await confirm.getByLabel("Reason (optional, shown on the license)").fill("invoice overdue");
       await confirm.getByRole("button", { name: "Suspend" }).click();
       await page.locator('[data-status="suspended"]').first().waitFor();
@@ -338,9 +388,7 @@ describe("admin UI in a browser", () => {
         }),
       ).resolves.toEqual({ status: "suspended", statusReason: "invoice overdue" });
 
-      await page.getByRole("button", { name: "Revoke" }).click();
-      confirm = page.getByRole("dialog");
-      await confirm.getByRole("button", { name: "Revoke license" }).click();
+      await confirmAction(page, page.getByRole("button", { name: "Revoke" }), "Revoke license");
       await page.locator('[data-status="revoked"]').first().waitFor();
       await expect(
         handle.db.license.findUniqueOrThrow({ where: { id: licenseId }, select: { status: true } }),
@@ -400,22 +448,10 @@ describe("admin UI in a browser", () => {
         offlineAllowanceDays: 30,
         entitlements: [{ featureId: calls.id, quota: 5000, quotaPeriod: "day" }],
       });
-      const client = async (operation: string, fingerprint: string, extra: object = {}) => {
-        const response = await fetch(`${base}/api/v1/client/${operation}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            licenseKey: busy.key,
-            client: { productCode: "acme-cad", fingerprint, clientVersion: "2.4.0", hostname: fingerprint },
-            ...extra,
-          }),
-        });
-        expect(response.status, operation).toBe(200);
-      };
       for (const [index, host] of ["ws-berlin-01", "ws-berlin-02", "build-agent-7"].entries()) {
-        await client("validate", host);
-        await client("activate", host);
-        await client("record-usage", host, {
+        await client(busy.key, "validate", host);
+        await client(busy.key, "activate", host);
+        await client(busy.key, "record-usage", host, {
           featureCode: "api-calls",
           amount: 120 * (index + 1),
           idempotencyKey: host,
@@ -483,16 +519,13 @@ describe("admin UI in a browser", () => {
       // the session cookie of a session that has ended: the API answers 401, the UI goes to sign-in
       await page.context().clearCookies();
       await page.context().addCookies([{ name: "next-auth.session-token", value: "ended", url: base }]);
-      const allow401 = watcher.allow(/status of 401/);
-      try {
+      await watcher.allowDuring(/status of 401/, async () => {
         await page.reload();
         await page.waitForURL(/\/sign-in\?callbackUrl=/);
         await page.getByText("Your session has ended").waitFor();
         // a recovery code stands in for the authenticator, once
-        await signIn(page, watcher, ADMIN, () => Promise.resolve(twoFactor.recoveryCode));
-      } finally {
-        allow401();
-      }
+        await signIn(page, watcher, ADMIN, () => Promise.resolve(twoFactor.recoveryCodes[0] ?? ""));
+      });
       await page.waitForURL(`${base}/customers/${customerId}`);
       await page.getByRole("heading", { name: "Initech" }).waitFor();
     },
@@ -538,25 +571,333 @@ describe("admin UI in a browser", () => {
       await screenshot(viewerPage, "viewer-license-detail");
       await viewerPage.goto(`${base}/products/${product.id}`);
       await viewerPage.getByRole("heading", { name: "Acme CAD" }).waitFor();
-      expect(await viewerPage.getByRole("button", { name: "Add feature" }).count()).toBe(0);
+      for (const name of ["Add feature", "Edit"]) {
+        expect(await viewerPage.getByRole("button", { name }).count(), name).toBe(0);
+      }
 
       // the server refuses anyway: a write sent with the viewer's session from the page
       const customersBefore = await dbCount("customer");
-      const allow403 = viewerWatcher.allow(/status of 403/);
-      const status = await viewerPage.evaluate(async () => {
-        const response = await fetch("/api/trpc/customers.create", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ name: "Sneaky", groupId: "x" }),
-        });
-        return response.status;
-      });
-      allow403();
+      const status = await viewerWatcher.allowDuring(/status of 403/, () =>
+        viewerPage.evaluate(async () => {
+          const response = await fetch("/api/trpc/customers.create", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ name: "Sneaky", groupId: "x" }),
+          });
+          return response.status;
+        }),
+      );
       expect(status).toBe(403);
       expect(await dbCount("customer")).toBe(customersBefore);
       await expect(
         handle.db.license.findUniqueOrThrow({ where: { id: license.id }, select: { status: true } }),
       ).resolves.toEqual({ status: "active" });
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "edits a customer and a product in their dialogs; a bad value shows the field error and writes nothing",
+    async () => {
+      const stored = () => handle.db.customer.findUniqueOrThrow({ where: { id: customerId } });
+      const before = await stored();
+      await page.goto(`${base}/customers/${customerId}`);
+      await page.getByRole("button", { name: "Edit" }).click();
+      const dialog = page.getByRole("dialog", { name: "Edit customer" });
+      await expect(dialog.getByLabel("Company").inputValue()).resolves.toBe("Initech LLC");
+      await dialog.getByLabel("Email").fill("billing-at-initech");
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await expectInvalid(dialog.getByLabel("Email"));
+      await dialog.getByText(/invalid email/i).waitFor();
+      expect(await stored()).toEqual(before);
+
+      await dialog.getByLabel("Email").fill("billing@initech.example");
+      await dialog.getByLabel("Company").fill("Initech Holdings");
+      await dialog.getByLabel("Notes").fill("Pays by wire transfer.");
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await page.getByText("Initech Holdings · billing@initech.example").waitFor();
+      await page.getByText("Pays by wire transfer.").waitFor();
+      expect(await stored()).toMatchObject({
+        name: "Initech",
+        email: "billing@initech.example",
+        company: "Initech Holdings",
+        notes: "Pays by wire transfer.",
+      });
+
+      // a product's name and description (its code stays)
+      const storedProduct = () =>
+        handle.db.product.findUniqueOrThrow({
+          where: { id: product.id },
+          select: { code: true, name: true, description: true },
+        });
+      await page.goto(`${base}/products/${product.id}`);
+      await page.getByRole("button", { name: "Edit" }).click();
+      const productDialog = page.getByRole("dialog", { name: "Edit product" });
+      await productDialog.getByLabel("Name").fill(" ");
+      await productDialog.getByLabel("Description").fill("Computer-aided design");
+      await productDialog.getByRole("button", { name: "Save" }).click();
+      await expectInvalid(productDialog.getByLabel("Name"));
+      expect(await storedProduct()).toEqual({ code: "acme-cad", name: "Acme CAD", description: "" });
+      await productDialog.getByLabel("Name").fill("Acme CAD 2027");
+      await productDialog.getByRole("button", { name: "Save" }).click();
+      await productDialog.waitFor({ state: "detached" });
+      await page.getByRole("heading", { name: "Acme CAD 2027" }).waitFor();
+      await page.getByText("Computer-aided design").waitFor();
+      expect(await storedProduct()).toEqual({
+        code: "acme-cad",
+        name: "Acme CAD 2027",
+        description: "Computer-aided design",
+      });
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "renews a license by days and to a date, ends a live session and releases a bound machine",
+    async () => {
+      const license = await api<{ id: string; key: string }>("POST", "/licenses", {
+        customerId,
+        productId: product.id,
+        type: "node_locked",
+        seatLimit: 2,
+        expiresAt: "2027-06-30T00:00:00.000Z",
+      });
+      for (const host of ["ws-lab-01", "ws-lab-02"]) await client(license.key, "activate", host);
+      const expiry = async () =>
+        (
+          await handle.db.license.findUniqueOrThrow({
+            where: { id: license.id },
+            select: { expiresAt: true },
+          })
+        ).expiresAt?.toISOString();
+      // the Terms' expiry (a definition in their list)
+      const shown = (text: string) => page.getByRole("definition").filter({ hasText: text }).waitFor();
+      await page.goto(`${base}/licenses/${license.id}`);
+      await shown("30 Jun 2027");
+
+      const dialog = page.getByRole("dialog", { name: "Renew license" });
+      const submitRenew = async (field: string, value: string) => {
+        await dialog.getByLabel(field).fill(value);
+        await dialog.getByRole("button", { name: "Renew" }).click();
+      };
+      const renewed = async (text: string, iso: string) => {
+        await dialog.waitFor({ state: "detached" });
+        await shown(text);
+        expect(await expiry()).toBe(iso);
+      };
+
+      // renew by a number of days: none given is marked, nothing renewed
+      await page.getByRole("button", { name: "Renew" }).click();
+      await submitRenew("Days", "");
+      await expectInvalid(dialog.getByLabel("Days"));
+      expect(await expiry()).toBe("2027-06-30T00:00:00.000Z");
+      await submitRenew("Days", "30");
+      await renewed("30 Jul 2027", "2027-07-30T00:00:00.000Z");
+
+      // to a date: one in the past is refused by the server at its field
+      await page.getByRole("button", { name: "Renew" }).click();
+      await dialog.getByLabel("How").selectOption("date");
+      await watcher.allowDuring(/status of 400/, async () => {
+        await submitRenew("New expiry", "2020-01-31");
+        await expectInvalid(dialog.getByLabel("New expiry"));
+      });
+      expect(await expiry()).toBe("2027-07-30T00:00:00.000Z");
+      await submitRenew("New expiry", "2028-03-15");
+      await renewed("15 Mar 2028", "2028-03-15T00:00:00.000Z");
+
+      // the two machines' sessions and bindings
+      const openSession = (fingerprint: string) =>
+        handle.db.session.findFirstOrThrow({ where: { licenseId: license.id, fingerprint } });
+      const sessions = page.getByRole("grid", { name: "Live sessions" });
+      const machines = page.getByRole("grid", { name: "Bound machines" });
+      await machines.getByRole("row", { name: /ws-lab-02/ }).waitFor();
+      await screenshot(page, "license-detail-node-locked");
+      await confirmAction(
+        page,
+        sessions.getByRole("row", { name: /ws-lab-01/ }).getByRole("button", { name: "End" }),
+        "End session",
+      );
+      await sessions.getByRole("row", { name: /ws-lab-01/ }).waitFor({ state: "detached" });
+      const ended = await openSession("ws-lab-01");
+      expect(ended.endedAt).toBeInstanceOf(Date);
+      expect(ended.endReason).toBe("admin");
+      expect((await openSession("ws-lab-02")).endedAt).toBeNull();
+
+      await confirmAction(
+        page,
+        machines.getByRole("row", { name: /ws-lab-02/ }).getByRole("button", { name: "Release" }),
+        "Release",
+      );
+      await machines.getByRole("row", { name: /ws-lab-02/ }).waitFor({ state: "detached" });
+      const bound = await handle.db.machineBinding.findMany({ where: { licenseId: license.id } });
+      expect(bound.map((m) => m.fingerprint)).toEqual(["ws-lab-01"]);
+      // releasing a machine ends its session too, and the page says so without waiting for its refresh
+      expect((await openSession("ws-lab-02")).endedAt).toBeInstanceOf(Date);
+      await page.getByText("No open sessions").waitFor({ timeout: 5000 });
+      await shown("0 in use of 2");
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "creates a group (a name is required) and toggles a server setting",
+    async () => {
+      const groupsBefore = await handle.db.group.count();
+      await page.goto(`${base}/groups`);
+      await page.getByRole("button", { name: "New group" }).click();
+      const dialog = page.getByRole("dialog", { name: "New group" });
+      await dialog.getByRole("button", { name: "Create group" }).click();
+      await expectInvalid(dialog.getByLabel("Name"));
+      expect(await handle.db.group.count()).toBe(groupsBefore);
+      await dialog.getByLabel("Name").fill("EMEA resellers");
+      await dialog.getByLabel("Description").fill("Partners in Europe");
+      await dialog.getByRole("button", { name: "Create group" }).click();
+      await page.getByRole("rowheader", { name: "EMEA resellers" }).waitFor();
+      await expect(
+        handle.db.group.findUniqueOrThrow({
+          where: { name: "EMEA resellers" },
+          select: { description: true },
+        }),
+      ).resolves.toEqual({ description: "Partners in Europe" });
+
+      const requireTwoFactor = async () => {
+        const row = await handle.db.setting.findUnique({ where: { key: "settings" } });
+        return row ? (JSON.parse(row.value) as { requireTwoFactor?: boolean }).requireTwoFactor : undefined;
+      };
+      await page.goto(`${base}/settings`);
+      const toggle = page.getByLabel("Require two-factor authentication");
+      expect(await toggle.isChecked()).toBe(false);
+      try {
+        await toggle.check();
+        await page.getByText("Settings saved").first().waitFor();
+        expect(await requireTwoFactor()).toBe(true);
+        await page.reload();
+        expect(await toggle.isChecked()).toBe(true);
+        await toggle.uncheck();
+        await expect.poll(requireTwoFactor, { timeout: 10_000 }).toBe(false);
+      } finally {
+        // left on, it would hold the later tests' admins to enrolling two-factor
+        await api("PATCH", "/settings", { requireTwoFactor: false });
+      }
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "changes the password on the profile page: a wrong current one changes nothing, the new one signs in",
+    async () => {
+      await api("POST", "/admins", {
+        email: EDITOR.email,
+        name: "Pat Editor",
+        role: "editor",
+        password: EDITOR.password,
+        groupIds: defaultGroupIds,
+      });
+      const stored = () =>
+        handle.db.admin.findUniqueOrThrow({
+          where: { email: EDITOR.email },
+          select: { passwordHash: true, passwordChangedAt: true },
+        });
+      const before = await stored();
+      const { page: editorPage, watcher: editorWatcher } = await newPage();
+      await signIn(editorPage, editorWatcher, EDITOR);
+      await editorPage.goto(`${base}/profile`);
+      const fill = async (current: string) => {
+        await editorPage.getByLabel("Current password").fill(current);
+        await editorPage.getByLabel(/^New password/).fill(EDITOR.newPassword);
+        await editorPage.getByLabel("Repeat the new password").fill(EDITOR.newPassword);
+        await editorPage.getByRole("button", { name: "Change password" }).click();
+      };
+      await editorWatcher.allowDuring(/status of 400/, async () => {
+        await fill("not my password at all");
+        await expectInvalid(editorPage.getByLabel("Current password"));
+      });
+      await editorPage.getByText("is not your current password").first().waitFor();
+      expect(await stored()).toEqual(before);
+
+      await fill(EDITOR.password);
+      await editorPage.getByText("Password changed: sign in again with the new one").waitFor();
+      // every earlier session ends, this one too: back to the sign-in page
+      await editorPage.waitForURL(/\/sign-in/);
+      const after = await stored();
+      expect(after.passwordHash).not.toBe(before.passwordHash);
+      expect(after.passwordChangedAt?.getTime()).toBeGreaterThan(before.passwordChangedAt?.getTime() ?? 0);
+      expect((await apiLogin(EDITOR)).status).toBe(401);
+      await signIn(editorPage, editorWatcher, { email: EDITOR.email, password: EDITOR.newPassword });
+      await editorPage.getByRole("heading", { name: "Dashboard" }).waitFor();
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "a super admin disables an admin, who then cannot sign in",
+    async () => {
+      await page.goto(`${base}/admins`);
+      await page
+        .getByRole("row", { name: new RegExp(EDITOR.email) })
+        .getByRole("button", { name: "Edit" })
+        .click();
+      const dialog = page.getByRole("dialog", { name: `Edit ${EDITOR.email}` });
+      await dialog.getByLabel("Disabled", { exact: true }).check();
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await page
+        .getByRole("row", { name: new RegExp(EDITOR.email) })
+        .locator('[data-status="disabled"]')
+        .waitFor();
+      await expect(
+        handle.db.admin.findUniqueOrThrow({ where: { email: EDITOR.email }, select: { disabled: true } }),
+      ).resolves.toEqual({ disabled: true });
+      // the right password, but the account is disabled
+      expect((await apiLogin({ email: EDITOR.email, password: EDITOR.newPassword })).status).toBe(401);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "makes new recovery codes (the old ones stop working), then turns two-factor off with password and code",
+    async () => {
+      await page.goto(`${base}/profile`);
+      const regenerate = page.locator("form", {
+        has: page.getByRole("heading", { name: "New recovery codes" }),
+      });
+      await regenerate.getByLabel("Current code").fill(await freshTotpCode());
+      await regenerate.getByRole("button", { name: "Make new codes" }).click();
+      const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+      await codes.first().waitFor();
+      const fresh = await codes.allTextContents();
+      expect(fresh).toHaveLength(10);
+      expect(fresh.filter((code) => twoFactor.recoveryCodes.includes(code))).toEqual([]);
+      // shown once
+      await page.getByRole("button", { name: "I have saved them" }).click();
+      await codes.first().waitFor({ state: "detached" });
+      expect(await page.content()).not.toContain(fresh[0]);
+      // an unused old code is refused now, a new one signs in
+      expect((await apiLogin({ ...ADMIN, totp: twoFactor.recoveryCodes[1] })).status).toBe(401);
+      expect((await apiLogin({ ...ADMIN, totp: fresh[0] })).status).toBe(200);
+
+      const stored = () =>
+        handle.db.admin.findUniqueOrThrow({
+          where: { email: ADMIN.email },
+          select: { totpEnabled: true, totpSecretEnc: true },
+        });
+      const turnOff = page.locator("form", { has: page.getByRole("heading", { name: "Turn off" }) });
+      await turnOff.getByLabel("Password").fill("not the password");
+      await turnOff.getByLabel("Current code").fill(await freshTotpCode());
+      await watcher.allowDuring(/status of 400/, async () => {
+        await turnOff.getByRole("button", { name: "Turn off two-factor" }).click();
+        await expectInvalid(turnOff.getByLabel("Password"));
+      });
+      expect((await stored()).totpEnabled).toBe(true);
+      await turnOff.getByLabel("Password").fill(ADMIN.password);
+      await turnOff.getByLabel("Current code").fill(await freshTotpCode());
+      await turnOff.getByRole("button", { name: "Turn off two-factor" }).click();
+      await page.getByText("Two-factor authentication is off").waitFor();
+      await page.getByRole("button", { name: "Set up two-factor authentication" }).waitFor();
+      await expect(stored()).resolves.toEqual({ totpEnabled: false, totpSecretEnc: null });
+      // the password alone signs in now
+      expect((await apiLogin(ADMIN)).status).toBe(200);
     },
     STEP_TIMEOUT_MS,
   );

@@ -77,6 +77,16 @@ export class PageWatcher {
     };
   }
 
+  /** Runs `action` while console errors matching `pattern` are allowed. */
+  async allowDuring<T>(pattern: RegExp, action: () => Promise<T>): Promise<T> {
+    const stop = this.allow(pattern);
+    try {
+      return await action();
+    } finally {
+      stop();
+    }
+  }
+
   /** The problems so far, emptied. */
   take(): Problem[] {
     return this.problems.splice(0);
