@@ -1,6 +1,7 @@
 "use client";
 import { toast } from "@heroui/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { CheckboxInput } from "@/components/form.tsx";
 import { Loaded, PageHeader, Section } from "@/components/ui.tsx";
 import { useTRPC } from "@/hooks/trpc.ts";
@@ -11,17 +12,23 @@ export default function SettingsPage() {
   const can = useCan();
   const queryClient = useQueryClient();
   const settings = useQuery(trpc.settings.get.queryOptions({}));
+  // What was asked for, shown until the server answers. Set in the change handler itself: the
+  // mutation's own pending state arrives a tick later, and a controlled checkbox would flip back
+  // in between.
+  const [asked, setAsked] = useState<{ requireTwoFactor: boolean } | null>(null);
   const update = useMutation(
     trpc.settings.update.mutationOptions({
       onSuccess: (saved) => {
         queryClient.setQueryData(trpc.settings.get.queryKey({}), saved);
         toast.success("Settings saved");
       },
+      onSettled: () => {
+        setAsked(null);
+      },
     }),
   );
   const write = can("settings.write");
-  // while saving, what was asked for (a controlled checkbox would flip back until the answer)
-  const shown = update.isPending ? { ...settings.data, ...update.variables } : settings.data;
+  const shown = asked ? { ...settings.data, ...asked } : settings.data;
   return (
     <>
       <PageHeader
@@ -36,6 +43,7 @@ export default function SettingsPage() {
             checked={shown?.requireTwoFactor ?? false}
             isDisabled={!write || update.isPending}
             onChange={(requireTwoFactor) => {
+              setAsked({ requireTwoFactor });
               update.mutate({ requireTwoFactor });
             }}
             description="Admins without an authenticator may then only enroll one (on their profile) until they do."
