@@ -167,10 +167,13 @@ export async function benchGrpc(
   const echoRaw = validateOnly ? skipped : median(runs.raw);
   const validateRun = median(runs.validate);
   const serverRssMb = (await rss()) / 1024 / 1024;
-  if (validateOnly) {
+  const stopAll = async () => {
     for (const c of [validate, heartbeat, echoNiceClient, echoRawClient]) c.close();
     child.send({ type: "stop" });
     await new Promise((resolve) => child.once("exit", resolve));
+  };
+  if (validateOnly) {
+    await stopAll();
     return {
       echoNice,
       echoRaw,
@@ -222,9 +225,7 @@ export async function benchGrpc(
     seconds,
   );
 
-  for (const c of [validate, heartbeat, echoNiceClient, echoRawClient]) c.close();
-  child.send({ type: "stop" });
-  await new Promise((resolve) => child.once("exit", resolve));
+  await stopAll();
   return {
     echoNice,
     echoRaw,

@@ -11,6 +11,7 @@ import {
   RateLimiterSQLite,
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
+import { logPoolErrors } from "./db/client.ts";
 import type { DbTarget } from "./db/provider.ts";
 import type { Logger } from "./logger.ts";
 
@@ -56,9 +57,7 @@ function openStore(store: SharedLimitStore): {
   const common = { tableName: RATE_LIMIT_TABLE, clearExpiredByTimeout: true };
   if (store.target.provider === "postgresql") {
     const pool = new pg.Pool({ connectionString: store.target.url, max: 4 });
-    pool.on("error", (error) => {
-      store.logger.warn({ err: error }, "an idle rate-limit connection broke; the pool replaces it");
-    });
+    pool.on("error", logPoolErrors(store.logger));
     return {
       make: (spec, insurance) =>
         ready(

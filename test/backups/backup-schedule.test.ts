@@ -11,7 +11,7 @@ import { verifyBackup } from "../../src/server/core/backups/verify-backup.ts";
 import { ConfigError, loadConfig } from "../../src/server/config.ts";
 import { openDatabase } from "../../src/server/db/client.ts";
 import { createLogger } from "../../src/server/logger.ts";
-import { openTestDb } from "../support/db.ts";
+import { openTestDb, type TestDb } from "../support/db.ts";
 import { makeCustomer, makeGroup, makeProduct } from "../support/fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ls-backup-schedule-"));
@@ -19,20 +19,25 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A schedule backing up `db` every second into a new folder `out`. */
+function everySecond(db: TestDb, out: string, retention: number) {
+  mkdirSync(out);
+  return scheduleBackups({
+    pattern: "* * * * * *",
+    dir: out,
+    retention,
+    database: db.target,
+    key: randomBytes(32),
+    encryptionKey: db.ctx().encryptionKey,
+    logger: createLogger({ level: "silent" }),
+  });
+}
+
 describe("scheduled backups", () => {
   it("runs on its cron schedule and keeps BACKUP_RETENTION files", async () => {
     const db = await openTestDb("sqlite");
     const out = join(dir, "scheduled");
-    mkdirSync(out);
-    const schedule = scheduleBackups({
-      pattern: "* * * * * *", // every second
-      dir: out,
-      retention: 2,
-      database: db.target,
-      key: randomBytes(32),
-      encryptionKey: db.ctx().encryptionKey,
-      logger: createLogger({ level: "silent" }),
-    });
+    const schedule = everySecond(db, out, 2);
     try {
       expect(schedule.nextRun()).toBeInstanceOf(Date);
       const deadline = Date.now() + 15_000;
@@ -154,18 +159,7 @@ describe.each(["sqlite", "postgresql"] as const)(
       async () => {
         const db = await openTestDb(provider);
         const dirs = [join(dir, `${provider}-a`), join(dir, `${provider}-b`)];
-        const schedules = dirs.map((out) => {
-          mkdirSync(out);
-          return scheduleBackups({
-            pattern: "* * * * * *",
-            dir: out,
-            retention: 100,
-            database: db.target,
-            key: randomBytes(32),
-            encryptionKey: db.ctx().encryptionKey,
-            logger: createLogger({ level: "silent" }),
-          });
-        });
+        const schedules = dirs.map((out) => everySecond(db, out, 100));
         try {
           await new Promise((r) => setTimeout(r, 3500));
         } finally {
