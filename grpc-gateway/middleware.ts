@@ -20,6 +20,8 @@ const GRPC_STATUS: Record<DomainErrorCode, Status> = {
   FAILED_PRECONDITION: Status.FAILED_PRECONDITION,
   UNAUTHENTICATED: Status.UNAUTHENTICATED,
   RATE_LIMITED: Status.RESOURCE_EXHAUSTED,
+  // with RetryInfo: the SDK takes it as "server unreachable" and lets its offline tiers decide
+  UNAVAILABLE: Status.UNAVAILABLE,
   INTERNAL: Status.INTERNAL,
 };
 
@@ -43,8 +45,9 @@ export interface CallRecord {
 
 /**
  * Domain errors become their gRPC status, INVALID_ARGUMENT with a BadRequest of field violations,
- * RESOURCE_EXHAUSTED with RetryInfo; anything unexpected is logged and becomes INTERNAL with no
- * detail. Cancellation by the client passes through.
+ * RESOURCE_EXHAUSTED and UNAVAILABLE (a database wait ran out) with RetryInfo; anything
+ * unexpected is logged and becomes INTERNAL with no detail. Cancellation by the client passes
+ * through.
  */
 export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
   return async function* errorMapping<Req, Res>(call: ServerMiddlewareCall<Req, Res>, context: CallContext) {
@@ -56,6 +59,9 @@ export function errorMappingMiddleware(logger: Logger): ServerMiddleware {
       if (domain.code === "INTERNAL") {
         logger.error({ err: error, method: call.method.path }, "gRPC call failed");
         throw new ServerError(Status.INTERNAL, "internal error");
+      }
+      if (domain.code === "UNAVAILABLE") {
+        logger.warn({ reason: domain.reason, method: call.method.path }, "gRPC call answered UNAVAILABLE");
       }
       const details = [];
       if (domain.fields.length > 0) {

@@ -15,7 +15,7 @@ import {
 } from "prom-client";
 import { StatusCode } from "../generated/proto/license/v1/license.ts";
 import type { ClientOperation } from "./client-api/operations.ts";
-import { DomainError } from "./core/errors.ts";
+import { DomainError, UNAVAILABLE_REASONS, unavailableObservers } from "./core/errors.ts";
 import { deadCutoff, liveSessionWhere } from "./core/sessions/session-rules.ts";
 import type { Db } from "./db/client.ts";
 import { APP_VERSION } from "./version.ts";
@@ -84,9 +84,16 @@ class ServerMetrics {
     help: "Licensing API calls refused by a rate limit (per license key or per client address)",
     labelNames: ["rpc"] as const,
   });
+  readonly unavailable = this.counter({
+    name: `${PREFIX}unavailable_total`,
+    help: "Calls answered UNAVAILABLE (gRPC) or 503 because a database wait ran out, by which wait",
+    labelNames: ["reason"] as const,
+  });
 
   constructor(readonly component: MetricsComponent) {
     collectDefaultMetrics({ register: this.registry });
+    // every reason reported from the start (at 0), so an alert on its rate has a series to watch
+    for (const reason of UNAVAILABLE_REASONS) this.unavailable.inc({ reason }, 0);
     this.registry.setDefaultLabels({ component });
     new Gauge({
       name: `${PREFIX}info`,
@@ -254,6 +261,11 @@ export function observeClientResponse<Req, Res>(op: ClientOperation<Req, Res>, r
 }
 
 /** Counts a rate-limited licensing call and rethrows whatever came (a `.catch` handler). */
+// Each database error that becomes UNAVAILABLE, once, whichever transport answers it.
+unavailableObservers.add((reason) => {
+  serverMetrics().unavailable.inc({ reason });
+});
+
 export function countRateLimited(rpc: string): (error: unknown) => never {
   return (error: unknown) => {
     if (error instanceof DomainError && error.code === "RATE_LIMITED")

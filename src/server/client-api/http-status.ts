@@ -9,5 +9,7 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   FAILED_PRECONDITION: 412,
   UNAUTHENTICATED: 401,
   RATE_LIMITED: 429,
+  // with Retry-After: the request was fine, the server was too busy to answer it in time
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };

@@ -5,19 +5,43 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { DbTarget } from "./provider.ts";
 
-/** How long a SQLite writer waits for the lock before SQLITE_BUSY. */
+/**
+ * How long a SQLite writer waits for the lock before SQLITE_BUSY (answered UNAVAILABLE). Within
+ * one process the adapter queues transactions itself (Prisma's maxWait bounds that); this is the
+ * wait on another process (the web app and the sidecar share the file), and better-sqlite3 waits
+ * synchronously, so it stays short.
+ */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a query waits for a PostgreSQL connection from a pool (adapter-pg's and the fast
+ * reads') before "timeout exceeded when trying to connect" (answered UNAVAILABLE). pg's default
+ * is to wait forever; this stays below the sidecar's 15 s limit per call, so a burst that cannot
+ * be served in time gets UNAVAILABLE with RetryInfo rather than DEADLINE_EXCEEDED.
+ */
+export const POOL_CONNECT_TIMEOUT_MS = 12_000;
 
 export function createAdapter(
   target: DbTarget,
-  options: { poolSize?: number; onPoolError?: (error: Error) => void } = {},
+  options: {
+    poolSize?: number;
+    onPoolError?: (error: Error) => void;
+    connectTimeoutMs?: number;
+    busyTimeoutMs?: number;
+  } = {},
 ): SqlMigrationAwareDriverAdapterFactory {
   if (target.provider === "postgresql") {
     return new PrismaPg(
-      { connectionString: target.url, max: options.poolSize ?? 10 },
+      {
+        connectionString: target.url,
+        max: options.poolSize ?? 10,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? POOL_CONNECT_TIMEOUT_MS,
+      },
       options.onPoolError ? { onPoolError: options.onPoolError } : undefined,
     );
   }
   mkdirSync(dirname(target.url), { recursive: true });
-  return new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return new PrismaBetterSqlite3({
+    url: target.url,
+    timeout: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
+  });
 }

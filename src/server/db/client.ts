@@ -30,6 +30,10 @@ export interface OpenDatabaseOptions {
    * pool drops that connection and the next query opens a new one, so this is for logging only.
    */
   onPoolError?: (error: Error) => void;
+  /** how long a query waits for a pooled PostgreSQL connection (default POOL_CONNECT_TIMEOUT_MS) */
+  connectTimeoutMs?: number;
+  /** how long a SQLite writer waits for another process's write lock (default SQLITE_BUSY_TIMEOUT_MS) */
+  busyTimeoutMs?: number;
 }
 
 /** An `onPoolError` that logs the broken connection as a warning. */

@@ -5,6 +5,7 @@
 // never cached, so a status change is seen by the next call on every instance.
 import Database from "better-sqlite3";
 import pg from "pg";
+import { POOL_CONNECT_TIMEOUT_MS } from "./adapter.ts";
 import type { DbTarget } from "./provider.ts";
 
 export interface LicenseRecord {
@@ -203,7 +204,12 @@ function sqliteReads(path: string): FastReads {
 /** PostgreSQL's `timestamp` (without time zone) type. */
 const TIMESTAMP_OID = 1114;
 
-function postgresReads(url: string, poolSize: number, onPoolError: (error: Error) => void): FastReads {
+function postgresReads(
+  url: string,
+  poolSize: number,
+  onPoolError: (error: Error) => void,
+  connectTimeoutMs: number,
+): FastReads {
   // Prisma writes timestamp(3) columns (no time zone) in UTC; read them as UTC too.
   const utc = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
   const types = {
@@ -215,7 +221,13 @@ function postgresReads(url: string, poolSize: number, onPoolError: (error: Error
             format,
           )) as typeof pg.types.getTypeParser,
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // a bounded wait for a connection: an exhausted pool answers UNAVAILABLE instead of hanging
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types,
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
   // Without a listener, an idle connection's error (a restarted or terminating server) would be
   // an uncaught exception; the pool has already dropped that connection.
   pool.on("error", onPoolError);
@@ -258,9 +270,14 @@ function postgresReads(url: string, poolSize: number, onPoolError: (error: Error
 
 export function openFastReads(
   target: DbTarget,
-  options: { poolSize?: number; onPoolError?: (error: Error) => void } = {},
+  options: { poolSize?: number; onPoolError?: (error: Error) => void; connectTimeoutMs?: number } = {},
 ): FastReads {
   return target.provider === "sqlite"
     ? sqliteReads(target.url)
-    : postgresReads(target.url, options.poolSize ?? 10, options.onPoolError ?? (() => undefined));
+    : postgresReads(
+        target.url,
+        options.poolSize ?? 10,
+        options.onPoolError ?? (() => undefined),
+        options.connectTimeoutMs ?? POOL_CONNECT_TIMEOUT_MS,
+      );
 }

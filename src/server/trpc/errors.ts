@@ -1,6 +1,7 @@
 // The one place where domain errors become tRPC errors (and, through trpc-to-openapi, HTTP
 // statuses): NOT_FOUND 404, CONFLICT 409, FORBIDDEN 403, INVALID_ARGUMENT 400,
-// FAILED_PRECONDITION 412, UNAUTHENTICATED 401, RATE_LIMITED 429, INTERNAL 500.
+// FAILED_PRECONDITION 412, UNAUTHENTICATED 401, RATE_LIMITED 429, UNAVAILABLE 503,
+// INTERNAL 500.
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/unstable-core-do-not-import";
 import { DomainError, toDomainError, type DomainErrorCode } from "../core/errors.ts";
@@ -13,6 +14,7 @@ const TRPC_CODES: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   FAILED_PRECONDITION: "PRECONDITION_FAILED",
   UNAUTHENTICATED: "UNAUTHORIZED",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 };
 

@@ -3,6 +3,17 @@ import { writeAuditEvent, type AuditEntry } from "../audit/write-audit-event.ts"
 import type { DomainContext } from "../context.ts";
 import { toDomainError } from "../errors.ts";
 
+/**
+ * How long a mutation waits for its transaction to start (a free connection; on SQLite, the
+ * adapter's queue) before P2028, answered UNAVAILABLE. Seat decisions lock the license row, so a
+ * burst of activations on one license runs one at a time: 200 at once took ~12 s on a loaded
+ * 2-core machine (test/api/seat-race-load.test.ts), and Prisma's 2 s default (then our 10 s)
+ * failed the tail of a legitimate burst. It stays below the sidecar's 15 s limit per call.
+ */
+export const TRANSACTION_MAX_WAIT_MS = 12_000;
+/** The longest a started transaction may run (lock waits included) before P2028. */
+export const TRANSACTION_TIMEOUT_MS = 20_000;
+
 export interface MutationScope {
   tx: Tx;
   now: Date;
@@ -12,7 +23,8 @@ export interface MutationScope {
 
 /**
  * Runs a change in one transaction together with its audit events: both are written or neither.
- * Database errors that express a rule (unique, foreign key) come out as DomainErrors.
+ * Database errors that express a rule (unique, foreign key) come out as DomainErrors, waits that
+ * ran out (connection, lock, SQLite busy) as UNAVAILABLE.
  */
 export async function mutate<T>(
   ctx: DomainContext,
@@ -34,7 +46,7 @@ export async function mutate<T>(
         }
         return result;
       },
-      { maxWait: 10_000, timeout: 20_000 },
+      { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS },
     );
   } catch (error) {
     const domainError = toDomainError(error);

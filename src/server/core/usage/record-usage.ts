@@ -12,11 +12,16 @@ import { periodStart } from "./usage-period.ts";
 
 const PERIOD_WORD: Record<QuotaPeriod, string> = { total: "", day: "daily ", month: "monthly " };
 
+/** The most one RecordUsage call may count: larger amounts are refused (INVALID_ARGUMENT on `amount`). */
 export const MAX_USAGE_AMOUNT = 1_000_000_000;
 
 export const ZRecordUsageInput = ZClientRequest.extend({
   featureCode: z.string().trim().min(1, "is required").max(64),
-  amount: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_USAGE_AMOUNT),
+  amount: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(MAX_USAGE_AMOUNT, `must be at most ${MAX_USAGE_AMOUNT}`),
   idempotencyKey: z.string().trim().min(1, "is required").max(200),
   /** optional: the session the use belongs to */
   sessionId: z.string().trim().max(64).optional(),
