@@ -9,6 +9,7 @@ import { scheduleBackups, type BackupSchedule } from "../src/server/core/backups
 import { observeGrpcCall, serverMetrics } from "../src/server/metrics.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
 import { createGatewayServer, grpcAddress } from "./server.ts";
+import { TlsFilesError } from "./tls.ts";
 
 function fail(message: string): never {
   process.stderr.write(`gateway: ${message}\n`);
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     gateway = await createGatewayServer({ config, logger, db: database, onCall: observeGrpcCall });
   } catch (error) {
     await database.close().catch(() => {});
+    if (error instanceof TlsFilesError) fail(`cannot serve TLS: ${error.message}`);
     fail(`cannot listen on ${grpcAddress(config.grpcHost, config.grpcPort)}: ${errorSummary(error)}`);
   }
   const metrics = serverMetrics("gateway");
@@ -106,6 +108,10 @@ async function main(): Promise<void> {
   });
   process.on("SIGTERM", () => {
     stop("SIGTERM");
+  });
+  // certificate renewal (certbot's deploy hook, cert-manager, ...): `kill -HUP <pid>`
+  process.on("SIGHUP", () => {
+    gateway.reloadTls();
   });
   // Started by the launcher with an IPC channel: if the launcher goes away, so do we.
   if (process.connected) {

@@ -2,19 +2,21 @@
 // health service (grpc.health.v1.Health) and server reflection, behind the middleware in
 // ./middleware.ts. It also runs the reaper that ends sessions whose heartbeats stopped.
 import { readFileSync } from "node:fs";
+import { ServerCredentials } from "@grpc/grpc-js";
 import { createServer, type Server } from "nice-grpc";
 import { errorDetailsServerMiddleware } from "nice-grpc-error-details";
 import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
 import { ServerReflection, ServerReflectionService } from "nice-grpc-server-reflection";
 import { LicenseServiceDefinition } from "../src/generated/proto/license/v1/license.ts";
 import { createClientServices, type ClientServices } from "../src/server/client-api/services.ts";
-import type { Config } from "../src/server/config.ts";
+import type { Config, GrpcTlsConfig } from "../src/server/config.ts";
 import { systemActor, type Clock } from "../src/server/core/context.ts";
 import { reapDeadSessions } from "../src/server/core/sessions/reap-sessions.ts";
 import { sampleActiveSessions } from "../src/server/core/stats/activity.ts";
 import type { DbHandle } from "../src/server/db/client.ts";
 import type { Logger } from "../src/server/logger.ts";
 import { licenseServiceImpl } from "./license-service.ts";
+import { reloadableServerCredentials, TlsFilesError, type ReloadableTls } from "./tls.ts";
 import {
   deadlineMiddleware,
   errorMappingMiddleware,
@@ -30,7 +32,10 @@ export const DEFAULT_MAX_CALL_MS = 15_000;
 const PROTOSET = new URL("../src/generated/proto/license.protoset", import.meta.url);
 
 export interface GatewayOptions {
-  config: Pick<Config, "grpcHost" | "grpcPort" | "encryptionKey" | "licensing">;
+  config: Pick<Config, "grpcHost" | "grpcPort" | "encryptionKey" | "licensing"> & {
+    /** TLS files (GRPC_TLS_*); absent or null: plaintext */
+    grpcTls?: GrpcTlsConfig | null;
+  };
   logger: Logger;
   /** the database the services use; the caller opens and closes it */
   db: DbHandle;
@@ -49,6 +54,14 @@ export interface Gateway {
   address: string;
   health: HealthState;
   services: ClientServices;
+  /** the TLS being served; null when the sidecar listens in plaintext */
+  tls: ReloadableTls | null;
+  /**
+   * Re-reads the TLS files (main.ts calls it on SIGHUP): new connections get the new certificate,
+   * open ones keep theirs. Bad files are logged and the old certificate stays; returns whether
+   * the new one is served.
+   */
+  reloadTls(): boolean;
   /** Runs the reaper once now (it also runs on its interval). */
   reap(): Promise<number>;
   /** Stops accepting calls, waits for running ones up to the timeout, then cancels the rest. */
@@ -62,6 +75,8 @@ export function grpcAddress(host: string, port: number): string {
 
 export async function createGatewayServer(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
+  // before anything else starts: bad TLS files stop the sidecar with a TlsFilesError naming the setting
+  const tls = config.grpcTls ? reloadableServerCredentials(config.grpcTls) : null;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const services = createClientServices({
     database: options.db,
@@ -90,8 +105,29 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   health.setStatus("healthy");
   health.setStatus("healthy", LicenseServiceDefinition.fullName);
 
-  const port = await server.listen(grpcAddress(config.grpcHost, config.grpcPort));
+  const port = await server.listen(
+    grpcAddress(config.grpcHost, config.grpcPort),
+    tls?.credentials ?? ServerCredentials.createInsecure(),
+  );
   const address = grpcAddress(config.grpcHost, port);
+  if (tls) logger.info({ certificate: tls.current() }, "gRPC sidecar serves TLS");
+  const reloadTls = (): boolean => {
+    if (!tls) {
+      logger.info("TLS reload asked for, but the sidecar serves plaintext (GRPC_TLS_* not set)");
+      return false;
+    }
+    try {
+      logger.info({ certificate: tls.reload() }, "TLS certificates reloaded");
+      return true;
+    } catch (error) {
+      if (!(error instanceof TlsFilesError)) throw error;
+      logger.error(
+        { error: error.message, certificate: tls.current() },
+        "TLS reload failed; still serving the previous certificate",
+      );
+      return false;
+    }
+  };
 
   // The reaper: one run at a time; a shutdown waits for the running one.
   const reaperCtx = {
@@ -164,5 +200,5 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     return stopping;
   };
 
-  return { server, port, address, health, services, reap, shutdown };
+  return { server, port, address, health, services, tls, reloadTls, reap, shutdown };
 }

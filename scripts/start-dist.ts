@@ -111,6 +111,10 @@ async function main(): Promise<void> {
       stopAll(signal, 0);
     });
   }
+  // SIGHUP must not stop the launcher (its default): the sidecar re-reads its TLS certificates
+  process.on("SIGHUP", () => {
+    children.get("gateway")?.kill("SIGHUP");
+  });
   if (only !== "gateway") start("web", ["server.js"]);
   if (only !== "web") start("gateway", ["bin/gateway.mjs"]);
   if (only === "gateway") return;

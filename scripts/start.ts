@@ -114,6 +114,11 @@ class Supervisor {
     this.finishIfDone();
   }
 
+  /** Passes a signal on to one child (SIGHUP: the sidecar re-reads its TLS certificates). */
+  signal(name: string, signal: NodeJS.Signals): void {
+    this.children.get(name)?.kill(signal);
+  }
+
   /** Last resort when the launcher itself exits: children must not outlive it. */
   killAll(): void {
     for (const child of this.children.values()) child.kill("SIGTERM");
@@ -218,6 +223,10 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // SIGHUP must not stop the launcher (its default): the sidecar re-reads its TLS certificates
+  process.on("SIGHUP", () => {
+    supervisor.signal("gateway", "SIGHUP");
+  });
   process.on("exit", () => {
     supervisor.killAll();
   });

@@ -21,6 +21,11 @@ export const ZConfigInput = z.object({
   PORT: port.default(3000),
   GRPC_HOST: z.string().min(1).optional(),
   GRPC_PORT: port.default(50051),
+  /** PEM certificate (chain) and private key: the sidecar serves TLS only, when both are set */
+  GRPC_TLS_CERT_FILE: z.string().min(1).optional(),
+  GRPC_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** PEM CA certificate(s): with it, clients must present a certificate it signed (mutual TLS) */
+  GRPC_TLS_CLIENT_CA_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** HMAC key for admin JWTs; at least 32 characters */
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -67,6 +72,8 @@ export interface Config {
   port: number;
   grpcHost: string;
   grpcPort: number;
+  /** the sidecar's TLS files; null: plaintext (behind a TLS-terminating proxy, or local only) */
+  grpcTls: GrpcTlsConfig | null;
   logLevel: z.infer<typeof ZConfigInput>["LOG_LEVEL"];
   jwtSecret: string;
   encryptionKey: Buffer;
@@ -100,6 +107,13 @@ export interface MetricsConfig {
 export type RateLimitStore = "memory" | "database";
 
 /** The licensing API's knobs (shipped software's side). */
+/** Absolute paths; the files are read (and re-read on SIGHUP) by the sidecar. */
+export interface GrpcTlsConfig {
+  certFile: string;
+  keyFile: string;
+  clientCaFile: string | null;
+}
+
 export interface LicensingConfig {
   heartbeatToleranceSeconds: number;
   reaperIntervalSeconds: number;
@@ -191,6 +205,8 @@ export function loadConfig(
   }
   const secrets = parse({ ...pick(stored), ...pick(file), ...pick(env) });
 
+  const grpcTls = grpcTlsConfig(settings);
+
   const databaseUrl = settings.DATABASE_URL ?? `file:${join(dataDir, "license.db")}`;
   let database: DbTarget;
   try {
@@ -223,6 +239,7 @@ export function loadConfig(
     port: settings.PORT,
     grpcHost: settings.GRPC_HOST ?? settings.HOST,
     grpcPort: settings.GRPC_PORT,
+    grpcTls,
     logLevel: settings.LOG_LEVEL,
     jwtSecret: secrets.JWT_SECRET ?? "",
     encryptionKey,
@@ -246,4 +263,23 @@ export function loadConfig(
       password: settings.LICENSE_SERVER_ADMIN_PASSWORD,
     },
   };
+}
+
+function grpcTlsConfig(settings: z.infer<typeof ZConfigInput>): GrpcTlsConfig | null {
+  const { GRPC_TLS_CERT_FILE: cert, GRPC_TLS_KEY_FILE: key, GRPC_TLS_CLIENT_CA_FILE: ca } = settings;
+  if (!cert && !key) {
+    if (ca) {
+      throw new ConfigError(
+        "Invalid configuration:\n  GRPC_TLS_CLIENT_CA_FILE: needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE (client certificates are checked over TLS only)",
+      );
+    }
+    return null;
+  }
+  if (!cert || !key) {
+    const missing = cert ? "GRPC_TLS_KEY_FILE" : "GRPC_TLS_CERT_FILE";
+    throw new ConfigError(
+      `Invalid configuration:\n  ${missing}: not set; the sidecar's TLS needs both GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE`,
+    );
+  }
+  return { certFile: resolve(cert), keyFile: resolve(key), clientCaFile: ca ? resolve(ca) : null };
 }

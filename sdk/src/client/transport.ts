@@ -22,6 +22,7 @@ import {
   type LicenseServiceClient,
   type MessageFns,
 } from "../generated/proto/license/v1/license.ts";
+import { grpcChannelSetup, tlsFetch, type LicenseTlsOptions } from "./tls.ts";
 
 export class TransportUnavailableError extends Error {
   override name = "TransportUnavailableError";
@@ -62,8 +63,10 @@ const UNAVAILABLE = new Set([
   Status.ABORTED,
 ]);
 
-export function grpcTransport(address: string, timeoutMs: number): LicenseTransport {
-  const channel: Channel = createChannel(address);
+/** `tls` (or a grpcs:// / https:// address) turns TLS on; see ./tls.ts for what it checks. */
+export function grpcTransport(address: string, timeoutMs: number, tls?: LicenseTlsOptions): LicenseTransport {
+  const setup = grpcChannelSetup(address, tls);
+  const channel: Channel = createChannel(setup.target, setup.credentials);
   const client: LicenseServiceClient = createClient(LicenseServiceDefinition, channel);
   const call =
     <Req, Res>(method: (request: Req, options: { signal: AbortSignal }) => Promise<Res>) =>
@@ -102,12 +105,18 @@ const REST_ROUTES: Record<Method, string> = {
   getPublicKeys: "get-public-keys",
 };
 
-/** The REST twin at `<baseUrl>/api/v1/client/<operation>`, proto3 JSON both ways. */
+/**
+ * The REST twin at `<baseUrl>/api/v1/client/<operation>`, proto3 JSON both ways. With `tls` the
+ * calls go through node:https with its CA and pins (baseUrl must be https://), not through fetch.
+ */
 export function restTransport(
   baseUrl: string,
   timeoutMs: number,
-  fetchImpl: typeof fetch = globalThis.fetch,
+  customFetch?: typeof fetch,
+  tls?: LicenseTlsOptions,
 ): LicenseTransport {
+  if (tls && customFetch) throw new TypeError("restTransport: give tls or a fetch implementation, not both");
+  const fetchImpl = tls ? tlsFetch(baseUrl, tls) : (customFetch ?? globalThis.fetch);
   const call =
     <Req, Res>(method: Method, requestType: MessageFns<Req>, responseType: MessageFns<Res>) =>
     async (request: Req): Promise<Res> => {
