@@ -2,6 +2,7 @@
 // with the same payload sizes, measured in the same run; Validate's latency at half its peak;
 // the REST twin's Validate; the server process's RSS under load. Servers run in a child process,
 // the load generator here; both on this machine over loopback.
+import { randomBytes } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -65,7 +66,13 @@ export async function benchGrpc(
   const validateBodies = seeded.keys
     .slice(0, 20_000)
     .map((key, i) =>
-      Buffer.from(ValidateRequest.encode({ licenseKey: key, client: client(`bench-${i}`) }).finish()),
+      Buffer.from(
+        ValidateRequest.encode({
+          licenseKey: key,
+          client: client(`bench-${i}`),
+          nonce: randomBytes(16),
+        }).finish(),
+      ),
     );
   const heartbeatBodies = seeded.sessions.map((s) =>
     Buffer.from(
@@ -73,6 +80,7 @@ export async function benchGrpc(
         licenseKey: s.key,
         sessionId: s.sessionId,
         client: client(s.fingerprint),
+        nonce: randomBytes(16),
       }).finish(),
     ),
   );

@@ -1,9 +1,16 @@
 // license.v1.LicenseService over the domain: each RPC is rate limited (per client address and
-// per license key) and then runs the shared operation (src/server/client-api/operations.ts).
+// per license key), runs the shared operation (src/server/client-api/operations.ts) and answers
+// with a SignedAnswer: the encoded response and the server's signature over exactly those bytes.
 import type { CallContext, ServiceImplementation } from "nice-grpc";
-import type { LicenseServiceDefinition } from "../src/generated/proto/license/v1/license.ts";
+import type {
+  AnswerBinding,
+  LicenseServiceDefinition,
+  SignedAnswer,
+} from "../src/generated/proto/license/v1/license.ts";
+import { clientAddress, type TrustProxy } from "../src/server/client-address.ts";
 import { clientOperations, type ClientOperation } from "../src/server/client-api/operations.ts";
 import { runClientOperation, type ClientServices } from "../src/server/client-api/services.ts";
+import { sealProtobuf, type BindableRequest } from "../src/server/client-api/signed-answers.ts";
 
 /** The address of a gRPC peer ("ipv4:127.0.0.1:5000", "ipv6:[::1]:5000") without its port. */
 export function peerAddress(peer: string): string {
@@ -14,13 +21,26 @@ export function peerAddress(peer: string): string {
   return lastColon > 0 && address.indexOf(":") === lastColon ? address.slice(0, lastColon) : address;
 }
 
+/**
+ * The caller's real address: the connection's peer, or, behind a proxy TRUST_PROXY trusts (nginx
+ * `grpc_pass` with `grpc_set_header X-Forwarded-For $proxy_add_x_forwarded_for`), the client the
+ * x-forwarded-for metadata names, by the same rule as the web app (src/server/client-address.ts),
+ * so that both transports count a client under one address.
+ */
+export function callerAddress(context: Pick<CallContext, "peer" | "metadata">, trust: TrustProxy): string {
+  const forwarded = trust === false ? undefined : context.metadata.getAll("x-forwarded-for");
+  return clientAddress(peerAddress(context.peer), forwarded, trust);
+}
+
 export function licenseServiceImpl(
   services: ClientServices,
+  trustProxy: TrustProxy = false,
 ): ServiceImplementation<typeof LicenseServiceDefinition> {
   const handle =
-    <Req, Res>(op: ClientOperation<Req, Res>) =>
-    async (request: Req, context: CallContext): Promise<Res> => {
-      return runClientOperation(services, op, request, peerAddress(context.peer));
+    <Req extends BindableRequest, Res extends { binding?: AnswerBinding }>(op: ClientOperation<Req, Res>) =>
+    async (request: Req, context: CallContext): Promise<SignedAnswer> => {
+      const response = await runClientOperation(services, op, request, callerAddress(context, trustProxy));
+      return sealProtobuf(await services.signer(), op.response.encode(response).finish());
     };
   const ops = clientOperations;
   return {

@@ -23,6 +23,7 @@ import {
   loggingMiddleware,
   type CallRecord,
 } from "./middleware.ts";
+import { requestDecodingMiddleware, tolerantDecoding } from "./request-decoding.ts";
 
 /** How long a graceful shutdown waits for running calls (health Watch streams never end). */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
@@ -91,8 +92,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     .use(loggingMiddleware(logger, options.onCall))
     .use(deadlineMiddleware(options.maxCallMs ?? DEFAULT_MAX_CALL_MS))
     .use(errorDetailsServerMiddleware)
-    .use(errorMappingMiddleware(logger));
-  server.add(LicenseServiceDefinition, licenseServiceImpl(services));
+    .use(errorMappingMiddleware(logger))
+    .use(requestDecodingMiddleware);
+  // bytes that do not decode answer INVALID_ARGUMENT (grpc-js would answer INTERNAL)
+  server.add(tolerantDecoding(LicenseServiceDefinition, readFileSync(PROTOSET)), licenseServiceImpl(services));
   server.add(HealthDefinition, HealthServiceImpl(health));
   server.add(
     ServerReflectionService,

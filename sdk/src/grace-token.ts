@@ -3,6 +3,7 @@
 // module verifies them with the embedded public keys; it uses jose, which runs in Node, browsers
 // and Electron renderers alike.
 import { errors, importSPKI, jwtVerify, type JWTPayload } from "jose";
+import { normalizeLicenseKey } from "./license-key.ts";
 
 export const GRACE_TOKEN_ISSUER = "license-server";
 export const GRACE_TOKEN_TYPE = "license-grace+jwt";
@@ -21,6 +22,8 @@ export interface GraceTokenClaims extends JWTPayload {
   ent: string[];
   /** the license's own expiry, or null when perpetual */
   lexp: number | null;
+  /** the session whose seat the token is a lease on (Activate and Heartbeat answers) */
+  sid?: string;
 }
 
 export interface PublicKeyEntry {
@@ -39,7 +42,8 @@ export type GraceTokenResult =
         | "BAD_SIGNATURE"
         | "EXPIRED"
         | "FINGERPRINT_MISMATCH"
-        | "LICENSE_MISMATCH";
+        | "LICENSE_MISMATCH"
+        | "PRODUCT_MISMATCH";
     };
 
 async function sha256Hex(text: string): Promise<string> {
@@ -47,16 +51,19 @@ async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export const licenseKeyHash = sha256Hex;
+/** SHA-256 (hex) of a license key in its canonical form (see normalizeLicenseKey), as the server hashes it. */
+export function licenseKeyHash(licenseKey: string): Promise<string> {
+  return sha256Hex(normalizeLicenseKey(licenseKey) ?? licenseKey);
+}
 
 /**
  * Checks a grace token: a known key id, a good signature, not expired at `now`, issued to this
- * machine and (when given) for this license key.
+ * machine and (when given) for this license key and this product.
  */
 export async function verifyGraceToken(
   token: string,
   publicKeys: readonly PublicKeyEntry[],
-  options: { fingerprint: string; licenseKey?: string; now?: Date },
+  options: { fingerprint: string; licenseKey?: string; productCode?: string; now?: Date },
 ): Promise<GraceTokenResult> {
   const [headerPart] = token.split(".");
   let kid: unknown;
@@ -86,6 +93,9 @@ export async function verifyGraceToken(
   if (claims.fp !== options.fingerprint) return { valid: false, reason: "FINGERPRINT_MISMATCH" };
   if (options.licenseKey !== undefined && claims.lkh !== (await licenseKeyHash(options.licenseKey))) {
     return { valid: false, reason: "LICENSE_MISMATCH" };
+  }
+  if (options.productCode !== undefined && claims.prd !== options.productCode) {
+    return { valid: false, reason: "PRODUCT_MISMATCH" };
   }
   return { valid: true, claims, expiresAt: new Date((claims.exp ?? 0) * 1000) };
 }

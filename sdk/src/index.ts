@@ -17,7 +17,20 @@ export type {
 } from "./client/types.ts";
 export { defaultFingerprint, machineId } from "./client/fingerprint.ts";
 export { RequestRejectedError, TransportUnavailableError } from "./client/transport.ts";
-export type { LicenseTransport } from "./client/transport.ts";
+export type { LicenseRequests, LicenseResponses, LicenseRpc, LicenseTransport } from "./client/transport.ts";
+export { UntrustedAnswerError } from "./client/verified-server.ts";
+export type { UntrustedReason } from "./client/verified-server.ts";
+export {
+  ANSWER_SIGNATURE_HEADER,
+  ANSWER_SIGNING_CONTEXT,
+  AnswerKeyring,
+  answerSigningInput,
+  formatAnswerSignatureHeader,
+  NONCE_MAX_BYTES,
+  NONCE_MIN_BYTES,
+  parseAnswerSignatureHeader,
+} from "./signed-answer.ts";
+export type { AnswerFormat, AnswerSignatureCheck, RawSignedAnswer } from "./signed-answer.ts";
 export type { PendingUsage } from "./client/cache.ts";
 
 export { AdminClientError, createAdminClient } from "./admin-client.ts";

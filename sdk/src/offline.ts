@@ -4,6 +4,8 @@
 export { LICENSE_STATUS_CODES } from "./status.ts";
 export type { LicenseStatusCode } from "./status.ts";
 
+export { LICENSE_KEY_PATTERN, normalizeLicenseKey } from "./license-key.ts";
+
 export { GRACE_TOKEN_ISSUER, GRACE_TOKEN_TYPE, licenseKeyHash, verifyGraceToken } from "./grace-token.ts";
 export type { GraceTokenClaims, GraceTokenResult, PublicKeyEntry } from "./grace-token.ts";
 

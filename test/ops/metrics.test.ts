@@ -1,13 +1,14 @@
 // Prometheus metrics on both servers: the real launcher (npm start) runs the web app and the
 // sidecar; after traffic over REST, the REST twin and gRPC (incl. refusals and rate-limited
 // calls), a scrape of each /metrics finds the named series.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createChannel, createClient, Status, type ClientError } from "nice-grpc";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/lib/launcher.ts";
-import { LicenseServiceDefinition } from "../../src/generated/proto/license/v1/license.ts";
+import { ActivateResponse, LicenseServiceDefinition } from "../../src/generated/proto/license/v1/license.ts";
 import { openDatabase } from "../../src/server/db/client.ts";
 import { cleanEnv, LauncherProcess } from "../app/launcher-process.ts";
 
@@ -107,7 +108,7 @@ describe("/metrics on the web app and the sidecar", () => {
       fetch(`${web}/api/v1/client/${op}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
+        body: JSON.stringify({ ...(body as object), nonce: randomBytes(16).toString("base64") }),
       });
     const restStatuses: number[] = [];
     for (let i = 0; i < 5; i++)
@@ -119,14 +120,22 @@ describe("/metrics on the web app and the sidecar", () => {
     const channel = createChannel(`127.0.0.1:${grpcPort}`);
     try {
       const client = createClient(LicenseServiceDefinition, channel);
-      const activated = await client.activate({ licenseKey: key, client: who });
-      await client.heartbeat({ licenseKey: key, client: who, sessionId: activated.sessionId });
-      await client.validate({ licenseKey: key, client: who });
-      await client.validate({ licenseKey: UNKNOWN_KEY, client: who });
+      const nonce = () => randomBytes(16);
+      const activated = ActivateResponse.decode(
+        (await client.activate({ licenseKey: key, client: who, nonce: nonce() })).answer,
+      );
+      await client.heartbeat({
+        licenseKey: key,
+        client: who,
+        sessionId: activated.sessionId,
+        nonce: nonce(),
+      });
+      await client.validate({ licenseKey: key, client: who, nonce: nonce() });
+      await client.validate({ licenseKey: UNKNOWN_KEY, client: who, nonce: nonce() });
       const codes: (Status | "OK")[] = [];
       for (let i = 0; i < 3; i++) {
         codes.push(
-          await client.validate({ licenseKey: key, client: who }).then(
+          await client.validate({ licenseKey: key, client: who, nonce: nonce() }).then(
             () => "OK" as const,
             (error: unknown) => (error as ClientError).code,
           ),

@@ -16,6 +16,11 @@ export interface LicenseClientEvents {
   "feature-changed": { added: EntitlementInfo[]; removed: EntitlementInfo[] };
   "session-ended": { sessionId: string; reason: string };
   "clock-tampered": { now: Date; highWater: Date };
+  /**
+   * an answer did not verify (fake server, replay, tampering, unknown key): it decided and stored
+   * nothing, and the offline tiers decided as if the server were unreachable
+   */
+  "untrusted-answer": { reason: string; transport: "grpc" | "rest"; error: Error };
   error: { error: Error };
 }
 

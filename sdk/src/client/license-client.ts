@@ -6,18 +6,20 @@ import { hostname as osHostname } from "node:os";
 import type { ClientInfo, StatusCode } from "../generated/proto/license/v1/license.ts";
 import { verifyGraceToken, type PublicKeyEntry } from "../grace-token.ts";
 import { verifyLicenseFile } from "../license-file.ts";
+import { normalizeLicenseKey } from "../license-key.ts";
+import { AnswerKeyring } from "../signed-answer.ts";
 import { emptyState, StateCache, type CacheState, type PendingUsage } from "./cache.ts";
 import { entitlementInfo, fromLicenseFile, licenseDetails, reviveDates, statusName } from "./convert.ts";
 import { TypedEmitter, type LicenseClientEvents } from "./events.ts";
 import { defaultFingerprint } from "./fingerprint.ts";
 import {
-  fallbackTransport,
   grpcTransport,
   RequestRejectedError,
   restTransport,
   TransportUnavailableError,
   type LicenseTransport,
 } from "./transport.ts";
+import { VerifiedServer } from "./verified-server.ts";
 import type { EntitlementInfo, LicenseDetails, UsageResult, ValidationResult } from "./types.ts";
 
 export interface LicenseClientOptions {
@@ -30,7 +32,10 @@ export interface LicenseClientOptions {
   licenseKey: string;
   /** the product code this software is */
   product: string;
-  /** the vendor's public keys, embedded at build time (the server's GetPublicKeys / /api/signing-key) */
+  /**
+   * the vendor's public keys, embedded at build time (the server's GetPublicKeys /
+   * /api/signing-key): they verify every online answer, grace token and .lic file
+   */
   publicKeys: readonly PublicKeyEntry[];
   /** this machine's id; default: a hash of the OS machine id and the product (see defaultFingerprint) */
   fingerprint?: string;
@@ -52,8 +57,11 @@ export interface LicenseClientOptions {
   heartbeatJitter?: number;
   /** reconnect backoff: doubling from initialDelayMs to maxDelayMs, with jitter */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
-  /** replaces the transports made from `server` (tests, custom networking) */
-  transport?: LicenseTransport;
+  /**
+   * replaces the transports made from `server` (tests, custom networking); their answers are
+   * verified like any other
+   */
+  transport?: LicenseTransport | readonly LicenseTransport[];
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -61,7 +69,9 @@ const MAX_TIMER_MS = 2_147_483_647;
 export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
   readonly fingerprint: string;
   private readonly options: LicenseClientOptions;
-  private readonly transport: LicenseTransport;
+  /** the key in its canonical form: what the server hashes into grace tokens and answers */
+  private readonly licenseKey: string;
+  private readonly server: VerifiedServer;
   private readonly cache: StateCache | null;
   private readonly now: () => Date;
   private state: CacheState;
@@ -81,18 +91,26 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
     this.options = options;
     this.now = options.now ?? (() => new Date());
     this.fingerprint = options.fingerprint ?? defaultFingerprint(options.product);
+    this.licenseKey = normalizeLicenseKey(options.licenseKey) ?? options.licenseKey.trim();
     const timeout = options.requestTimeoutMs ?? 5000;
+    const transports: LicenseTransport[] = [];
     if (options.transport) {
-      this.transport = options.transport;
+      transports.push(...(Array.isArray(options.transport) ? options.transport : [options.transport]));
     } else {
       const server = typeof options.server === "string" ? classify(options.server) : (options.server ?? {});
-      const transports: LicenseTransport[] = [];
       if (server.grpc) transports.push(grpcTransport(server.grpc, timeout));
       if (server.rest) transports.push(restTransport(server.rest, timeout));
-      this.transport = fallbackTransport(transports);
     }
+    this.server = new VerifiedServer(
+      transports,
+      new AnswerKeyring(options.publicKeys),
+      { licenseKey: this.licenseKey, fingerprint: this.fingerprint, productCode: options.product },
+      (error) => {
+        this.emit("untrusted-answer", { reason: error.reason, transport: error.transport, error });
+      },
+    );
     this.cache = options.cacheDir
-      ? new StateCache(options.cacheDir, options.licenseKey, options.product, this.fingerprint)
+      ? new StateCache(options.cacheDir, this.licenseKey, options.product, this.fingerprint)
       : null;
     const loaded = this.cache?.load();
     this.cacheWasCorrupt = loaded?.corrupt ?? false;
@@ -126,13 +144,13 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
   async validate(): Promise<ValidationResult> {
     this.reportCorruptCache();
     try {
-      const answer = await this.transport.validate({
-        licenseKey: this.options.licenseKey,
+      const { answer, serverTime } = await this.server.call("validate", {
+        licenseKey: this.licenseKey,
         client: this.clientInfo(),
       });
       this.wentOnline();
-      const result = this.onlineResult(answer);
-      this.keepOnline(result, answer.graceToken);
+      const result = this.onlineResult(answer, serverTime);
+      await this.keepOnline(result, answer.graceToken, serverTime);
       return this.publish(result);
     } catch (error) {
       return this.publish(await this.failed(error));
@@ -169,12 +187,14 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
     const sessionId = this.state.sessionId;
     if (sessionId) {
       try {
-        await this.transport.deactivate({
-          licenseKey: this.options.licenseKey,
+        const { answer } = await this.server.call("deactivate", {
+          licenseKey: this.licenseKey,
           sessionId,
           client: this.clientInfo(),
         });
         delete this.state.sessionId;
+        // the seat is free now: a floating license's token was a lease on it
+        if (statusName(answer.status) === "VALID" && this.floating()) delete this.state.graceToken;
         this.save();
         this.emit("session-ended", { sessionId, reason: "deactivated" });
       } catch {
@@ -186,7 +206,7 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
   /** stop(), then closes the connections. */
   async close(): Promise<void> {
     await this.stop();
-    this.transport.close();
+    this.server.close();
   }
 
   /**
@@ -252,17 +272,17 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
 
   private async sendUsage(entry: PendingUsage): Promise<UsageResult> {
     const send = (sessionId: string) =>
-      this.transport.recordUsage({
-        licenseKey: this.options.licenseKey,
+      this.server.call("recordUsage", {
+        licenseKey: this.licenseKey,
         client: this.clientInfo(),
         featureCode: entry.featureCode,
         amount: entry.amount,
         idempotencyKey: entry.idempotencyKey,
         sessionId,
       });
-    let answer = await send(entry.sessionId);
+    let { answer } = await send(entry.sessionId);
     // the session ended while the record waited: count it for the license all the same
-    if (statusName(answer.status) === "SESSION_NOT_FOUND" && entry.sessionId) answer = await send("");
+    if (statusName(answer.status) === "SESSION_NOT_FOUND" && entry.sessionId) ({ answer } = await send(""));
     const status = statusName(answer.status);
     return {
       status: status === "ERROR" ? "VALID" : status,
@@ -276,14 +296,14 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
 
   private async activate(): Promise<ValidationResult> {
     try {
-      const answer = await this.transport.activate({
-        licenseKey: this.options.licenseKey,
+      const { answer, serverTime } = await this.server.call("activate", {
+        licenseKey: this.licenseKey,
         client: this.clientInfo(),
         metadata: {},
       });
       this.wentOnline();
-      const result = this.onlineResult(answer);
-      this.keepOnline(result, answer.graceToken);
+      const result = this.onlineResult(answer, serverTime);
+      await this.keepOnline(result, answer.graceToken, serverTime);
       if (result.valid) {
         this.state.sessionId = answer.sessionId;
         this.save();
@@ -306,16 +326,16 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
       return;
     }
     try {
-      const answer = await this.transport.heartbeat({
-        licenseKey: this.options.licenseKey,
+      const { answer, serverTime } = await this.server.call("heartbeat", {
+        licenseKey: this.licenseKey,
         sessionId,
         client: this.clientInfo(),
       });
       this.wentOnline();
       const status = statusName(answer.status);
       if (status === "VALID") {
-        if (answer.graceToken) this.state.graceToken = answer.graceToken;
-        if (answer.serverTime) this.observe(answer.serverTime);
+        this.observe(serverTime);
+        await this.keepGraceToken(answer.graceToken, serverTime);
         this.save();
         const interval = this.last?.license?.heartbeatIntervalSeconds ?? 300;
         // after an outage the result was offline: validate online again to refresh it
@@ -381,16 +401,19 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
     };
   }
 
-  private onlineResult(answer: {
-    status: StatusCode;
-    message: string;
-    license?: Parameters<typeof licenseDetails>[0];
-    entitlements: Parameters<typeof entitlementInfo>[0][];
-    serverTime?: Date | undefined;
-    graceTokenExpiresAt?: Date | undefined;
-  }): ValidationResult {
+  /** A verified answer as the client's result; its signed server time raises the high-water mark. */
+  private onlineResult(
+    answer: {
+      status: StatusCode;
+      message: string;
+      license?: Parameters<typeof licenseDetails>[0];
+      entitlements: Parameters<typeof entitlementInfo>[0][];
+      graceTokenExpiresAt?: Date | undefined;
+    },
+    serverTime: Date,
+  ): ValidationResult {
     const status = statusName(answer.status);
-    const checkedAt = answer.serverTime ?? this.now();
+    const checkedAt = serverTime;
     this.observe(checkedAt);
     return {
       valid: status === "VALID",
@@ -405,9 +428,9 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
   }
 
   /** Remembers a VALID online answer (and its grace token); a refusal drops both. */
-  private keepOnline(result: ValidationResult, graceToken: string): void {
+  private async keepOnline(result: ValidationResult, graceToken: string, serverTime: Date): Promise<void> {
     if (result.valid) {
-      if (graceToken) this.state.graceToken = graceToken;
+      await this.keepGraceToken(graceToken, serverTime);
       this.state.lastOnline = {
         status: result.status,
         message: result.message,
@@ -422,10 +445,43 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
     this.save();
   }
 
+  /**
+   * Stores a grace token only when it verifies for this license, machine and product at the
+   * server's signed time (a token that does not is dropped and reported, never kept).
+   */
+  private async keepGraceToken(token: string, serverTime: Date): Promise<void> {
+    if (!token) return;
+    const grace = await verifyGraceToken(token, this.options.publicKeys, {
+      fingerprint: this.fingerprint,
+      licenseKey: this.licenseKey,
+      productCode: this.options.product,
+      now: serverTime,
+    });
+    if (!grace.valid) {
+      this.emit("error", {
+        error: new Error(`the server's grace token does not verify (${grace.reason}): not kept`),
+      });
+      return;
+    }
+    this.state.graceToken = token;
+  }
+
+  /** Whether the license is floating, as the last verified online answer said (unknown: yes). */
+  private floating(): boolean {
+    const license = this.state.lastOnline?.license as { type?: string } | null | undefined;
+    return license?.type !== "node_locked";
+  }
+
+  /**
+   * No verified answer: the offline tiers decide. A refused request is unsigned (anyone on the
+   * network can forge one), so it is reported but decides nothing on its own.
+   */
   private async failed(error: unknown): Promise<ValidationResult> {
     if (error instanceof RequestRejectedError) {
       this.emit("error", { error });
-      return this.invalid("ERROR", `the server refused the request: ${error.message}`);
+      const offline = await this.offlineResult();
+      if (offline.valid) return offline;
+      return this.invalid("ERROR", `the server refused the request: ${error.message}`, offline.checkedAt);
     }
     this.wentOffline(error as Error);
     return this.offlineResult();
@@ -443,21 +499,22 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
         `the clock reads ${now.toISOString()}, before ${highWater.toISOString()} seen earlier: offline validation refused`,
       );
     }
-    // a small step back within the tolerance buys nothing: check against the latest time seen
+    // a small step back within the tolerance buys nothing: check against the latest time seen.
+    // Only signed times (answers, tokens, files) raise the mark, so a lying clock or server cannot.
     const at = new Date(Math.max(now.getTime(), this.state.highWaterMs));
-    this.observe(now);
-    this.save();
     const keys = this.options.publicKeys;
     const reasons: string[] = [];
+    let fileExpired = false;
 
     if (this.options.licenseFile) {
       const file = await verifyLicenseFile(this.options.licenseFile, keys, {
         fingerprint: this.fingerprint,
         now: at,
-        licenseKey: this.options.licenseKey,
+        licenseKey: this.licenseKey,
         productCode: this.options.product,
       });
       if (file.valid) {
+        this.raiseHighWater(new Date(file.payload.issuedAt));
         const { license, entitlements } = fromLicenseFile(file.payload);
         return {
           valid: true,
@@ -471,16 +528,19 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
         };
       }
       reasons.push(`license file: ${file.reason}`);
+      if (file.reason === "EXPIRED") fileExpired = true;
     }
 
     const token = this.state.graceToken;
     if (token) {
       const grace = await verifyGraceToken(token, keys, {
         fingerprint: this.fingerprint,
-        licenseKey: this.options.licenseKey,
+        licenseKey: this.licenseKey,
+        productCode: this.options.product,
         now: at,
       });
       if (grace.valid) {
+        if (grace.claims.iat !== undefined) this.raiseHighWater(new Date(grace.claims.iat * 1000));
         const cached = this.state.lastOnline ? reviveDates(this.state.lastOnline) : null;
         const granted = new Set(grace.claims.ent);
         const entitlements = ((cached?.entitlements ?? []) as EntitlementInfo[]).filter((e) =>
@@ -504,6 +564,15 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
         this.emit("expired", result);
         return result;
       }
+    }
+    if (fileExpired) {
+      const result = this.invalid(
+        "EXPIRED",
+        `the server is unreachable and the license file has expired${reasons.length > 1 ? ` (${reasons.join("; ")})` : ""}`,
+        at,
+      );
+      this.emit("expired", result);
+      return result;
     }
     return this.invalid(
       "OFFLINE",
@@ -548,8 +617,16 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
     };
   }
 
+  /** Raises the clock's high-water mark: only ever with a verified, signed time. */
   private observe(time: Date): void {
     this.state.highWaterMs = Math.max(this.state.highWaterMs, time.getTime());
+  }
+
+  /** observe() for the offline tiers' signed times, saved at once. */
+  private raiseHighWater(time: Date): void {
+    if (time.getTime() <= this.state.highWaterMs) return;
+    this.observe(time);
+    this.save();
   }
 
   private wentOnline(): void {

@@ -1,7 +1,8 @@
 // How the client reaches the server: gRPC (nice-grpc) or the REST twin, the same messages either
-// way. A call either answers (a status, valid or not), fails because the server could not be
-// reached (TransportUnavailableError: the offline tiers take over), or is refused as a bad request
-// (RequestRejectedError: a bug or a misconfiguration, never hidden by the offline tiers).
+// way. A call either brings back a signed answer (still to be verified: ./verified-server.ts),
+// fails because the server could not be reached (TransportUnavailableError: the offline tiers take
+// over), or is refused as a bad request (RequestRejectedError: unsigned, so it decides nothing on
+// its own; the client reports it and lets the offline tiers decide).
 import { ClientError, createChannel, createClient, Status, type Channel } from "nice-grpc";
 import {
   ActivateRequest,
@@ -20,8 +21,14 @@ import {
   ValidateRequest,
   ValidateResponse,
   type LicenseServiceClient,
+  type SignedAnswer,
   type MessageFns,
 } from "../generated/proto/license/v1/license.ts";
+import {
+  ANSWER_SIGNATURE_HEADER,
+  parseAnswerSignatureHeader,
+  type RawSignedAnswer,
+} from "../signed-answer.ts";
 import { grpcChannelSetup, tlsFetch, type LicenseTlsOptions } from "./tls.ts";
 
 export class TransportUnavailableError extends Error {
@@ -38,19 +45,83 @@ export class RequestRejectedError extends Error {
   }
 }
 
-export interface LicenseTransport {
-  readonly kind: "grpc" | "rest";
-  validate(request: ValidateRequest): Promise<ValidateResponse>;
-  activate(request: ActivateRequest): Promise<ActivateResponse>;
-  heartbeat(request: HeartbeatRequest): Promise<HeartbeatResponse>;
-  deactivate(request: DeactivateRequest): Promise<DeactivateResponse>;
-  getEntitlements(request: GetEntitlementsRequest): Promise<GetEntitlementsResponse>;
-  recordUsage(request: RecordUsageRequest): Promise<RecordUsageResponse>;
-  getPublicKeys(request: GetPublicKeysRequest): Promise<GetPublicKeysResponse>;
-  close(): void;
+/** The licensing RPCs, by their client method names. */
+export interface LicenseRequests {
+  validate: ValidateRequest;
+  activate: ActivateRequest;
+  heartbeat: HeartbeatRequest;
+  deactivate: DeactivateRequest;
+  getEntitlements: GetEntitlementsRequest;
+  recordUsage: RecordUsageRequest;
+  getPublicKeys: GetPublicKeysRequest;
 }
 
-type Method = Exclude<keyof LicenseTransport, "kind" | "close">;
+/** What each RPC's signed answer decodes to. */
+export interface LicenseResponses {
+  validate: ValidateResponse;
+  activate: ActivateResponse;
+  heartbeat: HeartbeatResponse;
+  deactivate: DeactivateResponse;
+  getEntitlements: GetEntitlementsResponse;
+  recordUsage: RecordUsageResponse;
+  getPublicKeys: GetPublicKeysResponse;
+}
+
+export type LicenseRpc = keyof LicenseRequests;
+
+/** Each RPC's messages and its name in the contract (the answer binding's `rpc`). */
+export const LICENSE_RPCS: {
+  [M in LicenseRpc]: {
+    name: string;
+    request: MessageFns<LicenseRequests[M]>;
+    response: MessageFns<LicenseResponses[M]>;
+    route: string;
+  };
+} = {
+  validate: { name: "Validate", request: ValidateRequest, response: ValidateResponse, route: "validate" },
+  activate: { name: "Activate", request: ActivateRequest, response: ActivateResponse, route: "activate" },
+  heartbeat: {
+    name: "Heartbeat",
+    request: HeartbeatRequest,
+    response: HeartbeatResponse,
+    route: "heartbeat",
+  },
+  deactivate: {
+    name: "Deactivate",
+    request: DeactivateRequest,
+    response: DeactivateResponse,
+    route: "deactivate",
+  },
+  getEntitlements: {
+    name: "GetEntitlements",
+    request: GetEntitlementsRequest,
+    response: GetEntitlementsResponse,
+    route: "get-entitlements",
+  },
+  recordUsage: {
+    name: "RecordUsage",
+    request: RecordUsageRequest,
+    response: RecordUsageResponse,
+    route: "record-usage",
+  },
+  getPublicKeys: {
+    name: "GetPublicKeys",
+    request: GetPublicKeysRequest,
+    response: GetPublicKeysResponse,
+    route: "get-public-keys",
+  },
+};
+
+/**
+ * Carries a request to the server and brings its answer back as received, signature and all:
+ * transports never decide whether an answer is true (the client verifies every answer itself,
+ * whatever transport brought it).
+ */
+export interface LicenseTransport {
+  readonly kind: "grpc" | "rest";
+  call<M extends LicenseRpc>(method: M, request: LicenseRequests[M]): Promise<RawSignedAnswer>;
+  close(): void;
+}
 
 /** gRPC statuses that mean "try again later / offline" rather than "your request is wrong". */
 const UNAVAILABLE = new Set([
@@ -68,42 +139,32 @@ export function grpcTransport(address: string, timeoutMs: number, tls?: LicenseT
   const setup = grpcChannelSetup(address, tls);
   const channel: Channel = createChannel(setup.target, setup.credentials);
   const client: LicenseServiceClient = createClient(LicenseServiceDefinition, channel);
-  const call =
-    <Req, Res>(method: (request: Req, options: { signal: AbortSignal }) => Promise<Res>) =>
-    async (request: Req): Promise<Res> => {
+  return {
+    kind: "grpc",
+    call: async (method, request) => {
+      let answer: SignedAnswer;
       try {
-        return await method(request, { signal: AbortSignal.timeout(timeoutMs) });
+        const rpc = client[method] as (
+          r: typeof request,
+          o: { signal: AbortSignal },
+        ) => Promise<SignedAnswer>;
+        answer = await rpc.call(client, request, { signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
         if (error instanceof ClientError && !UNAVAILABLE.has(error.code)) {
           throw new RequestRejectedError(error.details, Status[error.code]);
         }
         throw new TransportUnavailableError(`gRPC ${address}: ${(error as Error).message}`);
       }
-    };
-  return {
-    kind: "grpc",
-    validate: call((r, o) => client.validate(r, o)),
-    activate: call((r, o) => client.activate(r, o)),
-    heartbeat: call((r, o) => client.heartbeat(r, o)),
-    deactivate: call((r, o) => client.deactivate(r, o)),
-    getEntitlements: call((r, o) => client.getEntitlements(r, o)),
-    recordUsage: call((r, o) => client.recordUsage(r, o)),
-    getPublicKeys: call((r, o) => client.getPublicKeys(r, o)),
+      return { format: "protobuf", bytes: answer.answer, kid: answer.kid, signature: answer.signature };
+    },
     close: () => {
       channel.close();
     },
   };
 }
 
-const REST_ROUTES: Record<Method, string> = {
-  validate: "validate",
-  activate: "activate",
-  heartbeat: "heartbeat",
-  deactivate: "deactivate",
-  getEntitlements: "get-entitlements",
-  recordUsage: "record-usage",
-  getPublicKeys: "get-public-keys",
-};
+/** Answers larger than this are not read (a hostile server must not exhaust the client's memory). */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * The REST twin at `<baseUrl>/api/v1/client/<operation>`, proto3 JSON both ways. With `tls` the
@@ -117,78 +178,50 @@ export function restTransport(
 ): LicenseTransport {
   if (tls && customFetch) throw new TypeError("restTransport: give tls or a fetch implementation, not both");
   const fetchImpl = tls ? tlsFetch(baseUrl, tls) : (customFetch ?? globalThis.fetch);
-  const call =
-    <Req, Res>(method: Method, requestType: MessageFns<Req>, responseType: MessageFns<Res>) =>
-    async (request: Req): Promise<Res> => {
-      const url = new URL(`/api/v1/client/${REST_ROUTES[method]}`, baseUrl);
+  return {
+    kind: "rest",
+    call: async (method, request) => {
+      const rpc = LICENSE_RPCS[method];
+      const url = new URL(`/api/v1/client/${rpc.route}`, baseUrl);
       let response: Response;
+      let bytes: Uint8Array;
       try {
         response = await fetchImpl(url, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify(requestType.toJSON(request)),
+          body: JSON.stringify((rpc.request as MessageFns<typeof request>).toJSON(request)),
           signal: AbortSignal.timeout(timeoutMs),
         });
+        const length = Number(response.headers.get("content-length") ?? 0);
+        if (length > MAX_ANSWER_BYTES) throw new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+        bytes = new Uint8Array(await response.arrayBuffer());
+        if (bytes.length > MAX_ANSWER_BYTES)
+          throw new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
       } catch (error) {
         throw new TransportUnavailableError(`REST ${url.origin}: ${(error as Error).message}`);
       }
-      const body: unknown = await response.json().catch(() => null);
-      if (response.ok) return responseType.fromJSON(body);
-      const detail = body as { code?: string; message?: string } | null;
-      if (response.status >= 500 || response.status === 429 || response.status === 404 || !detail?.code) {
+      if (response.ok) {
+        const signed = parseAnswerSignatureHeader(response.headers.get(ANSWER_SIGNATURE_HEADER));
+        return {
+          format: "json",
+          bytes,
+          kid: signed?.kid ?? "",
+          signature: signed?.signature ?? new Uint8Array(),
+        };
+      }
+      let detail: { code?: unknown; message?: unknown } | null = null;
+      try {
+        detail = JSON.parse(new TextDecoder().decode(bytes)) as { code?: unknown; message?: unknown } | null;
+      } catch {
+        detail = null;
+      }
+      const code = typeof detail?.code === "string" ? detail.code : undefined;
+      if (response.status >= 500 || response.status === 429 || response.status === 404 || !code) {
         throw new TransportUnavailableError(`REST ${url.origin}: HTTP ${response.status}`);
       }
-      throw new RequestRejectedError(detail.message ?? `HTTP ${response.status}`, detail.code);
-    };
-  return {
-    kind: "rest",
-    validate: call("validate", ValidateRequest, ValidateResponse),
-    activate: call("activate", ActivateRequest, ActivateResponse),
-    heartbeat: call("heartbeat", HeartbeatRequest, HeartbeatResponse),
-    deactivate: call("deactivate", DeactivateRequest, DeactivateResponse),
-    getEntitlements: call("getEntitlements", GetEntitlementsRequest, GetEntitlementsResponse),
-    recordUsage: call("recordUsage", RecordUsageRequest, RecordUsageResponse),
-    getPublicKeys: call("getPublicKeys", GetPublicKeysRequest, GetPublicKeysResponse),
-    close: () => undefined,
-  };
-}
-
-/**
- * Tries each transport in order (gRPC first, then REST) and sticks to the one that last worked.
- * Only an unreachable server moves on to the next; answers and rejections are final.
- */
-export function fallbackTransport(transports: LicenseTransport[]): LicenseTransport {
-  let preferred = 0;
-  const call =
-    (method: Method) =>
-    async (request: never): Promise<never> => {
-      let last: unknown;
-      for (let i = 0; i < transports.length; i++) {
-        const index = (preferred + i) % transports.length;
-        const transport = transports[index];
-        if (!transport) continue;
-        try {
-          const answer = await (transport[method] as (r: never) => Promise<never>)(request);
-          preferred = index;
-          return answer;
-        } catch (error) {
-          if (!(error instanceof TransportUnavailableError)) throw error;
-          last = error;
-        }
-      }
-      throw last instanceof Error ? last : new TransportUnavailableError("no server configured");
-    };
-  return {
-    kind: transports[0]?.kind ?? "grpc",
-    validate: call("validate"),
-    activate: call("activate"),
-    heartbeat: call("heartbeat"),
-    deactivate: call("deactivate"),
-    getEntitlements: call("getEntitlements"),
-    recordUsage: call("recordUsage"),
-    getPublicKeys: call("getPublicKeys"),
-    close: () => {
-      for (const t of transports) t.close();
+      const message = typeof detail?.message === "string" ? detail.message : `HTTP ${response.status}`;
+      throw new RequestRejectedError(message, code);
     },
+    close: () => undefined,
   };
 }

@@ -218,7 +218,8 @@ export const clientOperations = {
     request: GetPublicKeysRequest,
     response: GetPublicKeysResponse,
     licenseKey: () => null,
-    run: async (ctx) => GetPublicKeysResponse.fromPartial({ keys: await publicKeyring(ctx.db) }),
+    run: async (ctx) =>
+      GetPublicKeysResponse.fromPartial({ keys: await publicKeyring(ctx.db), serverTime: ctx.clock.now() }),
   }),
 };
 

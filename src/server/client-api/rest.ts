@@ -2,7 +2,9 @@
 //   POST /api/v1/client/<operation>   (validate, activate, heartbeat, deactivate,
 //                                      get-entitlements, record-usage, get-public-keys)
 // Bodies and answers are the contract's messages in the proto3 JSON mapping (lowerCamelCase
-// names, enum names, RFC 3339 times); the same operations run behind both transports. Errors are
+// names, enum names, RFC 3339 times, bytes in base64); the same operations run behind both
+// transports. A 200 answer is signed: `License-Signature` covers the body's exact bytes
+// (sdk/docs/signed-answers-v1.md). Errors are
 // `{ code, message, fields }` with the domain's code and its HTTP status; every answer carries
 // rate-limit headers.
 import { DomainError, invalidArgument, toDomainError } from "../core/errors.ts";
@@ -10,6 +12,9 @@ import { HTTP_STATUS } from "./http-status.ts";
 import { clientOperations, type ClientOperation, type ClientOperationName } from "./operations.ts";
 import type { RateState } from "./rate-limit.ts";
 import { runClientOperation, type ClientServices } from "./services.ts";
+import { ANSWER_SIGNATURE_HEADER } from "@license-server/sdk";
+import type { AnswerBinding } from "../../generated/proto/license/v1/license.ts";
+import { sealJson, type BindableRequest } from "./signed-answers.ts";
 
 const ROUTES: Record<string, ClientOperationName> = {
   validate: "validate",
@@ -41,7 +46,11 @@ function rateHeaders(state: RateState | null): Record<string, string> {
 }
 
 async function readBody(req: Request): Promise<Record<string, unknown>> {
-  if (req.method === "GET") return {};
+  // GET get-public-keys: the nonce comes in the query (?nonce=<base64>)
+  if (req.method === "GET") {
+    const nonce = new URL(req.url).searchParams.get("nonce");
+    return nonce === null ? {} : { nonce: nonce.slice(0, 200) };
+  }
   const text = await req.text();
   if (text.length > MAX_BODY_BYTES) throw invalidArgument(`the body is larger than ${MAX_BODY_BYTES} bytes`);
   if (text.trim() === "") return {};
@@ -78,7 +87,10 @@ export async function handleClientRestRequest(
       { allow: name === "getPublicKeys" ? "GET, POST" : "POST" },
     );
   }
-  const op = clientOperations[name] as ClientOperation<unknown, unknown>;
+  const op = clientOperations[name] as unknown as ClientOperation<
+    BindableRequest,
+    { binding?: AnswerBinding }
+  >;
   let state: RateState | null = null;
   try {
     const body = await readBody(req);
@@ -86,7 +98,17 @@ export async function handleClientRestRequest(
     const response = await runClientOperation(services, op, request, ip, (rate) => {
       state = rate;
     });
-    return json(200, op.response.toJSON(response), rateHeaders(state));
+    // the body is signed as sent: clients verify these bytes, then parse them
+    const sealed = sealJson(await services.signer(), JSON.stringify(op.response.toJSON(response)));
+    return new Response(sealed.body, {
+      status: 200,
+      headers: {
+        "content-type": "application/json",
+        "cache-control": "no-store",
+        [ANSWER_SIGNATURE_HEADER]: sealed.signature,
+        ...rateHeaders(state),
+      },
+    });
   } catch (error) {
     const domain = toDomainError(error);
     if (domain.code === "INTERNAL") {

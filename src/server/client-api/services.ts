@@ -10,6 +10,8 @@ import { ActivityCounter } from "../core/stats/activity.ts";
 import type { ClientOperation } from "./operations.ts";
 import { ClientRateLimiter, type RateState } from "./rate-limit.ts";
 import { countRateLimited, observeClientResponse } from "../metrics.ts";
+import type { AnswerBinding } from "../../generated/proto/license/v1/license.ts";
+import { answerBinding, checkNonce, type BindableRequest } from "./signed-answers.ts";
 
 /** How often a process adds its validation counts to the database. */
 const ACTIVITY_FLUSH_MS = 10_000;
@@ -72,21 +74,27 @@ export function createClientServices(options: {
 }
 
 /**
- * One licensing call, whatever the transport: rate limits (per address, per license key), the
- * operation, and the dashboard's count of validations.
+ * One licensing call, whatever the transport: the nonce, rate limits (per address, per license
+ * key), the operation, the dashboard's count of validations, and the answer's binding to the
+ * request (the transport then signs the bytes it sends: ./signed-answers.ts).
  */
-export async function runClientOperation<Req, Res>(
+export async function runClientOperation<
+  Req extends BindableRequest,
+  Res extends { binding?: AnswerBinding },
+>(
   services: ClientServices,
   op: ClientOperation<Req, Res>,
   request: Req,
   ip: string,
   onRate?: (state: RateState) => void,
 ): Promise<Res> {
+  checkNonce(request.nonce);
   const rate = await services.limiter.consume(ip, op.licenseKey(request)).catch(countRateLimited(op.rpc));
   onRate?.(rate);
   const response = await op.run(clientContext(services, ip), request);
   if (op.validation) services.activity.record(services.clock.now(), op.validation(response));
   observeClientResponse(op, response);
+  response.binding = answerBinding(op.rpc, request);
   return response;
 }
 

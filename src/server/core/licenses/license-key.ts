@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const GROUPS = 5;
 const GROUP_LENGTH = 5;
-export const LICENSE_KEY_PATTERN = /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){4}$/;
+// the canonical form lives in the SDK, which hashes keys exactly as the server does
+export { LICENSE_KEY_PATTERN, normalizeLicenseKey } from "@license-server/sdk/offline";
 
 export function generateLicenseKey(): string {
   const symbols = GROUPS * GROUP_LENGTH;
@@ -17,16 +18,4 @@ export function generateLicenseKey(): string {
     key += ALPHABET.charAt((bytes[i] ?? 0) & 31);
   }
   return key;
-}
-
-/**
- * The canonical form of a key as a person may type it: case, spaces and dashes do not matter,
- * and the letters Crockford's alphabet leaves out are read as the digits they look like.
- * Returns null when the result is not a well-formed key.
- */
-export function normalizeLicenseKey(input: string): string | null {
-  const symbols = input.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
-  if (symbols.length !== GROUPS * GROUP_LENGTH) return null;
-  const key = symbols.match(new RegExp(`.{${GROUP_LENGTH}}`, "g"))?.join("-") ?? "";
-  return LICENSE_KEY_PATTERN.test(key) ? key : null;
 }
