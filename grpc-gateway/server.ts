@@ -95,7 +95,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     .use(errorMappingMiddleware(logger))
     .use(requestDecodingMiddleware);
   // bytes that do not decode answer INVALID_ARGUMENT (grpc-js would answer INTERNAL)
-  server.add(tolerantDecoding(LicenseServiceDefinition, readFileSync(PROTOSET)), licenseServiceImpl(services));
+  server.add(
+    tolerantDecoding(LicenseServiceDefinition, readFileSync(PROTOSET)),
+    licenseServiceImpl(services),
+  );
   server.add(HealthDefinition, HealthServiceImpl(health));
   server.add(
     ServerReflectionService,
