@@ -211,6 +211,7 @@ const STATUS_COLORS: Record<string, "success" | "warning" | "danger" | "default"
   valid: "success",
   suspended: "warning",
   late: "warning",
+  held: "warning",
   published: "accent",
   revoked: "danger",
   expired: "default",

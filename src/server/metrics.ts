@@ -16,7 +16,7 @@ import {
 import { StatusCode } from "../generated/proto/license/v1/license.ts";
 import type { ClientOperation } from "./client-api/operations.ts";
 import { DomainError, UNAVAILABLE_REASONS, unavailableObservers } from "./core/errors.ts";
-import { deadCutoff, liveSessionWhere } from "./core/sessions/session-rules.ts";
+import { deadCutoff, seatHolderWhere } from "./core/sessions/session-rules.ts";
 import type { Db } from "./db/client.ts";
 import { APP_VERSION } from "./version.ts";
 
@@ -140,7 +140,7 @@ class ServerMetrics {
     );
     state(
       "sessions_active",
-      "Sessions that hold a seat (heartbeats on time or within the tolerance)",
+      "Sessions that hold a seat (heartbeats on time or within the tolerance, or a grace token still valid)",
       (s, g) => {
         g.set(s.sessionsActive);
       },
@@ -202,7 +202,7 @@ async function sampleState(db: Db, now: Date, toleranceSeconds: number): Promise
       db.license.count({
         where: { status: "active", expiresAt: { gt: now, lte: new Date(now.getTime() + 30 * DAY_MS) } },
       }),
-      db.session.count({ where: liveSessionWhere(now, toleranceSeconds) }),
+      db.session.count({ where: seatHolderWhere(now, toleranceSeconds) }),
       db.session.count({ where: { endedAt: null, deadlineAt: { lt: now, gte: cutoff } } }),
       db.session.count({ where: { endedAt: null, deadlineAt: { lt: cutoff } } }),
     ]);

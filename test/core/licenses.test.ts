@@ -28,11 +28,16 @@ describeEachDb("licenses", (getDb) => {
         type: "floating",
         seatLimit: 3,
         heartbeatIntervalSeconds: 300,
-        gracePeriodHours: 72,
+        // floating: a short grace period (a crashed machine holds its seat as long)
+        gracePeriodHours: 1,
         offlineAllowanceDays: 0,
         expiresAt: null,
         openSessions: 0,
       });
+      const locked = await makeLicense(db, license.customer.id, license.product.id, { type: "node_locked" });
+      expect(locked.gracePeriodHours).toBe(72);
+      const chosen = await makeLicense(db, license.customer.id, license.product.id, { gracePeriodHours: 24 });
+      expect(chosen.gracePeriodHours).toBe(24);
       expect(license.startsAt).toEqual(db.clock.now());
       expect(license.entitlements.map((e) => [e.code, e.quota])).toEqual([
         ["api-calls", 1000],

@@ -80,7 +80,9 @@ describeEachDb("sessions, machines and usage for admins", (getDb) => {
       id: a.sessionId ?? "",
       reason: "seat needed",
     });
-    expect(ended).toMatchObject({ state: "ended", endReason: "admin" });
+    // ended, but its grace token still holds the seat (see test/core/seat-holds.test.ts)
+    expect(ended).toMatchObject({ state: "held", endReason: "admin" });
+    expect(ended.graceUntil).not.toBeNull();
     await expectDomainError(endSession(db.ctx(), { id: a.sessionId ?? "" }), "FAILED_PRECONDITION");
     const beat = await heartbeatSession(client, {
       licenseKey: license.key,

@@ -37,6 +37,8 @@ export interface SessionRecord {
   deadlineAt: Date;
   endedAt: Date | null;
   endReason: string | null;
+  /** floating licenses: the seat is held until then (the last grace token's expiry, or later) */
+  graceUntil: Date | null;
 }
 
 export interface FastReads {
@@ -85,7 +87,7 @@ const LICENSE_WITH_USAGE_SQL = licenseFullSql(true);
 const LICENSE_ONLY_SQL = licenseFullSql(false);
 const USAGE_SQL = `SELECT COALESCE(SUM("amount"), 0) AS "used" FROM "UsageRecord"
   WHERE "licenseId" = $1 AND "featureId" = $2 AND "recordedAt" >= $3`;
-const SESSION_SQL = `SELECT "id", "licenseId", "fingerprint", "deadlineAt", "endedAt", "endReason" FROM "Session" WHERE "id" = $1`;
+const SESSION_SQL = `SELECT "id", "licenseId", "fingerprint", "deadlineAt", "endedAt", "endReason", "graceUntil" FROM "Session" WHERE "id" = $1`;
 const MACHINE_SQL = `SELECT "id", "lastSeenAt" FROM "MachineBinding" WHERE "licenseId" = $1 AND "fingerprint" = $2`;
 
 /** Integers as the drivers return them (pg: number or, for int8, string). */
@@ -122,6 +124,7 @@ interface SessionRow {
   deadlineAt: unknown;
   endedAt: unknown;
   endReason: string | null;
+  graceUntil: unknown;
 }
 
 function toLicense(
@@ -159,6 +162,7 @@ function toSession(row: SessionRow, date: (v: unknown) => Date): SessionRecord {
     deadlineAt: date(row.deadlineAt),
     endedAt: row.endedAt === null ? null : date(row.endedAt),
     endReason: row.endReason,
+    graceUntil: row.graceUntil === null ? null : date(row.graceUntil),
   };
 }
 

@@ -7,14 +7,23 @@ import { parseInput } from "../shared/parse-input.ts";
 import { resolveEntitlements } from "./entitlements.ts";
 import { generateLicenseKey } from "./license-key.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
-import { ZLicenseTerms, ZCreateLicenseInput, type TCreateLicenseInput } from "./schemas.ts";
+import {
+  DEFAULT_GRACE_PERIOD_HOURS,
+  ZLicenseTerms,
+  ZCreateLicenseInput,
+  type TCreateLicenseInput,
+} from "./schemas.ts";
 export { ZLicenseTerms, ZCreateLicenseInput, type TCreateLicenseInput };
 
 const KEY_ATTEMPTS = 5;
 
 export async function createLicense(ctx: DomainContext, input: TCreateLicenseInput): Promise<LicenseDto> {
   requirePermission(ctx.actor, "license.write");
-  const { entitlements, metadata, ...terms } = parseInput(ZCreateLicenseInput, input);
+  const { entitlements, metadata, ...given } = parseInput(ZCreateLicenseInput, input);
+  const terms = {
+    ...given,
+    gracePeriodHours: given.gracePeriodHours ?? DEFAULT_GRACE_PERIOD_HOURS[given.type],
+  };
   const startsAt = terms.startsAt ?? ctx.clock.now();
   if (terms.expiresAt && terms.expiresAt <= startsAt) {
     throw invalidArgument("expiresAt: must be after startsAt", [

@@ -37,6 +37,14 @@ export const ZLicenseTerms = {
   metadata: ZMetadata,
 };
 
+/**
+ * The grace period when none is given, by license type. Node-locked: 72 h, the bound machine
+ * backs its tokens. Floating: 1 h, because a floating grace token is a lease on a seat: a machine
+ * that crashed or lost its network keeps its seat until its last token expires, so a short period
+ * gives the seat back soon (vendors wanting longer outages set it explicitly).
+ */
+export const DEFAULT_GRACE_PERIOD_HOURS = { floating: 1, node_locked: 72 } as const;
+
 export const ZCreateLicenseInput = z.object({
   customerId: ZId,
   productId: ZId,
@@ -47,7 +55,8 @@ export const ZCreateLicenseInput = z.object({
   /** null: perpetual */
   expiresAt: ZDateTime.nullable().default(null),
   heartbeatIntervalSeconds: ZLicenseTerms.heartbeatIntervalSeconds.default(300),
-  gracePeriodHours: ZLicenseTerms.gracePeriodHours.default(72),
+  /** absent: DEFAULT_GRACE_PERIOD_HOURS of the type (floating 1, node-locked 72) */
+  gracePeriodHours: ZLicenseTerms.gracePeriodHours.optional(),
   offlineAllowanceDays: ZLicenseTerms.offlineAllowanceDays.default(0),
   metadata: ZLicenseTerms.metadata.default({}),
   entitlements: ZEntitlementList.default([]),

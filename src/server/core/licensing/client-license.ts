@@ -146,15 +146,21 @@ export interface GraceGrant {
   expiresAt: Date;
 }
 
-/** A fresh grace token for this license and machine. */
+/**
+ * A fresh grace token for this license and machine, tied to the session when there is one.
+ * Floating licenses: only for a session whose stored seat hold already covers the token's
+ * expiry (see sessions/seat-hold.ts).
+ */
 export async function graceFor(
   ctx: ClientContext,
   license: ClientLicense,
   licenseKey: string,
   fingerprint: string,
   now: Date,
+  sessionId?: string,
 ): Promise<GraceGrant> {
   return issueGraceToken(await ctx.signer(), {
+    ...(sessionId === undefined ? {} : { sessionId }),
     licenseId: license.id,
     licenseKey,
     fingerprint,

@@ -12,17 +12,34 @@ export interface GraceTokenInput {
   licenseExpiresAt: Date | null;
   gracePeriodHours: number;
   now: Date;
+  /** the session the token is a lease of (claim `sid`); absent for a node-locked Validate */
+  sessionId?: string;
 }
 
-/** A token valid for the license's grace period, never beyond the license's own expiry. */
 function base64url(text: string): string {
   return Buffer.from(text, "utf8").toString("base64url");
 }
 
-export function issueGraceToken(signer: Signer, input: GraceTokenInput): { token: string; expiresAt: Date } {
+type ExpiryInput = Pick<GraceTokenInput, "licenseExpiresAt" | "gracePeriodHours" | "now">;
+
+/** `exp` of a token issued at `now`: the grace period, never beyond the license's own expiry. */
+function expirySeconds(input: ExpiryInput): { iat: number; exp: number; lexp: number | null } {
   const iat = Math.floor(input.now.getTime() / 1000);
   const lexp = input.licenseExpiresAt ? Math.floor(input.licenseExpiresAt.getTime() / 1000) : null;
-  const exp = Math.min(iat + input.gracePeriodHours * 3600, lexp ?? Number.MAX_SAFE_INTEGER);
+  return { iat, lexp, exp: Math.min(iat + input.gracePeriodHours * 3600, lexp ?? Number.MAX_SAFE_INTEGER) };
+}
+
+/**
+ * When a token issued with these terms at `now` expires, exactly as issueGraceToken computes it:
+ * a seat hold is written to cover it before the token is issued.
+ */
+export function graceTokenExpiry(input: ExpiryInput): Date {
+  return new Date(expirySeconds(input).exp * 1000);
+}
+
+/** A token valid for the license's grace period, never beyond the license's own expiry. */
+export function issueGraceToken(signer: Signer, input: GraceTokenInput): { token: string; expiresAt: Date } {
+  const { iat, exp, lexp } = expirySeconds(input);
   // A compact JWS written directly (node:crypto signs; jose verifies it in the SDK and the tests):
   // on every validation and heartbeat, jose's SignJWT cost more than the signature itself.
   const header = { alg: "EdDSA", kid: signer.kid, typ: GRACE_TOKEN_TYPE };
@@ -34,6 +51,7 @@ export function issueGraceToken(signer: Signer, input: GraceTokenInput): { token
     lexp,
     iss: GRACE_TOKEN_ISSUER,
     sub: input.licenseId,
+    ...(input.sessionId === undefined ? {} : { sid: input.sessionId }),
     iat,
     exp,
   };

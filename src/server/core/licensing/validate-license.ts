@@ -30,13 +30,15 @@ export interface ValidateAnswer {
   /** absent for NOT_FOUND and PRODUCT_MISMATCH */
   license: LicenseView | null;
   entitlements: EntitlementView[];
-  /** VALID only */
+  /** VALID node-locked answers only (a floating license's tokens come with a session's seat) */
   grace: GraceGrant | null;
 }
 
 /**
  * Whether this key may run this product on this machine now. Node-locked licenses bind the
- * machine on first use while they have room. VALID answers carry a fresh grace token.
+ * machine on first use while they have room; their VALID answers carry a fresh grace token (the
+ * binding backs it). A floating license's Validate takes no seat, so it grants no offline
+ * running: its grace tokens come with Activate and Heartbeat, each covered by a seat hold.
  */
 export async function validateLicense(
   ctx: ClientContext,
@@ -58,7 +60,10 @@ export async function validateLicense(
     serverTime: now,
     license: licenseView(license),
     entitlements: valid ? await entitlementViews(ctx.reads, license, now) : [],
-    grace: valid ? await graceFor(ctx, license, licenseKey, client.fingerprint, now) : null,
+    grace:
+      valid && license.type === "node_locked"
+        ? await graceFor(ctx, license, licenseKey, client.fingerprint, now)
+        : null,
   };
 }
 

@@ -18,7 +18,8 @@ import { bindMachine } from "../licensing/machine-binding.ts";
 import { ZClientRequest } from "../licensing/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { deadCutoff, endSessions, liveSessionWhere, nextDeadline } from "./session-rules.ts";
+import { holdFor, holdsSeatOffline, tokenExpiry } from "./seat-hold.ts";
+import { deadCutoff, endSessions, liveSessionWhere, nextDeadline, seatHolderWhere } from "./session-rules.ts";
 
 const ZSessionMetadata = z
   .record(z.string().max(64), z.string().max(512))
@@ -44,7 +45,9 @@ export interface ActivateAnswer {
 /**
  * Takes a seat: a session with a heartbeat deadline. The seat limit holds under concurrent
  * activations (the license is locked while seats are counted, on both databases and across
- * instances); the same machine gets its open session back; dead sessions give up their seats.
+ * instances); the same machine gets its open session back. Seats are held by live sessions and
+ * (floating) by the grace tokens issued for sessions, ended or not (session-rules.ts); the
+ * machine coming back replaces its own old hold instead of taking a second seat.
  */
 export async function activateSession(
   ctx: ClientContext,
@@ -74,6 +77,8 @@ export async function activateSession(
   // seats are counted from stored deadlines: write this process's pending heartbeats first
   await ctx.heartbeats.flush();
   const deadline = nextDeadline(now, license.heartbeatIntervalSeconds);
+  // the answer's grace token, covered by the hold stored in the same transaction (floating)
+  const hold = holdsSeatOffline(license) ? holdFor(license, tokenExpiry(license, now)) : null;
   type Outcome = { refusal: Verdict } | { sessionId: string; resumed: boolean };
   const outcome = await mutate<Outcome>(
     asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
@@ -90,23 +95,33 @@ export async function activateSession(
           ...liveSessionWhere(now, tolerance),
         },
         orderBy: { startedAt: "desc" },
-        select: { id: true },
+        select: { id: true, graceUntil: true },
       });
       if (own) {
+        const raise = hold && (!own.graceUntil || own.graceUntil < hold) ? { graceUntil: hold } : {};
         await tx.session.update({
           where: { id: own.id },
-          data: { lastHeartbeatAt: now, deadlineAt: deadline },
+          data: { lastHeartbeatAt: now, deadlineAt: deadline, ...raise },
           select: { id: true },
         });
         return { sessionId: own.id, resumed: true };
       }
-      // Sessions past their deadline hold no seat: end them now rather than wait for the reaper.
+      // Sessions past their deadline end now rather than wait for the reaper (their grace
+      // tokens' holds, if any, still count below).
       const dead = await tx.session.findMany({
         where: { licenseId: license.id, endedAt: null, deadlineAt: { lt: deadCutoff(now, tolerance) } },
         select: { id: true, licenseId: true, fingerprint: true },
       });
       await endSessions(tx, dead, "heartbeat_dead", now, audit);
-      const taken = await tx.session.count({ where: { licenseId: license.id, endedAt: null } });
+      // This machine's own earlier holds (a session reaped or ended while it ran offline) do not
+      // count: the new session replaces them, so one machine takes one seat.
+      const taken = await tx.session.count({
+        where: {
+          licenseId: license.id,
+          fingerprint: { not: client.fingerprint },
+          ...seatHolderWhere(now, tolerance),
+        },
+      });
       if (taken >= license.seatLimit) {
         return {
           refusal: {
@@ -115,6 +130,11 @@ export async function activateSession(
           },
         };
       }
+      // Replaced only now: a refused machine may still be running on those holds' tokens.
+      const { count: replacedHolds } = await tx.session.updateMany({
+        where: { licenseId: license.id, fingerprint: client.fingerprint, graceUntil: { gt: now } },
+        data: { graceUntil: null },
+      });
       const session = await tx.session.create({
         data: {
           licenseId: license.id,
@@ -126,6 +146,7 @@ export async function activateSession(
           startedAt: now,
           lastHeartbeatAt: now,
           deadlineAt: deadline,
+          graceUntil: hold,
         },
         select: { id: true },
       });
@@ -140,6 +161,7 @@ export async function activateSession(
           clientVersion: client.clientVersion,
           seatsTaken: taken + 1,
           seatLimit: license.seatLimit,
+          ...(replacedHolds > 0 ? { replacedHolds } : {}),
         },
       });
       return { sessionId: session.id, resumed: false };
@@ -155,6 +177,6 @@ export async function activateSession(
     heartbeatDeadline: deadline,
     license: view,
     entitlements: await entitlementViews(ctx.reads, license, now),
-    grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now),
+    grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now, outcome.sessionId),
   };
 }

@@ -18,8 +18,10 @@ export interface DeactivateAnswer {
 }
 
 /**
- * Ends a session at once and frees its seat. Works whatever the license's state (a client
- * giving its seat back is always welcome); deactivating an already deactivated session is VALID.
+ * Ends a session at once and frees its seat (its grace-token hold too: the client drops its
+ * token). Works whatever the license's state (a client giving its seat back is always welcome);
+ * deactivating an already deactivated session is VALID, and so is deactivating one that ended
+ * otherwise (heartbeats stopped, an admin) while its hold still keeps a seat: the hold is freed.
  */
 export async function deactivateSession(
   ctx: ClientContext,
@@ -36,6 +38,31 @@ export async function deactivateSession(
   if ("refusal" in found) {
     if (found.session?.endReason === "deactivated") {
       return { status: "VALID", message: "the session was already deactivated", serverTime: now };
+    }
+    const held = found.session;
+    if (
+      held?.endedAt &&
+      held.fingerprint === client.fingerprint &&
+      held.graceUntil &&
+      held.graceUntil > now
+    ) {
+      await mutate(
+        asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
+        async ({ tx, audit }) => {
+          const { count } = await tx.session.updateMany({
+            where: { id: held.id, graceUntil: { not: null } },
+            data: { graceUntil: null },
+          });
+          if (count === 0) return;
+          audit({
+            action: "session.release",
+            targetType: "session",
+            targetId: held.id,
+            summary: { licenseId: license.id, fingerprint: client.fingerprint, heldUntil: held.graceUntil },
+          });
+        },
+      );
+      return { status: "VALID", message: "the session had ended; its seat is free now", serverTime: now };
     }
     return { ...found.refusal, serverTime: now };
   }

@@ -16,7 +16,12 @@ export const ZEndSessionInput = z.object({
 });
 export type TEndSessionInput = z.input<typeof ZEndSessionInput>;
 
-/** Force-ends a session (its seat is free at once); the client's next heartbeat is refused. */
+/**
+ * Force-ends a session: the client's next heartbeat is refused and it must activate again. The
+ * machine may keep running offline on the grace token it already holds (nothing can take that
+ * back), so the seat stays held until the token expires (`graceUntil`, state "held"): freeing it
+ * at once would let another machine take a seat still in use.
+ */
 export async function endSession(ctx: DomainContext, input: TEndSessionInput): Promise<SessionDto> {
   requirePermission(ctx.actor, "session.manage");
   const { id, reason } = parseInput(ZEndSessionInput, input);

@@ -6,6 +6,7 @@ import { ZClientRequest, ZSessionId } from "../licensing/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { findClientSession } from "./client-session.ts";
+import { coverToken, holdFor, holdsSeatOffline, needsHold, tokenExpiry } from "./seat-hold.ts";
 import { endSessions, isDead, nextDeadline } from "./session-rules.ts";
 
 export const ZHeartbeatSessionInput = ZClientRequest.extend({ sessionId: ZSessionId });
@@ -21,7 +22,9 @@ export interface HeartbeatAnswer {
 
 /**
  * Extends a live session's deadline by one heartbeat interval. A session whose deadline plus the
- * tolerance has passed is dead (HEARTBEAT_DEAD): the client activates again for a new one.
+ * tolerance has passed is dead (HEARTBEAT_DEAD): the client activates again for a new one. The
+ * deadline is buffered; the seat hold covering the answer's grace token (floating licenses) is
+ * written before the answer, when the stored one does not cover it already (seat-hold.ts).
  */
 export async function heartbeatSession(
   ctx: ClientContext,
@@ -52,6 +55,18 @@ export async function heartbeatSession(
     );
     return refused("HEARTBEAT_DEAD", "the heartbeat came after the session's deadline and tolerance");
   }
+  if (holdsSeatOffline(license)) {
+    const expiresAt = tokenExpiry(license, now);
+    if (
+      needsHold(session.graceUntil, expiresAt, now) &&
+      !(await coverToken(ctx.db, session.id, holdFor(license, expiresAt), expiresAt))
+    ) {
+      // ended since it was read (deactivated, by an admin, with the license): say how
+      const again = await findClientSession(ctx.reads, license.id, sessionId, client.fingerprint);
+      if ("refusal" in again) return refused(again.refusal.status, again.refusal.message);
+      return refused("SESSION_NOT_FOUND", "the session has ended");
+    }
+  }
   // Written with the other heartbeats within a second (a session ended meanwhile stays ended).
   const deadline = nextDeadline(now, license.heartbeatIntervalSeconds);
   ctx.heartbeats.extend(session.id, now, deadline);
@@ -60,6 +75,6 @@ export async function heartbeatSession(
     message: "heartbeat accepted",
     serverTime: now,
     heartbeatDeadline: deadline,
-    grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now),
+    grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now, session.id),
   };
 }

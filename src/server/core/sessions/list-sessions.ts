@@ -9,8 +9,11 @@ import { sessionSelect, toSessionDto, type SessionDto } from "./select.ts";
 
 export const ZListSessionsInput = z.object({
   licenseId: ZId,
-  /** open: not ended (live or late); ended; all */
-  state: z.enum(["open", "ended", "all"]).default("open"),
+  /**
+   * open: not ended (live or late); seated: holding a seat (open, or ended while its grace token
+   * keeps the seat held); ended; all
+   */
+  state: z.enum(["open", "seated", "ended", "all"]).default("open"),
   ...ZPagination,
 });
 export type TListSessionsInput = z.input<typeof ZListSessionsInput>;
@@ -20,10 +23,14 @@ export async function listSessions(ctx: DomainContext, input: TListSessionsInput
   requirePermission(ctx.actor, "license.read");
   const f = parseInput(ZListSessionsInput, input);
   await findLicenseInScope(ctx.db, ctx.actor, f.licenseId);
-  const where: Prisma.SessionWhereInput = {
-    licenseId: f.licenseId,
-    ...(f.state === "open" ? { endedAt: null } : f.state === "ended" ? { endedAt: { not: null } } : {}),
+  const now = ctx.clock.now();
+  const states: Record<typeof f.state, Prisma.SessionWhereInput> = {
+    open: { endedAt: null },
+    seated: { OR: [{ endedAt: null }, { graceUntil: { gt: now } }] },
+    ended: { endedAt: { not: null } },
+    all: {},
   };
+  const where: Prisma.SessionWhereInput = { licenseId: f.licenseId, ...states[f.state] };
   const [rows, total] = await Promise.all([
     ctx.db.session.findMany({
       where,
@@ -34,6 +41,5 @@ export async function listSessions(ctx: DomainContext, input: TListSessionsInput
     }),
     ctx.db.session.count({ where }),
   ]);
-  const now = ctx.clock.now();
   return { items: rows.map((row) => toSessionDto(row, now)), total, page: f.page, pageSize: f.pageSize };
 }

@@ -16,6 +16,7 @@ export const sessionSelect = {
   deadlineAt: true,
   endedAt: true,
   endReason: true,
+  graceUntil: true,
 } satisfies Prisma.SessionSelect;
 
 type SessionRow = Prisma.SessionGetPayload<{ select: typeof sessionSelect }>;
@@ -33,8 +34,17 @@ export const ZSessionDto = z.object({
   deadlineAt: z.date(),
   endedAt: z.date().nullable(),
   endReason: z.enum(SESSION_END_REASONS).nullable(),
-  /** live: heartbeats on time; late: open but past its deadline (the reaper ends it after the tolerance) */
-  state: z.enum(["live", "late", "ended"]),
+  /**
+   * floating licenses: the seat stays held until then, ended or not (the expiry of the last grace
+   * token issued for the session, or a little later); null once deactivated or for node-locked
+   */
+  graceUntil: z.date().nullable(),
+  /**
+   * live: heartbeats on time; late: open but past its deadline (the reaper ends it after the
+   * tolerance); held: ended, but the machine may run offline on its grace token until
+   * `graceUntil`, so its seat stays taken until then; ended: holds no seat
+   */
+  state: z.enum(["live", "late", "held", "ended"]),
 });
 export type SessionDto = z.infer<typeof ZSessionDto>;
 
@@ -43,6 +53,12 @@ export function toSessionDto(row: SessionRow, now: Date): SessionDto {
     ...row,
     metadata: parseMetadata(row.metadata),
     endReason: row.endReason as SessionDto["endReason"],
-    state: row.endedAt ? "ended" : row.deadlineAt < now ? "late" : "live",
+    state: row.endedAt
+      ? row.graceUntil && row.graceUntil > now
+        ? "held"
+        : "ended"
+      : row.deadlineAt < now
+        ? "late"
+        : "live",
   };
 }

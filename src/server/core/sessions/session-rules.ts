@@ -1,6 +1,11 @@
 // When a session is alive: its deadline is one heartbeat interval after the last heartbeat; it
-// dies when the deadline plus the server's tolerance has passed. A dead session holds no seat,
-// whether or not the reaper has ended it yet.
+// dies when the deadline plus the server's tolerance has passed.
+//
+// When a session holds a seat: while it is alive, and (floating licenses) until the last grace
+// token issued for it has expired (`graceUntil`), whether or not it has ended since: a machine
+// whose network was cut keeps running on that token, so its seat must stay taken for as long
+// (the invariant: never more machines running a floating license than it has seats, online or
+// offline). Only a deactivation frees the seat at once; the machine gave its token up.
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import type { Tx } from "../../db/client.ts";
 import type { AuditEntry } from "../audit/write-audit-event.ts";
@@ -27,14 +32,22 @@ export function isDead(deadlineAt: Date, now: Date, toleranceSeconds: number): b
   return deadlineAt < deadCutoff(now, toleranceSeconds);
 }
 
-/** Open sessions that still hold a seat. */
+/** Open sessions whose heartbeats are on time (or within the tolerance): a machine can resume them. */
 export function liveSessionWhere(now: Date, toleranceSeconds: number): Prisma.SessionWhereInput {
   return { endedAt: null, deadlineAt: { gte: deadCutoff(now, toleranceSeconds) } };
 }
 
+/** Sessions holding a seat at `now`: live ones, and any whose last grace token is still valid. */
+export function seatHolderWhere(now: Date, toleranceSeconds: number): Prisma.SessionWhereInput {
+  return { OR: [liveSessionWhere(now, toleranceSeconds), { graceUntil: { gt: now } }] };
+}
+
 /**
  * Ends the given open sessions with one audit event each. Returns how many this call ended (a
- * session another transaction ended first is skipped, so each end is recorded once).
+ * session another transaction ended first is skipped, so each end is recorded once). Only a
+ * deactivation gives the seat hold up (`graceUntil` cleared): every other end (heartbeats
+ * stopped, an admin, the license suspended or revoked) leaves the machine its grace token, so
+ * the seat stays held until that token expires.
  */
 export async function endSessions(
   tx: Tx,
@@ -48,7 +61,7 @@ export async function endSessions(
   for (const session of sessions) {
     const { count } = await tx.session.updateMany({
       where: { id: session.id, endedAt: null },
-      data: { endedAt: now, endReason: reason },
+      data: { endedAt: now, endReason: reason, ...(reason === "deactivated" ? { graceUntil: null } : {}) },
     });
     if (count === 0) continue;
     ended += 1;

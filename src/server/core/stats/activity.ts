@@ -3,7 +3,7 @@
 // flushes add to the hour's row atomically, so several processes and instances add up.
 import type { Db } from "../../db/client.ts";
 import type { Logger } from "../../logger.ts";
-import { liveSessionWhere } from "../sessions/session-rules.ts";
+import { seatHolderWhere } from "../sessions/session-rules.ts";
 
 export function hourStart(at: Date): Date {
   const hour = new Date(at);
@@ -25,9 +25,9 @@ export async function addActivity(
   });
 }
 
-/** Records how many sessions are live now (the hour keeps its last sample). */
+/** Records how many sessions hold a seat now (the hour keeps its last sample). */
 export async function sampleActiveSessions(db: Db, now: Date, toleranceSeconds: number): Promise<number> {
-  const live = await db.session.count({ where: liveSessionWhere(now, toleranceSeconds) });
+  const live = await db.session.count({ where: seatHolderWhere(now, toleranceSeconds) });
   const hour = hourStart(now);
   await db.activityBucket.upsert({
     where: { at: hour },

@@ -39,6 +39,18 @@ function machineColumn<T extends Session | Machine>(): Column<T> {
   return { id: "host", label: "Machine", isRowHeader: true, render: (m) => m.hostname || m.fingerprint };
 }
 
+/**
+ * What ending a session does: its heartbeats are refused, but a machine holding a grace token
+ * may run offline until it expires, and its seat stays held until then (a floating license's
+ * seats hold through outages).
+ */
+function endSessionBody(s: Session): string {
+  if (!s.graceUntil || new Date(s.graceUntil) <= new Date()) {
+    return "Its seat is freed at once; the software must activate again.";
+  }
+  return `The software must activate again. The machine may keep running offline until ${formatDateTime(s.graceUntil)}; its seat is freed then.`;
+}
+
 const SERIES_COLORS = [CHART_COLORS.accent, CHART_COLORS.success, CHART_COLORS.warning, CHART_COLORS.danger];
 
 export default function LicensePage() {
@@ -48,7 +60,8 @@ export default function LicensePage() {
   const invalidateQueries = useInvalidate();
   const license = useQuery(trpc.licenses.get.queryOptions({ id }));
   const sessions = useQuery({
-    ...trpc.sessions.list.queryOptions({ licenseId: id, state: "open" }),
+    // open ones and ended ones whose grace token still holds their seat
+    ...trpc.sessions.list.queryOptions({ licenseId: id, state: "seated" }),
     refetchInterval: 15_000,
   });
   const machines = useQuery({
@@ -171,7 +184,7 @@ export default function LicensePage() {
         details={[
           ["Status", <StatusChip key="s" status={status} />],
           ["Type", l.type === "node_locked" ? "node-locked" : "floating"],
-          ["Seats", `${l.openSessions} in use of ${l.seatLimit}`],
+          ["Seats", `${sessions.data?.total ?? l.openSessions} in use of ${l.seatLimit}`],
           ["Starts", formatDateTime(l.startsAt)],
           ["Expires", l.expiresAt ? `${formatDate(l.expiresAt)} (${relativeDays(l.expiresAt)})` : "never"],
           ["Heartbeat", `every ${l.heartbeatIntervalSeconds} s`],
@@ -226,13 +239,23 @@ export default function LicensePage() {
               { id: "state", label: "State", render: (s) => <StatusChip status={s.state} /> },
               { id: "version", label: "Version", render: (s) => s.clientVersion },
               { id: "beat", label: "Last heartbeat", render: (s) => formatDateTime(s.lastHeartbeatAt) },
+              ...(l.type === "floating"
+                ? [
+                    {
+                      id: "held",
+                      label: "Seat held until",
+                      render: (s: Session) => (s.graceUntil ? formatDateTime(s.graceUntil) : "—"),
+                    },
+                  ]
+                : []),
               confirmColumn(
                 "end",
                 (s) =>
-                  can("session.manage") && {
+                  can("session.manage") &&
+                  s.state !== "held" && {
                     label: "End",
                     title: "End this session?",
-                    body: "Its seat is freed at once; the software must activate again.",
+                    body: endSessionBody(s),
                     confirmLabel: "End session",
                     onConfirm: () => endSession.mutateAsync({ id: s.id }),
                   },

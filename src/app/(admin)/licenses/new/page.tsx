@@ -14,7 +14,7 @@ import {
 } from "@/components/form.tsx";
 import { EmptyState, LinkButton, PageHeader, Section } from "@/components/ui.tsx";
 import { useInvalidate } from "@/components/use-invalidate.ts";
-import { ZCreateLicenseInput } from "@/server/core/licenses/schemas.ts";
+import { DEFAULT_GRACE_PERIOD_HOURS, ZCreateLicenseInput } from "@/server/core/licenses/schemas.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 
@@ -45,7 +45,7 @@ export default function NewLicensePage() {
     seatLimit: "5",
     expiresAt: inOneYear(),
     heartbeatIntervalSeconds: "300",
-    gracePeriodHours: "72",
+    gracePeriodHours: String(DEFAULT_GRACE_PERIOD_HOURS[LICENSE_TYPE_FLOATING]),
     offlineAllowanceDays: "30",
   });
   const { values, errors } = form;
@@ -215,6 +215,14 @@ export default function NewLicensePage() {
             <SelectInput
               label="Seats are"
               {...form.field("type")}
+              onChange={(v) => {
+                const type = v as typeof values.type;
+                // the grace period follows the type while it still holds the other type's default
+                if (values.gracePeriodHours === String(DEFAULT_GRACE_PERIOD_HOURS[values.type])) {
+                  form.set("gracePeriodHours", String(DEFAULT_GRACE_PERIOD_HOURS[type]));
+                }
+                form.set("type", type);
+              }}
               options={[
                 { value: "floating", label: "Floating: on any machines" },
                 { value: "node_locked", label: "Node-locked: bound to machines" },
@@ -235,7 +243,7 @@ export default function NewLicensePage() {
             {numberField(
               "gracePeriodHours",
               "Grace period (hours)",
-              "How long software runs through an outage.",
+              "How long software runs through an outage; a crashed machine's floating seat stays taken as long (default: 1 floating, 72 node-locked).",
             )}
             {numberField(
               "offlineAllowanceDays",
