@@ -9,7 +9,12 @@ import {
 } from "nice-grpc";
 import { BadRequest, RetryInfo, RichServerError } from "nice-grpc-error-details";
 import { isAbortError } from "abort-controller-x";
-import { toDomainError, type DomainErrorCode } from "../src/server/core/errors.ts";
+import {
+  toDomainError,
+  UNAVAILABLE_RETRY_SECONDS,
+  unavailableObservers,
+  type DomainErrorCode,
+} from "../src/server/core/errors.ts";
 import type { Logger } from "../src/server/logger.ts";
 
 const GRPC_STATUS: Record<DomainErrorCode, Status> = {
@@ -109,8 +114,11 @@ export function loggingMiddleware(logger: Logger, onCall?: (record: CallRecord) 
 }
 
 /**
- * Ends calls that run longer than `maxMs` with DEADLINE_EXCEEDED (clients' own deadlines cancel
- * earlier through the call's signal), and refuses calls whose client already gave up.
+ * Ends calls that run longer than `maxMs` with UNAVAILABLE and RetryInfo: the server was too busy
+ * to answer in its own time limit (a burst queued for the database), which the SDK treats as
+ * "unreachable" and retries later; counted as `call_limit` by the unavailable metric. Clients'
+ * own deadlines cancel earlier through the call's signal. Refuses calls whose client already gave
+ * up. Goes inside errorDetailsServerMiddleware, which sends the RetryInfo.
  */
 export function deadlineMiddleware(maxMs: number): ServerMiddleware {
   return async function* deadline<Req, Res>(call: ServerMiddlewareCall<Req, Res>, context: CallContext) {
@@ -119,7 +127,14 @@ export function deadlineMiddleware(maxMs: number): ServerMiddleware {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new ServerError(Status.DEADLINE_EXCEEDED, `the call took longer than ${maxMs} ms`));
+        for (const observe of unavailableObservers) observe("call_limit");
+        reject(
+          new RichServerError(
+            Status.UNAVAILABLE,
+            `the server is busy (the call took longer than its limit of ${maxMs} ms); try again shortly`,
+            [RetryInfo.fromPartial({ retryDelay: { seconds: UNAVAILABLE_RETRY_SECONDS, nanos: 0 } })],
+          ),
+        );
       }, maxMs);
     });
     try {

@@ -27,7 +27,7 @@ import { requestDecodingMiddleware, tolerantDecoding } from "./request-decoding.
 
 /** How long a graceful shutdown waits for running calls (health Watch streams never end). */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
-/** The longest a unary call may run on the server. */
+/** The longest a unary call may run on the server; then it answers UNAVAILABLE with RetryInfo. */
 export const DEFAULT_MAX_CALL_MS = 15_000;
 
 const PROTOSET = new URL("../src/generated/proto/license.protoset", import.meta.url);
@@ -90,8 +90,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const health = HealthState();
   const server = createServer()
     .use(loggingMiddleware(logger, options.onCall))
-    .use(deadlineMiddleware(options.maxCallMs ?? DEFAULT_MAX_CALL_MS))
     .use(errorDetailsServerMiddleware)
+    .use(deadlineMiddleware(options.maxCallMs ?? DEFAULT_MAX_CALL_MS))
     .use(errorMappingMiddleware(logger))
     .use(requestDecodingMiddleware);
   // bytes that do not decode answer INVALID_ARGUMENT (grpc-js would answer INTERNAL)

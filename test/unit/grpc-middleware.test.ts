@@ -12,6 +12,7 @@ import {
   BadRequest,
   errorDetailsClientMiddleware,
   errorDetailsServerMiddleware,
+  RetryInfo,
   RichClientError,
 } from "nice-grpc-error-details";
 import { HealthDefinition } from "nice-grpc-server-health";
@@ -25,7 +26,7 @@ import {
   type CallRecord,
 } from "../../grpc-gateway/middleware.ts";
 import { peerAddress } from "../../grpc-gateway/license-service.ts";
-import { DomainError } from "../../src/server/core/errors.ts";
+import { DomainError, toDomainError } from "../../src/server/core/errors.ts";
 import { createLogger } from "../../src/server/logger.ts";
 
 describe("gRPC middleware", () => {
@@ -39,8 +40,8 @@ describe("gRPC middleware", () => {
     const logger = createLogger({ level: "silent" });
     server = createServer()
       .use(loggingMiddleware(logger, (r) => records.push(r)))
-      .use(deadlineMiddleware(200))
       .use(errorDetailsServerMiddleware)
+      .use(deadlineMiddleware(200))
       .use(errorMappingMiddleware(logger));
     server.add(HealthDefinition, {
       async check({ service }) {
@@ -51,6 +52,8 @@ describe("gRPC middleware", () => {
           ]);
         }
         if (service === "missing") throw new DomainError("NOT_FOUND", "no such thing");
+        if (service === "busy")
+          throw toDomainError({ code: "P2028", message: "Unable to start a transaction" });
         if (service === "crash") throw new Error("connection refused at db.internal:5432 (password=hunter2)");
         return { status: HealthCheckResponse_ServingStatus.SERVING };
       },
@@ -88,12 +91,28 @@ describe("gRPC middleware", () => {
     expect(JSON.stringify(crash)).not.toContain("hunter2");
   });
 
-  it("ends calls that run past the server's limit with DEADLINE_EXCEEDED", async () => {
+  const retryDelays = (error: RichClientError) =>
+    error.extra.flatMap((d) => (d.$type === RetryInfo.$type ? [d.retryDelay?.seconds] : []));
+
+  it("ends calls that run past the server's limit with UNAVAILABLE and RetryInfo (busy, try later)", async () => {
     const started = Date.now();
-    await expect(client().check({ service: "slow" })).rejects.toMatchObject({
-      code: Status.DEADLINE_EXCEEDED,
-    });
+    const error = (await client()
+      .check({ service: "slow" })
+      .catch((e: unknown) => e)) as RichClientError;
     expect(Date.now() - started).toBeLessThan(900);
+    expect(error).toBeInstanceOf(RichClientError);
+    expect(error.code).toBe(Status.UNAVAILABLE);
+    expect(error.details).toMatch(/busy/);
+    expect(retryDelays(error)).toEqual([1]);
+  });
+
+  it("maps a database wait that ran out to UNAVAILABLE with RetryInfo, not INTERNAL", async () => {
+    const error = (await client()
+      .check({ service: "busy" })
+      .catch((e: unknown) => e)) as RichClientError;
+    expect(error.code).toBe(Status.UNAVAILABLE);
+    expect(error.details).toMatch(/no database connection came free/);
+    expect(retryDelays(error)).toEqual([1]);
   });
 
   it("reports every call to the metrics hook with its status", async () => {

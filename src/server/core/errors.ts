@@ -41,10 +41,16 @@ export class DomainError extends Error {
 /**
  * Why the server could not answer in time, though nothing is wrong with the request:
  * `pool_exhausted` (no database connection came free), `lock_wait` (a row lock or the
- * transaction's own time limit ran out: contention), `busy` (SQLite's writer lock stayed taken).
+ * transaction's own time limit ran out: contention), `busy` (SQLite's writer lock stayed taken),
+ * `call_limit` (the gRPC sidecar's limit per call ran out while the call waited).
  */
-export type UnavailableReason = "pool_exhausted" | "lock_wait" | "busy";
-export const UNAVAILABLE_REASONS: readonly UnavailableReason[] = ["pool_exhausted", "lock_wait", "busy"];
+export type UnavailableReason = "pool_exhausted" | "lock_wait" | "busy" | "call_limit";
+export const UNAVAILABLE_REASONS: readonly UnavailableReason[] = [
+  "pool_exhausted",
+  "lock_wait",
+  "busy",
+  "call_limit",
+];
 /** What a caller told UNAVAILABLE waits before trying again. */
 export const UNAVAILABLE_RETRY_SECONDS = 1;
 
@@ -68,6 +74,7 @@ const UNAVAILABLE_MESSAGES: Record<UnavailableReason, string> = {
   pool_exhausted: "the server is busy (no database connection came free in time); try again shortly",
   lock_wait: "the server is busy (the license is locked by other calls); try again shortly",
   busy: "the server is busy (the database is locked by another writer); try again shortly",
+  call_limit: "the server is busy (the call took longer than its limit); try again shortly",
 };
 
 interface PrismaLikeError {
