@@ -295,3 +295,47 @@ describe.skipIf(nginxMissing)("nginx in front of the web app and the gRPC sideca
     expect(nginx?.exitCode, nginxOutput).toBeNull();
   });
 });
+
+describe("deployment/compose.yaml", () => {
+  const compose = readFileSync(join(import.meta.dirname, "..", "..", "deployment", "compose.yaml"), "utf8");
+
+  /** service name -> the port mappings it publishes (flow-style `ports: [...]` lines) */
+  function publishedPorts(): Map<string, string[]> {
+    const ports = new Map<string, string[]>();
+    let service = "";
+    let inServices = false;
+    for (const line of compose.split("\n")) {
+      if (/^\S/.test(line)) inServices = line.startsWith("services:");
+      const name = /^ {2}([\w-]+):$/.exec(line)?.[1];
+      if (inServices && name) service = name;
+      const list = /^ {4}ports: \[(.*)\]$/.exec(line)?.[1];
+      if (inServices && list !== undefined) {
+        ports.set(
+          service,
+          [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? ""),
+        );
+      }
+    }
+    return ports;
+  }
+
+  it("publishes plaintext ports on 127.0.0.1 only; the public ports are the TLS proxy's", () => {
+    const ports = publishedPorts();
+    expect([...ports.keys()].sort()).toEqual(["app", "gateway", "grafana", "prometheus", "proxy"]);
+    // no other way of publishing ports (block-style lists) slipped past the parser above
+    expect(compose.match(/^\s+ports:/gm)).toHaveLength(ports.size);
+    for (const [service, mappings] of ports) {
+      if (service === "proxy") continue;
+      for (const mapping of mappings)
+        expect(mapping, `${service} ${mapping}`).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+    expect(ports.get("proxy")).toEqual(["80:80", "443:443", "50443:50443"]);
+    // the proxy serves the tested file, and the servers behind it believe its X-Forwarded-For
+    expect(compose).toContain("./nginx/license-server.conf:/etc/nginx/conf.d/default.conf:ro");
+    expect(compose).toMatch(/TRUST_PROXY: \$\{TRUST_PROXY:-1\}/);
+    expect(compose).toMatch(/NEXTAUTH_URL: \$\{PUBLIC_URL:-https:\/\/localhost\}/);
+    const conf = readFileSync(CONF, "utf8");
+    expect(conf).toContain("server app:3000;");
+    expect(conf).toContain("server gateway:50051;");
+  });
+});
