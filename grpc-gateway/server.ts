@@ -9,6 +9,7 @@ import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-serv
 import { ServerReflection, ServerReflectionService } from "nice-grpc-server-reflection";
 import { LicenseServiceDefinition } from "../src/generated/proto/license/v1/license.ts";
 import { createClientServices, type ClientServices } from "../src/server/client-api/services.ts";
+import type { TrustProxy } from "../src/server/client-address.ts";
 import type { Config, GrpcTlsConfig } from "../src/server/config.ts";
 import { systemActor, type Clock } from "../src/server/core/context.ts";
 import { reapDeadSessions } from "../src/server/core/sessions/reap-sessions.ts";
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   config: Pick<Config, "grpcHost" | "grpcPort" | "encryptionKey" | "licensing"> & {
     /** TLS files (GRPC_TLS_*); absent or null: plaintext */
     grpcTls?: GrpcTlsConfig | null;
+    /** TRUST_PROXY: whose x-forwarded-for metadata names the caller; absent: the peer's address */
+    trustProxy?: TrustProxy;
   };
   logger: Logger;
   /** the database the services use; the caller opens and closes it */
@@ -97,7 +100,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   // bytes that do not decode answer INVALID_ARGUMENT (grpc-js would answer INTERNAL)
   server.add(
     tolerantDecoding(LicenseServiceDefinition, readFileSync(PROTOSET)),
-    licenseServiceImpl(services),
+    licenseServiceImpl(services, config.trustProxy),
   );
   server.add(HealthDefinition, HealthServiceImpl(health));
   server.add(

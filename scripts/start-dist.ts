@@ -5,7 +5,8 @@
 // dies the other is stopped and the launcher exits non-zero. `--only web` / `--only gateway` runs
 // one of them (containers: one process each; the first-run steps are safe to run in both).
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { generatedPasswordNotice, prepareDatabase, StartupError } from "../src/server/bootstrap.ts";
 import { ConfigError, loadConfig, type Config } from "../src/server/config.ts";
@@ -115,7 +116,10 @@ async function main(): Promise<void> {
   process.on("SIGHUP", () => {
     children.get("gateway")?.kill("SIGHUP");
   });
-  if (only !== "gateway") start("web", ["server.js"]);
+  // the client addresses of limits and audit come from the socket (scripts/lib/peer-stamp.mjs,
+  // bundled as bin/peer-stamp.mjs; see src/server/client-address.ts)
+  const peerStamp = pathToFileURL(join(buildRoot, "bin", "peer-stamp.mjs")).href;
+  if (only !== "gateway") start("web", ["--import", peerStamp, "server.js"]);
   if (only !== "web") start("gateway", ["bin/gateway.mjs"]);
   if (only === "gateway") return;
 

@@ -26,6 +26,8 @@ export const gatewayScript = join(appRoot, "grpc-gateway", "main.ts");
 export const nextBin = require.resolve("next/dist/bin/next");
 export const tsxCli = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
 const exitWithParent = pathToFileURL(join(appRoot, "scripts", "lib", "exit-with-parent.mjs")).href;
+/** Stamps each request's socket address for the app (see src/server/client-address.ts). */
+export const peerStamp = pathToFileURL(join(appRoot, "scripts", "lib", "peer-stamp.mjs")).href;
 export const buildIdPath = join(appRoot, ".next", "BUILD_ID");
 
 /** What the production build of the web app is made from (a change in them calls for a rebuild). */
@@ -187,6 +189,9 @@ export function spawnWeb(config: Config, env: NodeJS.ProcessEnv, dev: boolean): 
     [
       "--import",
       exitWithParent,
+      // the client addresses of limits and audit come from the socket: see peer-stamp.mjs
+      "--import",
+      peerStamp,
       nextBin,
       dev ? "dev" : "start",
       "-H",

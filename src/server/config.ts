@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { LdapConfigError, loadLdapConfig, type LdapConfig } from "./auth/ldap.ts";
+import { parseTrustProxy, TrustProxyError, type TrustProxy } from "./client-address.ts";
 import { scheduleProblem } from "./core/backups/schedule-pattern.ts";
 import { parseDatabaseUrl, type DbTarget } from "./db/provider.ts";
 
@@ -41,6 +42,22 @@ export const ZConfigInput = z.object({
   CLIENT_RATE_LIMIT_PER_PEER: z.coerce.number().int().min(1).default(6000),
   /** where sign-in and licensing rate limits count: "memory" (each process) or "database" (shared) */
   RATE_LIMIT_STORE: z.enum(["memory", "database"]).default("memory"),
+  /**
+   * whose X-Forwarded-For is believed for client addresses (limits, audit): false (the socket's
+   * address), a number of proxies in front, or proxy addresses/CIDRs (comma-separated or a list)
+   */
+  TRUST_PROXY: z
+    .union([z.boolean(), z.number(), z.string(), z.array(z.string())])
+    .optional()
+    .transform((value, ctx): TrustProxy => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        if (!(error instanceof TrustProxyError)) throw error;
+        ctx.addIssue({ code: "custom", message: error.message });
+        return z.NEVER;
+      }
+    }),
   LICENSE_SERVER_ADMIN_EMAIL: z.email().optional(),
   LICENSE_SERVER_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   /** where backups go (scheduled ones, and `admin backup` without a file name); default DATA_DIR/backups */
@@ -83,6 +100,8 @@ export interface Config {
   licensing: LicensingConfig;
   /** where the sign-in limits count (the licensing API's: licensing.rateLimitStore, the same setting) */
   rateLimitStore: RateLimitStore;
+  /** TRUST_PROXY: which proxies' X-Forwarded-For gives the client address (src/server/client-address.ts) */
+  trustProxy: TrustProxy;
   backup: BackupConfig;
   metrics: MetricsConfig;
 }
@@ -244,6 +263,7 @@ export function loadConfig(
     jwtSecret: secrets.JWT_SECRET ?? "",
     encryptionKey,
     rateLimitStore: settings.RATE_LIMIT_STORE,
+    trustProxy: settings.TRUST_PROXY,
     licensing: {
       heartbeatToleranceSeconds: settings.HEARTBEAT_TOLERANCE_SECONDS,
       reaperIntervalSeconds: settings.REAPER_INTERVAL_SECONDS,

@@ -90,6 +90,29 @@ function openStore(store: SharedLimitStore): {
   };
 }
 
+/** Attempts at setting up a shared limiter before counting per process. */
+const SETUP_ATTEMPTS = 4;
+
+/**
+ * Sets up one shared limiter, again after a failure: processes starting together on a fresh
+ * PostgreSQL database race to create the table, and the losers' `CREATE TABLE IF NOT EXISTS`
+ * fails (42710/23505: the type or the row in pg_type exists already); taken as final, that left
+ * the sidecar or the web app counting on its own, so gRPC and REST had separate budgets again.
+ */
+async function makeWithRetry(
+  make: () => Promise<RateLimiterAbstract>,
+  attempts = SETUP_ATTEMPTS,
+): Promise<RateLimiterAbstract> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await make();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+    }
+  }
+}
+
 /**
  * Limiters counted in memory, or with `shared` in the shared store. A store that cannot answer a
  * call hands it to a per-process limiter (insurance), and one that cannot be set up at all is
@@ -106,7 +129,9 @@ export function createLimiters<K extends string>(
   >;
   if (!shared) return { get: Promise.resolve(local), close: () => Promise.resolve() };
   const store = openStore(shared);
-  const get = Promise.all(names.map((name) => store.make(specs[name], local[name]))).then(
+  const get = Promise.all(
+    names.map((name) => makeWithRetry(() => store.make(specs[name], local[name]))),
+  ).then(
     (limiters) =>
       Object.fromEntries(names.map((name, i) => [name, limiters[i]])) as Record<K, RateLimiterAbstract>,
     (error: unknown) => {

@@ -23,6 +23,7 @@ export function getApiServices(): Promise<ApiServices> {
       config.rateLimitStore === "database" ? { target: database.target, logger } : undefined,
     ),
     directory: config.ldap ? directoryFor(config.ldap) : null,
+    trustProxy: config.trustProxy,
   }));
   return holder[KEY];
 }

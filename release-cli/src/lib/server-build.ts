@@ -180,6 +180,8 @@ async function bundle(source: string, out: string): Promise<void> {
     gateway: join(source, "grpc-gateway", "main.ts"),
     admin: join(source, "scripts", "admin.ts"),
     start: join(source, "scripts", "start-dist.ts"),
+    // preloaded into server.js: stamps each request's socket address (src/server/client-address.ts)
+    "peer-stamp": join(source, "scripts", "lib", "peer-stamp.mjs"),
   };
   for (const path of Object.values(entries)) if (!existsSync(path)) throw new CliError(`${path} is missing`);
   await esbuild({

@@ -7,6 +7,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
 import { DomainError } from "../core/errors.ts";
 import type { Actor } from "../core/context.ts";
+import { requestClientAddress } from "../client-address.ts";
 import type { ApiServices } from "../trpc/context.ts";
 import { adminActor } from "./admin-actor.ts";
 import { login } from "./login.ts";
@@ -33,8 +34,11 @@ export function buildAuthOptions(services: ApiServices): NextAuthOptions {
           totp: { label: "Authenticator or recovery code (if 2FA is on)", type: "text" },
         },
         async authorize(credentials, req) {
-          const forwarded = req.headers?.["x-forwarded-for"] as string | undefined;
-          const ip = forwarded?.split(",")[0]?.trim() ?? "web";
+          // next-auth hands over the request's headers as a plain object
+          const ip = requestClientAddress(
+            (req.headers ?? {}) as Record<string, string | undefined>,
+            services.trustProxy ?? false,
+          );
           try {
             const { db, provider, clock, logger, jwtSecret, encryptionKey, limiter, directory } = services;
             const result = await login(

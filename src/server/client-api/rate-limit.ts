@@ -2,6 +2,7 @@
 // window, counted where RATE_LIMIT_STORE says (../rate-limit-store.ts).
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { DomainError } from "../core/errors.ts";
+import { normalizeLicenseKey } from "../core/licenses/license-key.ts";
 import { createLimiters, type Limiters, type SharedLimitStore } from "../rate-limit-store.ts";
 
 export interface RateState {
@@ -9,6 +10,15 @@ export interface RateState {
   remaining: number;
   /** seconds until the window resets */
   resetSeconds: number;
+}
+
+/**
+ * The per-key count's key: the key as the server reads it (normalizeLicenseKey: case, dashes,
+ * spaces, O for 0, I and L for 1), so that every spelling of one key shares one count. A key that
+ * is not well formed is counted as sent, upper-cased (its own count; it finds no license anyway).
+ */
+export function rateKey(licenseKey: string): string {
+  return normalizeLicenseKey(licenseKey) ?? licenseKey.toUpperCase();
 }
 
 export class ClientRateLimiter {
@@ -62,10 +72,7 @@ export class ClientRateLimiter {
       }
     };
     await take(byPeer, peer, this.perPeer, "from this address");
-    // keys are counted as sent, upper-cased without separators, so spelling variants share a count
-    if (licenseKey) {
-      await take(byKey, licenseKey.toUpperCase().replace(/[\s-]/g, ""), this.perKey, "for this license key");
-    }
+    if (licenseKey) await take(byKey, rateKey(licenseKey), this.perKey, "for this license key");
     return states.reduce((a, b) => (b.remaining / b.limit < a.remaining / a.limit ? b : a));
   }
 }

@@ -5,6 +5,7 @@ import { authenticateApiKey } from "../auth/authenticate-api-key.ts";
 import type { LoginDeps } from "../auth/login.ts";
 import { webSessionActor } from "../auth/web-session.ts";
 import type { LoginLimiter } from "../auth/rate-limit.ts";
+import { requestClientAddress, type TrustProxy } from "../client-address.ts";
 import type { Actor, Clock, DomainContext } from "../core/context.ts";
 import type { Db } from "../db/client.ts";
 import type { DbProvider } from "../db/provider.ts";
@@ -20,6 +21,8 @@ export interface ApiServices {
   encryptionKey: Buffer;
   limiter: LoginLimiter;
   directory: LoginDeps["directory"];
+  /** TRUST_PROXY: whose X-Forwarded-For gives the client address; default false (the socket's) */
+  trustProxy?: TrustProxy;
 }
 
 export interface ApiContext {
@@ -64,7 +67,7 @@ export function domainContext(ctx: ApiContext, actor: Actor): DomainContext {
   return { db, provider, clock, logger, actor, ip: ctx.ip, encryptionKey };
 }
 
-/** The caller's address: the first X-Forwarded-For hop when behind a proxy, else unknown. */
-export function clientIp(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? headers.get("x-real-ip") ?? "unknown";
+/** The caller's real address (the socket's, or a trusted proxy's word: ../client-address.ts). */
+export function clientIp(services: Pick<ApiServices, "trustProxy">, headers: Headers): string {
+  return requestClientAddress(headers, services.trustProxy ?? false);
 }

@@ -20,7 +20,7 @@ export function handleTrpcRequest(req: Request, services: ApiServices): Promise<
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => createApiContext(services, req.headers, clientIp(req.headers), req.method),
+    createContext: () => createApiContext(services, req.headers, clientIp(services, req.headers), req.method),
     responseMeta,
   });
 }
@@ -30,7 +30,7 @@ export function handleRestRequest(req: Request, services: ApiServices): Promise<
     endpoint: "/api/v1",
     req,
     router: appRouter,
-    createContext: () => createApiContext(services, req.headers, clientIp(req.headers), req.method),
+    createContext: () => createApiContext(services, req.headers, clientIp(services, req.headers), req.method),
     responseMeta,
   });
 }

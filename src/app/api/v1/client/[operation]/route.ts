@@ -1,8 +1,9 @@
 // The REST twin of the gRPC licensing API (see src/server/client-api/rest.ts).
+import { requestClientAddress } from "@/server/client-address.ts";
 import { handleClientRestRequest } from "@/server/client-api/rest.ts";
 import { withMetrics } from "@/server/metrics.ts";
+import { getServerRuntime } from "@/server/runtime.ts";
 import { getClientServices } from "@/server/services.ts";
-import { clientIp } from "@/server/trpc/context.ts";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -12,7 +13,10 @@ async function handler(
   { params }: { params: Promise<{ operation: string }> },
 ): Promise<Response> {
   const { operation } = await params;
-  return handleClientRestRequest(req, await getClientServices(), operation, clientIp(req.headers));
+  const { config } = await getServerRuntime();
+  // the socket's address, or what a trusted proxy says (TRUST_PROXY; src/server/client-address.ts)
+  const ip = requestClientAddress(req.headers, config.trustProxy);
+  return handleClientRestRequest(req, await getClientServices(), operation, ip);
 }
 
 const measured = withMetrics(
