@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { ChannelCredentials } from "@grpc/grpc-js";
 import { ClientError, createChannel, createClient, Status } from "nice-grpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { composeFile } from "../../release-cli/src/lib/docker-files.ts";
 import { freePort } from "../../sdk/test/server-process.ts";
 import {
   GetPublicKeysResponse,
@@ -337,5 +338,14 @@ describe("deployment/compose.yaml", () => {
     const conf = readFileSync(CONF, "utf8");
     expect(conf).toContain("server app:3000;");
     expect(conf).toContain("server gateway:50051;");
+  });
+
+  it("the release CLI's compose file for a server build publishes on 127.0.0.1 only", () => {
+    const built = composeFile("9.9.9");
+    const mappings = [...built.matchAll(/^ {4}ports: \[(.*)\]$/gm)].flatMap((m) =>
+      [...(m[1] ?? "").matchAll(/"([^"]+)"/g)].map((p) => p[1] ?? ""),
+    );
+    expect(mappings).toEqual(["127.0.0.1:3000:3000", "127.0.0.1:50051:50051", "127.0.0.1:9090:9090"]);
+    expect(built.match(/^\s+ports:/gm)).toHaveLength(mappings.length);
   });
 });

@@ -74,6 +74,8 @@ export function composeFile(version: string): string {
 #   ENCRYPTION_KEY=$(openssl rand -hex 32) JWT_SECRET=$(openssl rand -hex 32) \\
 #   LICENSE_SERVER_ADMIN_PASSWORD=... docker compose up -d
 # Keep ENCRYPTION_KEY: signing keys, TOTP secrets and backups are sealed with it.
+# The ports are plaintext and published on 127.0.0.1 only: put a TLS-terminating proxy in front
+# (the source's deployment/nginx/license-server.conf) or give the sidecar GRPC_TLS_CERT_FILE/KEY_FILE.
 x-server-env: &server-env
   DATABASE_URL: postgresql://license:\${POSTGRES_PASSWORD:-license}@postgres:5432/license
   ENCRYPTION_KEY: \${ENCRYPTION_KEY:?set ENCRYPTION_KEY (openssl rand -hex 32)}
@@ -92,7 +94,7 @@ services:
     environment:
       <<: *server-env
       BACKUP_DIR: /data/backups
-    ports: ["3000:3000"]
+    ports: ["127.0.0.1:3000:3000"]
     volumes: ["app-data:/data"]
     depends_on:
       postgres: { condition: service_healthy }
@@ -107,7 +109,7 @@ services:
       BACKUP_SCHEDULE: \${BACKUP_SCHEDULE:-0 2 * * *}
       BACKUP_RETENTION: \${BACKUP_RETENTION:-14}
       BACKUP_DIR: /data/backups
-    ports: ["50051:50051"]
+    ports: ["127.0.0.1:50051:50051"]
     volumes: ["gateway-data:/data"]
     depends_on:
       app: { condition: service_healthy }
@@ -135,7 +137,7 @@ services:
     volumes:
       - ./prometheus:/etc/prometheus:ro
       - prometheus-data:/prometheus
-    ports: ["9090:9090"]
+    ports: ["127.0.0.1:9090:9090"]
     restart: unless-stopped
 
 volumes:
