@@ -189,7 +189,7 @@ export function restTransport(
         response = await fetchImpl(url, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify((rpc.request as MessageFns<typeof request>).toJSON(request)),
+          body: JSON.stringify((rpc.request).toJSON(request)),
           signal: AbortSignal.timeout(timeoutMs),
         });
         const length = Number(response.headers.get("content-length") ?? 0);
@@ -209,7 +209,7 @@ export function restTransport(
           signature: signed?.signature ?? new Uint8Array(),
         };
       }
-      let detail: { code?: unknown; message?: unknown } | null = null;
+      let detail: { code?: unknown; message?: unknown } | null;
       try {
         detail = JSON.parse(new TextDecoder().decode(bytes)) as { code?: unknown; message?: unknown } | null;
       } catch {

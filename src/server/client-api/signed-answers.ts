@@ -10,7 +10,8 @@ import {
   NONCE_MIN_BYTES,
   type AnswerFormat,
 } from "@license-server/sdk";
-import { AnswerBinding, SignedAnswer, type ClientInfo } from "../../generated/proto/license/v1/license.ts";
+import type { SignedAnswer} from "../../generated/proto/license/v1/license.ts";
+import { AnswerBinding, type ClientInfo } from "../../generated/proto/license/v1/license.ts";
 import { DomainError } from "../core/errors.ts";
 import { normalizeLicenseKey } from "../core/licenses/license-key.ts";
 import type { Signer } from "../core/signing-keys/active-signer.ts";
