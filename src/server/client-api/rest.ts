@@ -14,6 +14,7 @@ import type { RateState } from "./rate-limit.ts";
 import { runClientOperation, type ClientServices } from "./services.ts";
 import { ANSWER_SIGNATURE_HEADER } from "@license-server/sdk";
 import type { AnswerBinding } from "../../generated/proto/license/v1/license.ts";
+import { requestFromJson } from "./request-json.ts";
 import { sealJson, type BindableRequest } from "./signed-answers.ts";
 
 const ROUTES: Record<string, ClientOperationName> = {
@@ -94,7 +95,7 @@ export async function handleClientRestRequest(
   let state: RateState | null = null;
   try {
     const body = await readBody(req);
-    const request = op.request.fromJSON(body);
+    const request = requestFromJson(op.request, body);
     const response = await runClientOperation(services, op, request, ip, (rate) => {
       state = rate;
     });
