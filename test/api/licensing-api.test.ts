@@ -2,7 +2,7 @@
 // SQLite and PostgreSQL. Every status code, seats under concurrency (also two instances), the
 // reaper, usage idempotency and quotas, bad input, rate limits, grace tokens.
 import { createPublicKey } from "node:crypto";
-import { jwtVerify } from "jose";
+import { decodeJwt, jwtVerify } from "jose";
 import { Status } from "nice-grpc";
 import { BadRequest, RetryInfo, RichClientError } from "nice-grpc-error-details";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,8 +86,30 @@ describeEachDb("licensing API", (getDb) => {
       };
     }
 
-    it("VALID, with license terms, entitlements and a grace token jose verifies", async () => {
+    it("VALID on a floating license grants no offline running: no grace token without a seat", async () => {
       const license = await world.license();
+      const both = await validateBoth(license.key, clientFor(fingerprint()));
+      expect(both).toMatchObject({ grpc: "VALID", rest: "VALID" });
+      expect(both.grpcResponse.graceToken).toBe("");
+      expect(both.grpcResponse.graceTokenExpiresAt).toBeUndefined();
+      const rest = await server.rest("validate", {
+        licenseKey: license.key,
+        client: clientFor(fingerprint()),
+      });
+      const body = (await rest.json()) as { graceToken?: string };
+      expect(body.graceToken ?? "").toBe("");
+      // the token comes with a seat: Activate's is tied to its session and lasts the grace period (1 h)
+      const seat = await server.client.activate({
+        licenseKey: license.key,
+        client: clientFor(fingerprint()),
+      });
+      const claims = decodeJwt(seat.graceToken);
+      expect(claims.sid).toBe(seat.sessionId);
+      expect(claims.exp).toBe(Math.floor(db.clock.now().getTime() / 1000) + 3600);
+    });
+
+    it("VALID, with license terms, entitlements and a grace token jose verifies (node-locked)", async () => {
+      const license = await world.license({ type: "node_locked" });
       const fp = fingerprint();
       const both = await validateBoth(license.key, clientFor(fp));
       expect(both).toMatchObject({ grpc: "VALID", rest: "VALID" });
@@ -396,8 +418,9 @@ describeEachDb("licensing API", (getDb) => {
       });
     });
 
-    it("the reaper ends sessions past deadline + tolerance and frees their seats (injected clock)", async () => {
-      const license = await world.license({ seatLimit: 2 });
+    it("the reaper ends sessions past deadline + tolerance and, with no grace token to cover, frees their seats (injected clock)", async () => {
+      // gracePeriodHours 0: no token outlives the session, so nothing holds the seat past the tolerance
+      const license = await world.license({ seatLimit: 2, gracePeriodHours: 0 });
       const [a, b, c] = [fingerprint(), fingerprint(), fingerprint()];
       const sa = await server.client.activate({ licenseKey: license.key, client: clientFor(a) });
       const sb = await server.client.activate({ licenseKey: license.key, client: clientFor(b) });
@@ -438,6 +461,36 @@ describeEachDb("licensing API", (getDb) => {
           client: clientFor(b),
         });
         expect(statusName(dead.status)).toBe("HEARTBEAT_DEAD");
+      } finally {
+        db.clock.set(start);
+      }
+    });
+
+    it("a reaped session's grace token keeps its seat: another machine is refused until the hold ends (injected clock)", async () => {
+      const license = await world.license({ seatLimit: 1 });
+      const [a, b] = [fingerprint(), fingerprint()];
+      const sa = await server.client.activate({ licenseKey: license.key, client: clientFor(a) });
+      expect(statusName(sa.status)).toBe("VALID");
+      const start = db.clock.now();
+      try {
+        db.clock.advance(121 * SECOND); // deadline (60 s) + tolerance (60 s) passed: a's network is cut
+        expect(await server.gateway.reap()).toBeGreaterThanOrEqual(1);
+        const refused = await server.client.activate({ licenseKey: license.key, client: clientFor(b) });
+        expect(statusName(refused.status)).toBe("SEAT_LIMIT_REACHED");
+        expect(refused.graceToken).toBe("");
+        const rest = await server.rest("activate", { licenseKey: license.key, client: clientFor(b) });
+        expect(((await rest.json()) as { status: string }).status).toMatch(/SEAT_LIMIT_REACHED/);
+        const held = await db.handle.db.session.findUniqueOrThrow({
+          where: { id: sa.sessionId },
+          select: { endReason: true, graceUntil: true },
+        });
+        expect(held.endReason).toBe("heartbeat_dead");
+        expect((held.graceUntil?.getTime() ?? 0) >= (sa.graceTokenExpiresAt?.getTime() ?? Infinity)).toBe(
+          true,
+        );
+        db.clock.set(new Date((held.graceUntil?.getTime() ?? 0) + 1));
+        const now = await server.client.activate({ licenseKey: license.key, client: clientFor(b) });
+        expect(statusName(now.status)).toBe("VALID");
       } finally {
         db.clock.set(start);
       }
