@@ -8,8 +8,11 @@ import { createServer, type Server } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../grpc-gateway/server.ts";
 import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
+import { publicKeyring } from "../../src/server/core/signing-keys/public-keyring.ts";
 import { openTestDb, type TestDb } from "../../test/support/db.ts";
+import { makeCustomer, makeGroup, makeLicense, makeProduct } from "../../test/support/fixtures.ts";
 import { startTlsGateway, TestPki, type Pem } from "../../test/support/tls.ts";
+import { LicenseClient } from "../src/client/license-client.ts";
 import { resolveTls, spkiPin, type LicenseTlsOptions } from "../src/client/tls.ts";
 import {
   grpcTransport,
@@ -134,6 +137,55 @@ describe("SDK transports with tls", () => {
     // the relay does answer: the refusal is the certificate's
     expect((await publicKeys(grpc({ ca: rogueCa.cert }, mitmGateway))).bytes.length).toBeGreaterThan(0);
     expect((await publicKeys(rest({ ca: rogueCa.cert }, mitmTwin.url))).bytes.length).toBeGreaterThan(0);
+  });
+
+  it("LicenseClient: through a man in the middle it decides nothing online and keeps nothing", async () => {
+    // node-locked: a valid answer carries a grace token for this machine
+    const group = await makeGroup(db);
+    const { product } = await makeProduct(db);
+    const customer = await makeCustomer(db, group.id);
+    const license = await makeLicense(db, customer.id, product.id, { type: "node_locked", seatLimit: 1 });
+    const publicKeys = (await publicKeyring(db.handle.db)).map(({ kid, publicKeyPem }) => ({
+      kid,
+      publicKeyPem,
+    }));
+    const client = (transport: LicenseTransport | LicenseTransport[] | undefined, cacheDir: string) =>
+      new LicenseClient({
+        licenseKey: license.key,
+        product: product.code,
+        publicKeys,
+        fingerprint: "fp-tls-client",
+        cacheDir,
+        now: db.clock.now,
+        ...(transport ? { transport } : {}),
+      });
+    const tls = { ca: vendorCa.cert, pinSha256: genuine.pin };
+    // the genuine server over TLS: valid online
+    const honestDir = pki.file("honest", "") + "-dir";
+    const honest = client(grpcTransport(`grpcs://localhost:${gateway.port}`, 10_000, tls), honestDir);
+    expect(await honest.validate()).toMatchObject({ valid: true, tier: "online" });
+    await honest.close();
+    // which keeps a grace token: offline, its cache still says valid (the control for the end)
+    const honestOffline = client(undefined, honestDir);
+    expect(await honestOffline.validate()).toMatchObject({ valid: true, tier: "grace" });
+    await honestOffline.close();
+    // the same answers relayed under the rogue CA's certificate, on both transports
+    const cacheDir = pki.file("mitm", "") + "-dir";
+    const fooled = client(
+      [
+        grpcTransport(`localhost:${mitmGateway.port}`, 10_000, tls),
+        restTransport(mitmTwin.url, 10_000, undefined, tls),
+      ],
+      cacheDir,
+    );
+    const result = await fooled.validate();
+    expect(result.valid).toBe(false);
+    expect(result.tier).not.toBe("online");
+    await fooled.close();
+    // nothing was kept: offline, the same cache gives no grace
+    const offline = client(undefined, cacheDir);
+    expect(await offline.validate()).toMatchObject({ valid: false, tier: "none" });
+    await offline.close();
   });
 
   it("grpcs:// turns TLS on; a plaintext client does not reach the TLS sidecar", async () => {
