@@ -19,6 +19,8 @@ export { defaultFingerprint, machineId } from "./client/fingerprint.ts";
 export { RequestRejectedError, TransportUnavailableError } from "./client/transport.ts";
 export type { LicenseRequests, LicenseResponses, LicenseRpc, LicenseTransport } from "./client/transport.ts";
 export { UntrustedAnswerError } from "./client/verified-server.ts";
+export { spkiPin } from "./client/tls.ts";
+export type { LicenseTlsOptions } from "./client/tls.ts";
 export type { UntrustedReason } from "./client/verified-server.ts";
 export {
   ANSWER_SIGNATURE_HEADER,

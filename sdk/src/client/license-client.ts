@@ -19,6 +19,7 @@ import {
   TransportUnavailableError,
   type LicenseTransport,
 } from "./transport.ts";
+import type { LicenseTlsOptions } from "./tls.ts";
 import { VerifiedServer } from "./verified-server.ts";
 import type { EntitlementInfo, LicenseDetails, UsageResult, ValidationResult } from "./types.ts";
 
@@ -30,6 +31,12 @@ export interface LicenseClientOptions {
    */
   server?: string | { grpc?: string; rest?: string };
   licenseKey: string;
+  /**
+   * TLS on both transports: the CA certificate(s) to trust (PEM; instead of the system roots) and/or
+   * pinned SHA-256 hashes (base64) of the server key's SubjectPublicKeyInfo. A failed check is an
+   * outage (the offline tiers decide), never a fallback to plaintext. See sdk/README.md "TLS".
+   */
+  tls?: LicenseTlsOptions;
   /** the product code this software is */
   product: string;
   /**
@@ -98,8 +105,8 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
       transports.push(...(Array.isArray(options.transport) ? options.transport : [options.transport]));
     } else {
       const server = typeof options.server === "string" ? classify(options.server) : (options.server ?? {});
-      if (server.grpc) transports.push(grpcTransport(server.grpc, timeout));
-      if (server.rest) transports.push(restTransport(server.rest, timeout));
+      if (server.grpc) transports.push(grpcTransport(server.grpc, timeout, options.tls));
+      if (server.rest) transports.push(restTransport(server.rest, timeout, undefined, options.tls));
     }
     this.server = new VerifiedServer(
       transports,
