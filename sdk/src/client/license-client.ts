@@ -102,7 +102,8 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
     const timeout = options.requestTimeoutMs ?? 5000;
     const transports: LicenseTransport[] = [];
     if (options.transport) {
-      transports.push(...(Array.isArray(options.transport) ? options.transport : [options.transport]));
+      const given = options.transport;
+      transports.push(...(isTransportList(given) ? given : [given]));
     } else {
       const server = typeof options.server === "string" ? classify(options.server) : (options.server ?? {});
       if (server.grpc) transports.push(grpcTransport(server.grpc, timeout, options.tls));
@@ -684,6 +685,12 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
       error: new Error(`the license cache ${this.cache?.path ?? ""} was unreadable or changed: ignored`),
     });
   }
+}
+
+function isTransportList(
+  value: LicenseTransport | readonly LicenseTransport[],
+): value is readonly LicenseTransport[] {
+  return Array.isArray(value);
 }
 
 function classify(server: string): { grpc?: string; rest?: string } {
