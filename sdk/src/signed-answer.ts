@@ -48,14 +48,16 @@ export function parseAnswerSignatureHeader(
   if (!value || value.length > 1024) return null;
   const params = new Map<string, string>();
   for (const part of value.split(",")) {
-    const match = /^\s*([a-z]+)="([^"]*)"\s*$/.exec(part);
+    // the spec's grammar (section 5): whitespace is SP and HTAB, values printable ASCII without `"`
+    const match = /^[ \t]*([a-z]+)="([\x20\x21\x23-\x7e]*)"[ \t]*$/.exec(part);
     if (!match?.[1] || match[2] === undefined || params.has(match[1])) return null;
     params.set(match[1], match[2]);
   }
   const kid = params.get("keyid");
   const signature = params.get("signature");
   if (!kid || !signature || params.get("algorithm") !== "ed25519") return null;
-  if (!/^[A-Za-z0-9+/]{86}==$/.test(signature)) return null;
+  // canonical base64 of 64 bytes only (the last symbol's unused low bits zero): one spelling each
+  if (!/^[A-Za-z0-9+/]{85}[AQgw]==$/.test(signature)) return null;
   return { kid, signature: Buffer.from(signature, "base64") };
 }
 
