@@ -58,6 +58,9 @@ describe("SDK examples against a real server", () => {
     const license = await createLicense(ctx, {
       customerId: customer.id,
       productId: product.id,
+      // node-locked: licensed-cli only validates, and only a bound machine's Validate carries a
+      // grace token (a floating license's come with a seat: Activate/Heartbeat, see feature-gate)
+      type: "node_locked",
       seatLimit: 2,
       offlineAllowanceDays: 30,
       expiresAt: new Date(Date.now() + 20 * 86_400_000),

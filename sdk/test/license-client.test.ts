@@ -109,8 +109,8 @@ describe("LicenseClient against a real server process", () => {
     for (const dir of cacheDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("validates online: terms, entitlements, features, a grace token", async () => {
-    const license = await newLicense();
+  it("validates online: terms, entitlements, features, a grace token (node-locked)", async () => {
+    const license = await newLicense({ type: "node_locked" });
     const client = makeClient(license.key);
     const events = recordEvents(client);
     const result = await client.validate();
@@ -123,8 +123,23 @@ describe("LicenseClient against a real server process", () => {
     expect(events.names()).toEqual(["validated"]);
   });
 
-  it("reports the server's refusal as it is, and keeps no grace for a revoked license", async () => {
+  it("gets no grace token from Validate on a floating license: offline running needs a seat", async () => {
     const license = await newLicense();
+    const client = makeClient(license.key);
+    expect(await client.validate()).toMatchObject({ valid: true, tier: "online" });
+    expect((client as unknown as { state: { graceToken?: string } }).state.graceToken ?? "").toBe("");
+    const offline = makeClient(license.key, {
+      server: "127.0.0.1:1",
+      fingerprint: client.fingerprint,
+      cacheDir: cacheDirs.at(-1) ?? "",
+      requestTimeoutMs: 500,
+    });
+    expect((await offline.validate()).valid).toBe(false);
+  });
+
+  it("reports the server's refusal as it is, and keeps no grace for a revoked license", async () => {
+    // node-locked: its Validate carries a grace token, the one a revocation must take away
+    const license = await newLicense({ type: "node_locked" });
     const client = makeClient(license.key);
     expect((await client.validate()).valid).toBe(true);
     await revokeLicense(server.ctx(), { id: license.id });
@@ -132,7 +147,12 @@ describe("LicenseClient against a real server process", () => {
     expect(result).toMatchObject({ valid: false, status: "REVOKED", tier: "online" });
     expect(client.hasFeature("export-pdf")).toBe(false);
     // unreachable now: the revoked license's grace token is gone, nothing offline holds
-    const offline = makeClient(license.key, { server: "127.0.0.1:1" });
+    const offline = makeClient(license.key, {
+      server: "127.0.0.1:1",
+      fingerprint: client.fingerprint,
+      cacheDir: cacheDirs.at(-2) ?? "",
+      requestTimeoutMs: 500,
+    });
     expect((await offline.validate()).valid).toBe(false);
   });
 
@@ -186,7 +206,7 @@ describe("LicenseClient against a real server process", () => {
   });
 
   it("ignores an edited cache: the grace token in it is not trusted", async () => {
-    const license = await newLicense();
+    const license = await newLicense({ type: "node_locked" });
     const fp = fingerprint();
     const client = makeClient(license.key, { fingerprint: fp });
     await client.validate();
@@ -224,7 +244,7 @@ describe("LicenseClient against a real server process", () => {
   });
 
   it("refuses a grace token with any change, and one from another machine", async () => {
-    const license = await newLicense();
+    const license = await newLicense({ type: "node_locked" });
     const client = makeClient(license.key, { fingerprint: "machine-a" });
     await client.validate();
     const state = (client as unknown as { state: { graceToken: string } }).state;
@@ -244,7 +264,8 @@ describe("LicenseClient against a real server process", () => {
   });
 
   it("detects a clock set back, and enforces the grace period's end (injected clock)", async () => {
-    const license = await newLicense();
+    // node-locked: its Validate carries the 72 h grace token (floating ones come with a seat)
+    const license = await newLicense({ type: "node_locked" });
     let now = new Date();
     const client = makeClient(license.key, { now: () => now });
     const events = recordEvents(client);
