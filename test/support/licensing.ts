@@ -11,12 +11,19 @@ import {
   parseAnswerSignatureHeader,
   type RawSignedAnswer,
 } from "../../sdk/src/index.ts";
-import { LICENSE_RPCS, type LicenseResponses, type LicenseRpc } from "../../sdk/src/client/transport.ts";
 import { errorDetailsClientMiddleware } from "nice-grpc-error-details";
 import { createGatewayServer, type Gateway } from "../../grpc-gateway/server.ts";
 import {
+  ActivateResponse,
+  DeactivateResponse,
+  GetEntitlementsResponse,
+  GetPublicKeysResponse,
+  HeartbeatResponse,
   LicenseServiceDefinition,
+  RecordUsageResponse,
+  ValidateResponse,
   type LicenseServiceClient,
+  type MessageFns,
 } from "../../src/generated/proto/license/v1/license.ts";
 import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
 import type { LicensingConfig } from "../../src/server/config.ts";
@@ -25,6 +32,21 @@ import { publicKeyring } from "../../src/server/core/signing-keys/public-keyring
 import type { DbHandle } from "../../src/server/db/client.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import type { TestDb } from "./db.ts";
+
+/** Each RPC's response message (the server's generated types, which the tests compare with). */
+const RESPONSES = {
+  validate: { name: "Validate", type: ValidateResponse },
+  activate: { name: "Activate", type: ActivateResponse },
+  heartbeat: { name: "Heartbeat", type: HeartbeatResponse },
+  deactivate: { name: "Deactivate", type: DeactivateResponse },
+  getEntitlements: { name: "GetEntitlements", type: GetEntitlementsResponse },
+  recordUsage: { name: "RecordUsage", type: RecordUsageResponse },
+  getPublicKeys: { name: "GetPublicKeys", type: GetPublicKeysResponse },
+};
+type LicenseRpc = keyof typeof RESPONSES;
+type LicenseResponses = {
+  [M in LicenseRpc]: (typeof RESPONSES)[M]["type"] extends MessageFns<infer T> ? T : never;
+};
 
 /** The gRPC client with nonces added and answers verified and unwrapped. */
 export type VerifyingClient = {
@@ -77,7 +99,7 @@ export async function startLicensingServer(
     .create(LicenseServiceDefinition, channel);
   const keys = () => verifierFor(options.handle ?? db.handle);
   const client = Object.fromEntries(
-    (Object.keys(LICENSE_RPCS) as LicenseRpc[]).map((method) => [
+    (Object.keys(RESPONSES) as LicenseRpc[]).map((method) => [
       method,
       async (request: { nonce?: Uint8Array }, callOptions?: CallOptions) => {
         const nonce = request.nonce ?? randomBytes(16);
@@ -152,8 +174,8 @@ export function openAnswer<M extends LicenseRpc>(
 ): LicenseResponses[M] {
   const check = keyring.check(answer);
   if (check !== "VALID") throw new Error(`${method}: the answer's signature is ${check}`);
-  const rpc = LICENSE_RPCS[method];
-  const decoded = rpc.response.decode(answer.bytes) as LicenseResponses[M] & {
+  const rpc = RESPONSES[method];
+  const decoded = rpc.type.decode(answer.bytes) as LicenseResponses[M] & {
     binding?: { rpc: string; nonce: Uint8Array };
   };
   if (decoded.binding?.rpc !== rpc.name)

@@ -88,9 +88,10 @@ export async function runClientOperation<
   ip: string,
   onRate?: (state: RateState) => void,
 ): Promise<Res> {
-  checkNonce(request.nonce);
+  // limits count before anything is checked, the nonce included
   const rate = await services.limiter.consume(ip, op.licenseKey(request)).catch(countRateLimited(op.rpc));
   onRate?.(rate);
+  checkNonce(request.nonce);
   const response = await op.run(clientContext(services, ip), request);
   if (op.validation) services.activity.record(services.clock.now(), op.validation(response));
   observeClientResponse(op, response);
