@@ -4,7 +4,12 @@ import { benchAdminList } from "./admin-list.ts";
 import { benchColdStart } from "./cold-start.ts";
 import { benchGrpc } from "./grpc.ts";
 import { seed } from "./lib/seed.ts";
-import { benchSdkVerify } from "./sdk-verify.ts";
+import {
+  benchAnswerVerify,
+  benchSdkVerify,
+  recordSignedAnswers,
+  type RecordedAnswers,
+} from "./sdk-verify.ts";
 import { benchValidateCost } from "./validate-cost.ts";
 import type { DbProvider } from "../src/server/db/provider.ts";
 
@@ -26,12 +31,16 @@ const row = (figure: string, value: string, target: string, ok: boolean | null) 
   );
 };
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
+const pct = (part: number, whole: number) => `${fmt((part / whole) * 100)}%`;
+// the SDK's answer verification needs real signed answers: recorded on the first seeded database
+let recorded: RecordedAnswers | undefined;
 
 console.log(
   `node ${process.version}, ${seconds} s per run, ${concurrency} in flight; servers in a child process, load here`,
 );
 for (const provider of dbs) {
-  if (!only.has("grpc") && !only.has("list") && !only.has("cost")) break;
+  const seededParts = only.has("grpc") || only.has("list") || only.has("cost");
+  if (!seededParts && (recorded || !only.has("sdk"))) break;
   const t = performance.now();
   const seeded = await seed(provider);
   row(
@@ -41,6 +50,7 @@ for (const provider of dbs) {
     null,
   );
   try {
+    if (only.has("sdk") && !recorded) recorded = await recordSignedAnswers(seeded);
     if (only.has("grpc")) {
       const g = await benchGrpc(seeded, { seconds, concurrency });
       const echoed = g.echoNice.rate > 0; // BENCH_VALIDATE_ONLY runs Validate alone
@@ -78,6 +88,30 @@ for (const provider of dbs) {
           ">= 80% of Validate",
           g.heartbeat.rate >= 0.8 * g.validate.rate,
         );
+        // signed answers (issue 12): each signed figure beside its unsigned twin in the same rounds
+        for (const [name, p] of [
+          ["Validate", g.validatePair],
+          ["Heartbeat", g.heartbeatPair],
+        ] as const) {
+          row(
+            `[${provider}] ${name} signed / unsigned twin`,
+            `${fmt(p.signed.rate)} / ${fmt(p.unsigned.rate)}/s (signed = ${fmt(p.rateRatio * 100)}% of unsigned, per round)`,
+            "reported (issue 12)",
+            null,
+          );
+          row(
+            `[${provider}]   server CPU per ${name}: signed / unsigned`,
+            `${fmt(p.signed.serverCpuUs)} / ${fmt(p.unsigned.serverCpuUs)} µs, signing +${fmt(p.extraCpuUs)} µs = ${pct(p.extraCpuUs, p.signed.serverCpuUs)} of signed`,
+            "reported (issue 12)",
+            null,
+          );
+        }
+        row(
+          `[${provider}]   Validate answer on the wire`,
+          `${g.answerBytes.signed} B signed (echo payload), ${g.answerBytes.unsigned} B unsigned`,
+          "reported",
+          null,
+        );
         row(
           `[${provider}] REST twin Validate`,
           `${fmt(g.restValidate.rate)}/s (p99 ${fmt(g.restValidate.p99, 1)} ms)`,
@@ -98,8 +132,13 @@ for (const provider of dbs) {
         );
       }
       row(`[${provider}] sidecar RSS after the Validate run`, `${fmt(g.serverRssMb)} MB`, "reported", null);
-      if (g.validate.errors + g.heartbeat.errors > 0)
-        row(`[${provider}] errors`, `${g.validate.errors + g.heartbeat.errors}`, "0", false);
+      const errors =
+        g.validate.errors +
+        g.heartbeat.errors +
+        g.validatePair.unsigned.errors +
+        g.heartbeatPair.unsigned.errors +
+        g.restValidate.errors;
+      if (errors > 0) row(`[${provider}] errors`, `${errors}`, "0", false);
     }
     if (only.has("cost")) {
       const c = await benchValidateCost(seeded);
@@ -112,6 +151,26 @@ for (const provider of dbs) {
       row(
         `[${provider}]   + rate limits, counters, proto`,
         `${fmt(c.operation)} µs, + decode/encode ${fmt(c.wire)} µs`,
+        "reported",
+        null,
+      );
+      // signed answers (issue 12): what sealing adds to the call, timed in the same process
+      const signing = c.seal + c.envelope;
+      row(
+        `[${provider}] signing per Validate in process`,
+        `seal ${fmt(c.seal)} + envelope ${fmt(c.envelope, 1)} = ${fmt(signing)} µs = ${pct(signing, c.wire + signing)} of the signed call`,
+        "reported (issue 12)",
+        null,
+      );
+      row(
+        `[${provider}]   encode, binding (in both); signed call`,
+        `encode ${fmt(c.encode)}, binding ${fmt(c.binding, 1)} µs; unsigned ${fmt(c.wire)} / signed ${fmt(c.wireSigned)} µs measured`,
+        "reported",
+        null,
+      );
+      row(
+        `[${provider}]   REST twin: JSON body, sealJson`,
+        `${fmt(c.json)} µs, ${fmt(c.sealJson)} µs; ${c.bytes.answer} B answer, ${c.bytes.envelope} B envelope, ${c.bytes.json} B JSON`,
         "reported",
         null,
       );
@@ -143,6 +202,28 @@ if (only.has("sdk")) {
     ">= 80% of node:crypto verify",
     v.sdkPerSecond >= 0.8 * v.rawPerSecond,
   );
+  if (recorded) {
+    const a = await benchAnswerVerify(seconds, recorded);
+    const us = (perSecond: number) => `${fmt(1e6 / perSecond, 1)} µs`;
+    for (const [name, perSecond, bytes] of [
+      ["Validate, protobuf", a.validateProtobuf, a.bytes.validateProtobuf],
+      ["Validate, JSON", a.validateJson, a.bytes.validateJson],
+      ["Heartbeat, protobuf", a.heartbeatProtobuf, a.bytes.heartbeatProtobuf],
+    ] as const) {
+      row(
+        `SDK signed answer: ${name} (${bytes} B)`,
+        `${us(perSecond)} = ${fmt(perSecond)}/s = ${pct(perSecond, a.bare)} of bare verify`,
+        "reported: one per call (issue 12)",
+        null,
+      );
+    }
+    row(
+      "  signature alone / bare node:crypto verify",
+      `${us(a.signatureOnly)} (${fmt(a.signatureOnly)}/s) / ${us(a.bare)} (${fmt(a.bare)}/s)`,
+      "baseline",
+      null,
+    );
+  }
 }
 if (only.has("start")) {
   const c = await benchColdStart();

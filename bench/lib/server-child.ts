@@ -1,13 +1,32 @@
 // The servers under test, in their own process (so the load generator does not share their event
-// loop): the gRPC sidecar over the seeded database, the REST twin's handler on node:http, and two
-// bare echo servers answering with a payload the size of a Validate response — one on nice-grpc,
-// one on raw @grpc/grpc-js. Reports its ports over IPC and answers RSS and CPU-time queries.
+// loop): the gRPC sidecar over the seeded database, the REST twin's handler on node:http, two
+// bare echo servers answering with a payload the size of a signed Validate answer (envelope
+// included) — one on nice-grpc, one on raw @grpc/grpc-js — and the unsigned twin (below).
+// Reports its ports over IPC and answers RSS and CPU-time queries.
 import * as grpc from "@grpc/grpc-js";
+import { readFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
-import { createServer as createNiceServer } from "nice-grpc";
-import { createGatewayServer } from "../../grpc-gateway/server.ts";
+import { createServer as createNiceServer, type CallContext } from "nice-grpc";
+import { errorDetailsServerMiddleware } from "nice-grpc-error-details";
+import { callerAddress } from "../../grpc-gateway/license-service.ts";
+import {
+  deadlineMiddleware,
+  errorMappingMiddleware,
+  loggingMiddleware,
+} from "../../grpc-gateway/middleware.ts";
+import { requestDecodingMiddleware, tolerantDecoding } from "../../grpc-gateway/request-decoding.ts";
+import { createGatewayServer, DEFAULT_MAX_CALL_MS } from "../../grpc-gateway/server.ts";
+import {
+  HeartbeatResponse,
+  LicenseServiceDefinition,
+  ValidateResponse,
+  type HeartbeatRequest,
+  type ValidateRequest,
+} from "../../src/generated/proto/license/v1/license.ts";
+import { clientOperations } from "../../src/server/client-api/operations.ts";
 import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
+import { runClientOperation } from "../../src/server/client-api/services.ts";
 import { openDatabase } from "../../src/server/db/client.ts";
 import type { DbTarget } from "../../src/server/db/provider.ts";
 import { createLogger } from "../../src/server/logger.ts";
@@ -66,7 +85,8 @@ const http = createHttpServer((req, res) => {
 });
 await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
 
-// the echo answer: as many bytes as a real Validate answer (set by the load generator)
+// the echo answer: as many bytes as a real signed Validate answer, envelope included (the load
+// generator sets it from one it received)
 let payload = Buffer.alloc(600, 7);
 const nice = createNiceServer();
 nice.add(ECHO_SERVICE, { echo: (_request: Buffer) => Promise.resolve(payload) });
@@ -85,10 +105,42 @@ const rawPort = await new Promise<number>((resolve, reject) => {
   });
 });
 
+// The unsigned twin (bench only, never in the product): Validate and Heartbeat as the sidecar runs
+// them — the same middleware, tolerant decoding, services (database, rate limits, heartbeat
+// buffer) and operation, binding included — but answering the encoded response itself instead
+// of sealing it in a SignedAnswer. Its server CPU per call next to the sidecar's is what signing
+// costs under load.
+const tolerant = tolerantDecoding(
+  LicenseServiceDefinition,
+  readFileSync(new URL("../../src/generated/proto/license.protoset", import.meta.url)),
+);
+const UNSIGNED_SERVICE = {
+  name: "UnsignedLicenseService",
+  fullName: "bench.UnsignedLicenseService",
+  methods: {
+    validate: { ...tolerant.methods.validate, responseType: ValidateResponse },
+    heartbeat: { ...tolerant.methods.heartbeat, responseType: HeartbeatResponse },
+  },
+} as const;
+const unsigned = createNiceServer()
+  .use(loggingMiddleware(logger))
+  .use(errorDetailsServerMiddleware)
+  .use(deadlineMiddleware(DEFAULT_MAX_CALL_MS))
+  .use(errorMappingMiddleware(logger))
+  .use(requestDecodingMiddleware);
+unsigned.add(UNSIGNED_SERVICE, {
+  validate: (request: ValidateRequest, context: CallContext) =>
+    runClientOperation(gateway.services, clientOperations.validate, request, callerAddress(context, false)),
+  heartbeat: (request: HeartbeatRequest, context: CallContext) =>
+    runClientOperation(gateway.services, clientOperations.heartbeat, request, callerAddress(context, false)),
+});
+const unsignedPort = await unsigned.listen("127.0.0.1:0");
+
 const address = http.address();
 process.send?.({
   type: "ready",
   gateway: gateway.port,
+  unsigned: unsignedPort,
   rest: typeof address === "object" && address ? address.port : 0,
   nice: nicePort,
   raw: rawPort,
@@ -116,6 +168,7 @@ process.on("message", (message: { type: string }) => {
   if (message.type === "echo-size") payload = Buffer.alloc((message as { bytes?: number }).bytes ?? 600, 7);
   if (message.type === "stop") {
     void (async () => {
+      await unsigned.shutdown();
       await gateway.shutdown();
       http.close();
       await nice.shutdown();
