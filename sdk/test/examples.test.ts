@@ -177,7 +177,11 @@ describe("SDK examples against a real server", () => {
       server: { grpc: "127.0.0.1:1", rest: http.url },
       licenseKey: env.LICENSE_KEY ?? "",
       product: "acme-cad",
-      publicKeys: [],
+      // the answers over REST are verified like any other
+      publicKeys: (await publicKeyring(server.handle.db)).map(({ kid, publicKeyPem }) => ({
+        kid,
+        publicKeyPem,
+      })),
       fingerprint: "fallback-machine",
       requestTimeoutMs: 2000,
     });
