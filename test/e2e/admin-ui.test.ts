@@ -3,6 +3,7 @@
 // Every step checks the database after what the UI did, each main page is saved as a screenshot
 // in test-output/e2e, and any browser console error, uncaught error or request leaving the server
 // fails the test.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,6 +74,7 @@ async function client(licenseKey: string, operation: string, fingerprint: string
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       licenseKey,
+      nonce: randomBytes(16).toString("base64"),
       client: { productCode: product.code, fingerprint, clientVersion: "2.4.0", hostname: fingerprint },
       ...extra,
     }),
