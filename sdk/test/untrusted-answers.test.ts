@@ -212,7 +212,14 @@ describeEachDb("LicenseClient and answers it cannot verify", (getDb) => {
       });
     });
     const url = await listen(http);
-    fakes.push({ close: () => new Promise<void>((resolve) => http.close(() => { resolve(); })) });
+    fakes.push({
+      close: () =>
+        new Promise<void>((resolve) =>
+          http.close(() => {
+            resolve();
+          }),
+        ),
+    });
     return url;
   }
 

@@ -189,7 +189,7 @@ export function restTransport(
         response = await fetchImpl(url, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify((rpc.request).toJSON(request)),
+          body: JSON.stringify(rpc.request.toJSON(request)),
           signal: AbortSignal.timeout(timeoutMs),
         });
         const length = Number(response.headers.get("content-length") ?? 0);

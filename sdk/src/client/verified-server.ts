@@ -5,13 +5,8 @@
 // are tried in order (gRPC, then REST); the one that last answered is tried first.
 import { createHash, randomBytes } from "node:crypto";
 import type { AnswerBinding } from "../generated/proto/license/v1/license.ts";
-import type {
-  AnswerKeyring} from "../signed-answer.ts";
-import {
-  NONCE_MIN_BYTES,
-  type AnswerSignatureCheck,
-  type RawSignedAnswer,
-} from "../signed-answer.ts";
+import type { AnswerKeyring } from "../signed-answer.ts";
+import { NONCE_MIN_BYTES, type AnswerSignatureCheck, type RawSignedAnswer } from "../signed-answer.ts";
 import {
   LICENSE_RPCS,
   TransportUnavailableError,

@@ -10,7 +10,7 @@ import {
   NONCE_MIN_BYTES,
   type AnswerFormat,
 } from "@license-server/sdk";
-import type { SignedAnswer} from "../../generated/proto/license/v1/license.ts";
+import type { SignedAnswer } from "../../generated/proto/license/v1/license.ts";
 import { AnswerBinding, type ClientInfo } from "../../generated/proto/license/v1/license.ts";
 import { DomainError } from "../core/errors.ts";
 import { normalizeLicenseKey } from "../core/licenses/license-key.ts";
