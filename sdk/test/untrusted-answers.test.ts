@@ -130,6 +130,9 @@ describeEachDb("LicenseClient and answers it cannot verify", (getDb) => {
   const clients: LicenseClient[] = [];
   const fakes: { close(): Promise<void> }[] = [];
   const attackerKey = generateKeyPairSync("ed25519").privateKey;
+  /** The genuine server over gRPC or its REST twin. */
+  const realTransport = (kind: LicenseTransport["kind"]) =>
+    kind === "grpc" ? grpcTransport(`127.0.0.1:${server.gateway.port}`, 2000) : restTransport(restUrl, 2000);
 
   const makeClient = (key: string, extra: Partial<LicenseClientOptions> = {}) => {
     const cacheDir = mkdtempSync(join(tmpdir(), "ls-untrusted-"));
@@ -333,10 +336,7 @@ describeEachDb("LicenseClient and answers it cannot verify", (getDb) => {
       it(`${kind}: a VALID answer captured before the suspension is refused after it, also 100 h later`, async () => {
         const license = await newLicense({ type: "node_locked", seatLimit: 1 });
         const fingerprint = `machine-${randomBytes(4).toString("hex")}`;
-        const real =
-          kind === "grpc"
-            ? grpcTransport(`127.0.0.1:${server.gateway.port}`, 2000)
-            : restTransport(restUrl, 2000);
+        const real = realTransport(kind);
         const recorder = recording(real);
         const first = makeClient(license.key, { transport: recorder.transport, fingerprint });
         expect(await first.client.validate()).toMatchObject({ valid: true, tier: "online" });
@@ -406,10 +406,7 @@ describeEachDb("LicenseClient and answers it cannot verify", (getDb) => {
       it(`${kind}: each byte of the answer and of the signature, changed, is untrusted`, async () => {
         const license = await newLicense({ type: "node_locked", seatLimit: 1 });
         const fingerprint = `machine-${randomBytes(4).toString("hex")}`;
-        const real =
-          kind === "grpc"
-            ? grpcTransport(`127.0.0.1:${server.gateway.port}`, 2000)
-            : restTransport(restUrl, 2000);
+        const real = realTransport(kind);
         let change: ((answer: RawSignedAnswer) => RawSignedAnswer) | null = null;
         const transport: LicenseTransport = {
           kind,

@@ -15,8 +15,8 @@ import { heartbeatSession } from "../../src/server/core/sessions/heartbeat-sessi
 import { listSessions } from "../../src/server/core/sessions/list-sessions.ts";
 import { reapDeadSessions } from "../../src/server/core/sessions/reap-sessions.ts";
 import { HOLD_AHEAD_INTERVALS } from "../../src/server/core/sessions/seat-hold.ts";
-import { cachedSigner } from "../../src/server/core/signing-keys/active-signer.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
+import { testClientContext } from "../support/licensing.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { makeLicense, makeWorld } from "../support/fixtures.ts";
 
@@ -31,21 +31,8 @@ describeEachDb("seats hold through outages", (getDb) => {
   beforeAll(async () => {
     db = getDb();
     world = await makeWorld(db);
-    const ctx = db.ctx();
-    await ensureSigningKey(db.handle, ctx.encryptionKey, db.clock.now());
-    client = {
-      db: ctx.db,
-      reads: db.handle.reads,
-      provider: ctx.provider,
-      clock: db.clock,
-      logger: ctx.logger,
-      ip: "10.0.0.9",
-      encryptionKey: ctx.encryptionKey,
-      signer: cachedSigner(ctx.db, ctx.encryptionKey),
-      heartbeatToleranceSeconds: TOLERANCE_S,
-      // flushed only by hand (or by an activation): the tests see what a crash would leave
-      heartbeats: new HeartbeatBuffer(ctx.db, ctx.provider, ctx.logger, 0),
-    };
+    await ensureSigningKey(db.handle, db.ctx().encryptionKey, db.clock.now());
+    client = testClientContext(db, "10.0.0.9", TOLERANCE_S);
   });
 
   const info = (fingerprint: string) => ({

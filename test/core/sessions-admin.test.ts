@@ -1,19 +1,18 @@
 // The admin side of sessions, machines and usage, in the domain (the licensing API's client side
 // is driven through the domain operations here, without a transport).
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { cachedSigner } from "../../src/server/core/signing-keys/active-signer.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import type { ClientContext } from "../../src/server/core/licensing/client-context.ts";
 import { validateLicense } from "../../src/server/core/licensing/validate-license.ts";
 import { activateSession } from "../../src/server/core/sessions/activate-session.ts";
 import { endSession } from "../../src/server/core/sessions/end-session.ts";
-import { HeartbeatBuffer } from "../../src/server/core/sessions/heartbeat-buffer.ts";
 import { heartbeatSession } from "../../src/server/core/sessions/heartbeat-session.ts";
 import { listSessions } from "../../src/server/core/sessions/list-sessions.ts";
 import { listMachines, releaseMachine } from "../../src/server/core/sessions/machines.ts";
 import { getUsage } from "../../src/server/core/usage/get-usage.ts";
 import { recordUsage } from "../../src/server/core/usage/record-usage.ts";
 import { actor, describeEachDb, type TestDb } from "../support/db.ts";
+import { testClientContext } from "../support/licensing.ts";
 import { expectDomainError } from "../support/expect-domain-error.ts";
 import { makeLicense, makeWorld } from "../support/fixtures.ts";
 
@@ -25,20 +24,8 @@ describeEachDb("sessions, machines and usage for admins", (getDb) => {
   beforeAll(async () => {
     db = getDb();
     world = await makeWorld(db);
-    const ctx = db.ctx();
-    await ensureSigningKey(db.handle, ctx.encryptionKey, db.clock.now());
-    client = {
-      db: ctx.db,
-      reads: db.handle.reads,
-      provider: ctx.provider,
-      clock: db.clock,
-      logger: ctx.logger,
-      ip: "10.0.0.7",
-      encryptionKey: ctx.encryptionKey,
-      signer: cachedSigner(ctx.db, ctx.encryptionKey),
-      heartbeatToleranceSeconds: 60,
-      heartbeats: new HeartbeatBuffer(ctx.db, ctx.provider, ctx.logger, 0),
-    };
+    await ensureSigningKey(db.handle, db.ctx().encryptionKey, db.clock.now());
+    client = testClientContext(db, "10.0.0.7", 60);
   });
   afterAll(() => undefined);
 

@@ -29,6 +29,9 @@ import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
 import type { LicensingConfig } from "../../src/server/config.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { publicKeyring } from "../../src/server/core/signing-keys/public-keyring.ts";
+import type { ClientContext } from "../../src/server/core/licensing/client-context.ts";
+import { HeartbeatBuffer } from "../../src/server/core/sessions/heartbeat-buffer.ts";
+import { cachedSigner } from "../../src/server/core/signing-keys/active-signer.ts";
 import type { DbHandle } from "../../src/server/db/client.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import type { TestDb } from "./db.ts";
@@ -183,4 +186,24 @@ export function openAnswer<M extends LicenseRpc>(
   if (!Buffer.from(decoded.binding.nonce).equals(Buffer.from(nonce)))
     throw new Error(`${method}: nonce mismatch`);
   return decoded;
+}
+
+/**
+ * The licensing domain's context over a test database, as a licensed client calls it (no
+ * transport): its heartbeats are flushed only by hand, so tests see what a crash would leave.
+ */
+export function testClientContext(db: TestDb, ip: string, heartbeatToleranceSeconds: number): ClientContext {
+  const ctx = db.ctx();
+  return {
+    db: ctx.db,
+    reads: db.handle.reads,
+    provider: ctx.provider,
+    clock: db.clock,
+    logger: ctx.logger,
+    ip,
+    encryptionKey: ctx.encryptionKey,
+    signer: cachedSigner(ctx.db, ctx.encryptionKey),
+    heartbeatToleranceSeconds,
+    heartbeats: new HeartbeatBuffer(ctx.db, ctx.provider, ctx.logger, 0),
+  };
 }
