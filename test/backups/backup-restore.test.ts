@@ -136,6 +136,33 @@ async function fillDatabase(db: TestDb): Promise<void> {
   await d.activityBucket.createMany({
     data: [{ at: new Date("2026-06-01T12:00:00.000Z"), validations: 7, refused: 2, activeSessions: 1 }],
   });
+  await d.webSession.createMany({
+    data: [
+      {
+        id: randomBytes(32).toString("base64url"),
+        adminId: admin.id,
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + 8 * 3600_000),
+        lastSeenAt: at,
+        ip: "192.0.2.7",
+        userAgent: "Mozilla/5.0 (X11; Linux) — ✓",
+      },
+      {
+        id: randomBytes(32).toString("base64url"),
+        adminId: admin.id,
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + 8 * 3600_000),
+        lastSeenAt: at,
+        revokedAt: new Date(at.getTime() + 60_000),
+        revokedReason: "sign_out",
+      },
+    ],
+  });
+  // a scope row of its own (a group id no other row names), whatever the audit writes tag
+  const lastEvent = await d.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" }, select: { id: true } });
+  await d.auditEventGroup.createMany({
+    data: [{ eventId: lastEvent.id, groupId: `0190a0b0-0000-7000-8000-${randomBytes(6).toString("hex")}` }],
+  });
 }
 
 /** Every row of every table, in key order, as plain values. */
