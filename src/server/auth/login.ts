@@ -1,6 +1,6 @@
 // Sign-in for people (web login) and tools (POST /api/v1/auth/login): a local password or the
-// LDAP directory, then TOTP when the account has it, under brute-force limits. Every transport
-// signs in through this one function.
+// LDAP directory, then TOTP when the account has it, under brute-force limits counted before
+// anything is checked. Every transport signs in through this one function.
 import type { Role } from "../core/context.ts";
 import { adminSelect, toAdminDto, type AdminDto } from "../core/admins/select.ts";
 import { writeAuditEvent } from "../core/audit/write-audit-event.ts";
@@ -14,7 +14,7 @@ import type { DbProvider } from "../db/provider.ts";
 import type { Logger } from "../logger.ts";
 import { issueAccessToken } from "./jwt.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
-import type { LoginLimiter } from "./rate-limit.ts";
+import type { AttemptOutcome, LoginLimiter } from "./rate-limit.ts";
 import { checkTotp } from "./totp.ts";
 import { ZLoginInput, type TLoginInput } from "./login-input.ts";
 export { ZLoginInput, type TLoginInput };
@@ -52,16 +52,46 @@ const badCredentials = () => new DomainError("UNAUTHENTICATED", "wrong email or 
 // verifying against this keeps the time of an unknown email close to that of a wrong password
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * Signs in. The attempt is counted for the account and the address before anything is checked
+ * (./rate-limit.ts): past the limit it is refused with RATE_LIMITED and nothing is hashed. Wrong
+ * passwords and wrong or reused second factors keep their count; a success gives it back.
+ */
 export async function login(deps: LoginDeps, input: TLoginInput, ip: string): Promise<LoginResult> {
-  const { email, password, totp } = parseInput(ZLoginInput, input);
-  await deps.limiter.check(email, ip);
-  const fail = async (error: DomainError, reason: string): Promise<never> => {
-    await deps.limiter.failure(email, ip);
+  const credentials = parseInput(ZLoginInput, input);
+  const attempt = await deps.limiter.begin(credentials.email, ip);
+  let outcome: AttemptOutcome = "failure";
+  try {
+    const result = await checkCredentials(deps, credentials, ip);
+    outcome = "success";
+    return result;
+  } catch (error) {
+    if (undecided(error)) outcome = "undecided";
+    throw error;
+  } finally {
+    await attempt.end(outcome);
+  }
+}
+
+/** Errors that decide nothing about the credentials: their attempt is not counted. */
+function undecided(error: unknown): boolean {
+  if (!(error instanceof DomainError)) return false;
+  // the checks were busy or the directory unreachable: nothing was checked
+  if (error.code === "RATE_LIMITED" || error.code === "UNAVAILABLE") return true;
+  return error.fields.some((f) => f.path === "totp" && f.message === "required");
+}
+
+async function checkCredentials(
+  deps: LoginDeps,
+  { email, password, totp }: { email: string; password: string; totp?: string | undefined },
+  ip: string,
+): Promise<LoginResult> {
+  const fail = (error: DomainError, reason: string): never => {
     deps.logger.warn({ account: email, ip, reason }, "sign-in refused");
     throw error;
   };
 
-  const adminId = await authenticatePassword(deps, email, password);
+  const adminId = await authenticatePassword(deps, email, password, ip);
   if (!adminId) return fail(badCredentials(), "credentials");
 
   const admin = await deps.db.admin.findUniqueOrThrow({
@@ -90,23 +120,32 @@ export async function login(deps: LoginDeps, input: TLoginInput, ip: string): Pr
       totpStep = await checkTotp(secret, totp, deps.now, admin.totpLastStep);
       if (totpStep === null) return fail(invalidTotp(), "totp");
     } else {
-      const remaining = await consumeRecoveryCode(totp, admin.recoveryCodes);
+      const remaining = await deps.limiter.gate.run(ip, () => consumeRecoveryCode(totp, admin.recoveryCodes));
       if (!remaining) return fail(invalidTotp(), "recovery code");
       recoveryCodes = JSON.stringify(remaining);
     }
   }
 
-  await deps.limiter.success(email);
   const row = await deps.db.$transaction(async (tx) => {
-    const updated = await tx.admin.update({
-      where: { id: adminId },
+    // compare-and-set on what was checked: the TOTP step only moves forward and the recovery
+    // codes only change from the list read, so parallel sign-ins with one code succeed once; and
+    // an account disabled or given 2FA meanwhile is not signed in on the old state
+    const claimed = await tx.admin.updateMany({
+      where: {
+        id: adminId,
+        disabled: false,
+        totpEnabled: admin.totpEnabled,
+        ...(totpStep !== null ? { OR: [{ totpLastStep: null }, { totpLastStep: { lt: totpStep } }] } : {}),
+        ...(recoveryCodes !== undefined ? { recoveryCodes: admin.recoveryCodes } : {}),
+      },
       data: {
         lastLoginAt: deps.now,
         ...(totpStep !== null ? { totpLastStep: totpStep } : {}),
         ...(recoveryCodes !== undefined ? { recoveryCodes } : {}),
       },
-      select: adminSelect,
     });
+    if (claimed.count === 0) return null;
+    const updated = await tx.admin.findUniqueOrThrow({ where: { id: adminId }, select: adminSelect });
     await writeAuditEvent(
       tx,
       {
@@ -127,6 +166,11 @@ export async function login(deps: LoginDeps, input: TLoginInput, ip: string): Pr
     );
     return updated;
   });
+  if (!row) {
+    return admin.totpEnabled && admin.totpSecretEnc
+      ? fail(invalidTotp(), "second factor already used")
+      : fail(badCredentials(), "account changed during sign-in");
+  }
   const { token, expiresAt } = await issueAccessToken(deps.jwtSecret, adminId, deps.now);
   const settings = await readSettings(deps.db);
   return {
@@ -148,6 +192,7 @@ async function authenticatePassword(
   deps: LoginDeps,
   login: string,
   password: string,
+  ip: string,
 ): Promise<string | null> {
   const email = login.toLowerCase();
   const local = await deps.db.admin.findUnique({
@@ -155,11 +200,14 @@ async function authenticatePassword(
     select: { id: true, authSource: true, passwordHash: true },
   });
   if (local?.authSource === "local") {
-    return local.passwordHash && (await verifyPassword(password, local.passwordHash)) ? local.id : null;
+    const hash = local.passwordHash;
+    return hash && (await deps.limiter.gate.run(ip, () => verifyPassword(password, hash))) ? local.id : null;
   }
   if (!deps.directory) {
-    dummyHash ??= hashPassword("timing equalizer");
-    await verifyPassword(password, await dummyHash);
+    await deps.limiter.gate.run(ip, async () => {
+      dummyHash ??= hashPassword("timing equalizer");
+      await verifyPassword(password, await dummyHash);
+    });
     return null;
   }
   const identity = await deps.directory(login, password);
