@@ -5,6 +5,8 @@
 // databases. Every scrypt password check and every TOTP check is counted (the modules wrapped),
 // so "checked" below is what really ran, not what the limiter believes.
 import { afterAll, describe, expect, it, vi } from "vitest";
+import type * as PasswordModule from "../../src/server/auth/password.ts";
+import type * as TotpModule from "../../src/server/auth/totp.ts";
 import { DEFAULT_CHECK_GATE, CheckGate } from "../../src/server/auth/check-gate.ts";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from "../../src/server/auth/rate-limit.ts";
 import { totpCode } from "../../src/server/auth/totp.ts";
@@ -23,7 +25,7 @@ import { testServices } from "../support/services.ts";
 
 const checks = vi.hoisted(() => ({ password: 0, totp: 0 }));
 vi.mock("../../src/server/auth/password.ts", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../src/server/auth/password.ts")>();
+  const real = await importOriginal<typeof PasswordModule>();
   return {
     ...real,
     verifyPassword: (password: string, stored: string) => {
@@ -33,7 +35,7 @@ vi.mock("../../src/server/auth/password.ts", async (importOriginal) => {
   };
 });
 vi.mock("../../src/server/auth/totp.ts", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../src/server/auth/totp.ts")>();
+  const real = await importOriginal<typeof TotpModule>();
   return {
     ...real,
     checkTotp: (...args: Parameters<typeof real.checkTotp>) => {
