@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from "../src/server/config.ts";
 import { logPoolErrors, openDatabase, type DbHandle } from "../src/server/db/client.ts";
 import { createLogger } from "../src/server/logger.ts";
 import { scheduleBackups, type BackupSchedule } from "../src/server/core/backups/schedule-backups.ts";
+import { startAuditCheckpointer } from "../src/server/core/audit/checkpointer.ts";
 import { observeGrpcCall, serverMetrics } from "../src/server/metrics.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
 import { createGatewayServer, grpcAddress } from "./server.ts";
@@ -79,6 +80,13 @@ async function main(): Promise<void> {
         logger,
       })
     : undefined;
+  // the audit chain's signed head in DATA_DIR/audit-head.json, after this process's audit writes
+  const checkpointer = startAuditCheckpointer({
+    db: database.db,
+    encryptionKey: config.encryptionKey,
+    logger,
+    dataDir: config.dataDir,
+  });
   logger.info(
     { address: gateway.address, provider: database.provider, metricsPort: metricsServer?.port ?? null },
     "gRPC gateway listening",
@@ -95,6 +103,7 @@ async function main(): Promise<void> {
     void (async () => {
       await gateway.shutdown();
       await backups?.stop();
+      await checkpointer.stop();
       await metricsServer?.close();
       await database.close().catch((error: unknown) => {
         logger.warn({ err: error }, "closing the database failed");

@@ -53,7 +53,7 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<P
     throw new StartupError(`cannot open the database (${where}): ${errorSummary(error)}`, { cause: error });
   }
   try {
-    const seed = await seedInitialData(handle, config.initialAdmin, logger);
+    const seed = await seedInitialData(handle, config.initialAdmin, logger, config.encryptionKey);
     const key = await ensureSigningKey(handle, config.encryptionKey);
     logger.info({ kid: key.kid }, "signing key ready");
     return { applied, seed };

@@ -15,6 +15,7 @@ import {
 } from "prom-client";
 import { StatusCode } from "../generated/proto/license/v1/license.ts";
 import type { ClientOperation } from "./client-api/operations.ts";
+import { auditCheckpointObservers } from "./core/audit/checkpoint.ts";
 import { DomainError, UNAVAILABLE_REASONS, unavailableObservers } from "./core/errors.ts";
 import { deadCutoff, seatHolderWhere } from "./core/sessions/session-rules.ts";
 import type { Db } from "./db/client.ts";
@@ -88,6 +89,16 @@ class ServerMetrics {
     name: `${PREFIX}unavailable_total`,
     help: "Calls answered UNAVAILABLE (gRPC) or 503 because a database wait ran out, by which wait",
     labelNames: ["reason"] as const,
+  });
+  readonly auditCheckpointSeq = new Gauge({
+    name: `${PREFIX}audit_checkpoint_seq`,
+    help: "The audit chain's head (seq) at this process's last signed checkpoint (DATA_DIR/audit-head.json)",
+    registers: [this.registry],
+  });
+  readonly auditCheckpointTime = new Gauge({
+    name: `${PREFIX}audit_checkpoint_timestamp_seconds`,
+    help: "When this process last wrote the audit checkpoint (Unix time)",
+    registers: [this.registry],
   });
 
   constructor(readonly component: MetricsComponent) {
@@ -264,6 +275,13 @@ export function observeClientResponse<Req, Res>(op: ClientOperation<Req, Res>, r
 // Each database error that becomes UNAVAILABLE, once, whichever transport answers it.
 unavailableObservers.add((reason) => {
   serverMetrics().unavailable.inc({ reason });
+});
+
+// Each audit checkpoint this process writes: its head and time.
+auditCheckpointObservers.add((checkpoint) => {
+  const m = serverMetrics();
+  m.auditCheckpointSeq.set(checkpoint.seq);
+  m.auditCheckpointTime.set(Date.parse(checkpoint.at) / 1000);
 });
 
 export function countRateLimited(rpc: string): (error: unknown) => never {

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { verifyAuditChain } from "../../src/server/core/audit/verify-audit-chain.ts";
+import { verifyAuditChain, verifyWholeAuditChain } from "../../src/server/core/audit/verify-audit-chain.ts";
 import { createCustomer } from "../../src/server/core/customers/create-customer.ts";
 import { updateCustomer } from "../../src/server/core/customers/update-customer.ts";
 import { describeEachDb, actor } from "../support/db.ts";
@@ -43,15 +43,24 @@ describeEachDb("audit log", (getDb) => {
         createCustomer(db.ctx(), { name: unique("Concurrent"), groupId: groupA.id }),
       ),
     );
-    const report = await verifyAuditChain(db.ctx(), { batchSize: 10 });
+    const report = await verifyWholeAuditChain(db.ctx(), { batchSize: 10 });
     const count = await db.handle.db.auditEvent.count();
-    expect(report).toEqual({ ok: true, checked: count, lastSeq: count });
+    expect(report).toMatchObject({
+      ok: true,
+      checked: count,
+      lastSeq: count,
+      keyedRecords: count,
+      legacyRecords: 0,
+    });
+    // no checkpoint given: said so, not silently "anchored"
+    expect(report).toMatchObject({ anchored: false, checkpoint: null });
+    expect(report.warnings.join(" ")).toMatch(/no checkpoint/);
   });
 
   it("reports the first record edited, removed or re-linked", async () => {
     const db = getDb();
     await makeWorld(db);
-    const { lastSeq } = (await verifyAuditChain(db.ctx())) as { lastSeq: number };
+    const { lastSeq } = (await verifyWholeAuditChain(db.ctx())) as { lastSeq: number };
     const target = Math.max(2, lastSeq - 3);
     const row = await db.handle.db.auditEvent.findUniqueOrThrow({
       where: { seq: target },
@@ -86,9 +95,30 @@ describeEachDb("audit log", (getDb) => {
     expect(await verifyAuditChain(db.ctx())).toMatchObject({ ok: true });
   });
 
-  it("lets only admins and above verify the chain", async () => {
+  it("lets only admins and above verify the chain; below super_admin only ok/broken", async () => {
     const db = getDb();
     await expectDomainError(verifyAuditChain(db.ctx(actor("editor", []))), "FORBIDDEN");
-    expect((await verifyAuditChain(db.ctx(actor("admin", [])))).ok).toBe(true);
+    expect(await verifyAuditChain(db.ctx(actor("admin", [])))).toEqual({
+      ok: true,
+      anchored: false,
+      summaryOnly: true,
+    });
+    await expectDomainError(verifyWholeAuditChain(db.ctx(actor("admin", []))), "FORBIDDEN");
+    expect(await verifyAuditChain(db.ctx(actor("super_admin", [])))).toMatchObject({
+      ok: true,
+      checked: expect.any(Number),
+    });
+    // a broken chain is reported as broken, without saying where
+    const row = await db.handle.db.auditEvent.findFirstOrThrow({
+      orderBy: { seq: "desc" },
+      select: { id: true, summary: true },
+    });
+    await db.handle.db.auditEvent.update({ where: { id: row.id }, data: { summary: '{"forged":true}' } });
+    expect(await verifyAuditChain(db.ctx(actor("admin", [])))).toEqual({
+      ok: false,
+      anchored: false,
+      summaryOnly: true,
+    });
+    await db.handle.db.auditEvent.update({ where: { id: row.id }, data: { summary: row.summary } });
   });
 });

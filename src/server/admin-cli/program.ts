@@ -10,7 +10,8 @@ import { describeDatabase } from "../bootstrap.ts";
 import { ConfigError, loadConfig, type Config } from "../config.ts";
 import { createAdmin } from "../core/admins/create-admin.ts";
 import { setAdminPassword } from "../core/admins/set-admin-password.ts";
-import { verifyAuditChain } from "../core/audit/verify-audit-chain.ts";
+import { anchorIn, checkpointAuditHead, type CheckpointOutcome } from "../core/audit/checkpoint.ts";
+import { verifyWholeAuditChain, type AuditChainReport } from "../core/audit/verify-audit-chain.ts";
 import { createBackup } from "../core/backups/create-backup.ts";
 import { occupiedTables, restoreBackup } from "../core/backups/restore-backup.ts";
 import { backupFileName, pruneBackups } from "../core/backups/schedule-backups.ts";
@@ -330,10 +331,12 @@ export function buildProgram(io: CliIo): Command {
           throw new CliError(`cannot migrate the target database: ${errorSummary(error)}`);
         }
         const progress = new Progress(io, "restore", !options.json);
-        const result = await withDatabase(
+        // the server's own database: its checkpoint in DATA_DIR may be ahead of the restored chain
+        const ownDatabase = target === cfg.database;
+        const { result, checkpoint } = await withDatabase(
           cfg,
-          (ctx) =>
-            restoreBackup(
+          async (ctx) => {
+            const result = await restoreBackup(
               ctx,
               { path: file, allowOtherEncryptionKey: options.allowOtherEncryptionKey ?? false },
               {
@@ -342,11 +345,25 @@ export function buildProgram(io: CliIo): Command {
                   progress.update(p.rows, p.totalRows, `${p.phase} ${p.table}`);
                 },
               },
-            ),
+            );
+            progress.done();
+            // the restore is the operator's decision: the checkpoint follows the restored head
+            const checkpoint = ownDatabase
+              ? await checkpointAuditHead(
+                  { db: ctx.db, encryptionKey: ctx.encryptionKey, logger: ctx.logger },
+                  anchorIn(cfg.dataDir),
+                  { force: true },
+                )
+              : null;
+            return { result, checkpoint };
+          },
           target,
         ).finally(() => {
           progress.done();
         });
+        const anchorNote = checkpoint
+          ? `; audit ${checkpointText(checkpoint)}`
+          : "; the audit checkpoint in DATA_DIR was left alone (another database): after moving the server to it, run verify-audit --reanchor";
         output(
           io,
           options.json,
@@ -356,31 +373,73 @@ export function buildProgram(io: CliIo): Command {
             durationMs: result.durationMs,
             from: result.header.sourceProvider,
             to: target.provider,
+            auditCheckpoint: checkpoint,
           },
-          `restored ${result.rows} rows (${result.header.sourceProvider} → ${target.provider}) in ${(result.durationMs / 1000).toFixed(1)} s`,
+          `restored ${result.rows} rows (${result.header.sourceProvider} → ${target.provider}) in ${(result.durationMs / 1000).toFixed(1)} s${anchorNote}`,
         );
       },
     );
 
   program
     .command("verify-audit")
-    .description("walk the audit log's hash chain and report the first broken link")
+    .description(
+      "walk the audit log's hash chain, compare it with the signed checkpoint in DATA_DIR and report the first broken link",
+    )
+    .option(
+      "--reanchor",
+      "when the chain itself verifies, replace the checkpoint with its head (after moving the server to another database)",
+    )
     .option("--json", "machine-readable output")
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean; reanchor?: boolean }) => {
       const cfg = config(io);
-      const report = await withDatabase(cfg, (ctx) => verifyAuditChain(ctx));
+      const anchor = anchorIn(cfg.dataDir);
+      const { report, reanchored } = await withDatabase(cfg, async (ctx) => {
+        // re-anchoring compares with no checkpoint: the chain must verify on its own first
+        const report = await verifyWholeAuditChain(ctx, {}, options.reanchor ? undefined : anchor);
+        const reanchored =
+          options.reanchor && report.ok
+            ? await checkpointAuditHead(
+                { db: ctx.db, encryptionKey: ctx.encryptionKey, logger: ctx.logger },
+                anchor,
+                { force: true },
+              )
+            : undefined;
+        return { report, reanchored };
+      });
+      for (const warning of report.warnings) io.stderr(`admin: warning: ${warning}\n`);
       output(
         io,
         options.json,
-        report,
-        report.ok
-          ? `audit chain ok: ${report.checked} records`
-          : `audit chain BROKEN at record ${report.brokenAt} (${report.reason}); ${report.checked} records before it verify`,
+        reanchored ? { ...report, reanchored } : report,
+        chainText(report, reanchored),
       );
       if (!report.ok) throw new CliError("the audit chain does not verify", 3);
+      if (reanchored && !reanchored.written)
+        throw new CliError(`no checkpoint written: ${reanchored.detail ?? reanchored.reason}`);
     });
 
   return program;
+}
+
+function checkpointText(outcome: CheckpointOutcome): string {
+  return outcome.written
+    ? `checkpoint written at record #${outcome.checkpoint.seq} (key ${outcome.checkpoint.kid})`
+    : `no checkpoint written (${outcome.reason}${outcome.detail ? `: ${outcome.detail}` : ""})`;
+}
+
+function chainText(report: AuditChainReport, reanchored: CheckpointOutcome | undefined): string {
+  if (!report.ok)
+    return `audit chain BROKEN at record ${report.brokenAt ?? "-"} (${report.reason}): ${report.detail}; ${report.checked} records before it verify`;
+  const kinds = `${report.keyedRecords} keyed, ${report.legacyRecords} unkeyed from before`;
+  const anchored = report.checkpoint
+    ? `; matches the checkpoint of ${report.checkpoint.at} at record #${report.checkpoint.seq}`
+    : "; not anchored (no checkpoint compared)";
+  const written = reanchored
+    ? `; ${checkpointText(reanchored)}`
+    : report.checkpointWrittenAt !== null
+      ? `; checkpoint moved to record #${report.checkpointWrittenAt}`
+      : "";
+  return `audit chain ok: ${report.checked} records (${kinds})${anchored}${written}`;
 }
 
 /** Runs the CLI; returns the exit code. */

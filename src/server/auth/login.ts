@@ -153,6 +153,7 @@ async function checkCredentials(
         actor: { type: "admin", id: adminId, label: updated.email, role: updated.role as Role, groupIds: [] },
         ip,
         now: deps.now,
+        encryptionKey: deps.encryptionKey,
       },
       {
         action: "auth.login",
@@ -244,6 +245,7 @@ async function provisionDirectoryAdmin(deps: LoginDeps, identity: DirectoryIdent
       provider: deps.provider,
       actor: { type: "system" as const, id: null, label: "ldap", role: "super_admin" as const, groupIds: [] },
       now: deps.now,
+      encryptionKey: deps.encryptionKey,
     };
     if (!existing) {
       const created = await tx.admin.create({

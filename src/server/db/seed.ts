@@ -22,6 +22,8 @@ export async function seedInitialData(
   handle: DbHandle,
   initialAdmin: { email?: string; password?: string },
   logger: Logger,
+  /** the server's ENCRYPTION_KEY: the audit chain's key is derived from it */
+  encryptionKey: Buffer,
 ): Promise<SeedResult> {
   const { db, provider } = handle;
   if ((await db.admin.count()) > 0 && (await db.group.count()) > 0) return {};
@@ -30,7 +32,7 @@ export async function seedInitialData(
   const password = initialAdmin.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   const now = new Date();
-  const audit = { provider, actor: systemActor, now };
+  const audit = { provider, actor: systemActor, now, encryptionKey };
 
   // Two instances starting at once may both get here: the transaction re-checks, and the unique
   // group name and admin email let only one of them write.

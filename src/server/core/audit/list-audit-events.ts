@@ -3,6 +3,7 @@ import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
+import { auditReadScope } from "./audit-scope.ts";
 import { auditRecordSelect } from "./write-audit-event.ts";
 import {
   parseMetadata,
@@ -45,14 +46,19 @@ export const ZAuditEventDto = z.object({
 });
 export type AuditEventDto = z.infer<typeof ZAuditEventDto>;
 
-/** Read-only: no operation edits or deletes audit events. */
+/**
+ * Read-only: no operation edits or deletes audit events. Below super_admin the caller reads the
+ * events tagged with one of their groups, the events about their own account and the events they
+ * did (auditReadScope); `total` counts the same set.
+ */
 export async function listAuditEvents(
   ctx: DomainContext,
   input: TListAuditEventsInput = {},
 ): Promise<Page<AuditEventDto>> {
   requirePermission(ctx.actor, "audit.read");
   const f = parseInput(ZListAuditEventsInput, input);
-  const where: Prisma.AuditEventWhereInput = {
+  const scope = auditReadScope(ctx.actor);
+  const filter: Prisma.AuditEventWhereInput = {
     ...(f.actorId ? { actorId: f.actorId } : {}),
     ...(f.actorType ? { actorType: f.actorType } : {}),
     ...(f.action ? { action: f.action.endsWith(".") ? { startsWith: f.action } : f.action } : {}),
@@ -62,6 +68,7 @@ export async function listAuditEvents(
       ? { at: { ...(f.from ? { gte: new Date(f.from) } : {}), ...(f.to ? { lt: new Date(f.to) } : {}) } }
       : {}),
   };
+  const where: Prisma.AuditEventWhereInput = scope ? { AND: [scope, filter] } : filter;
   const [rows, total] = await Promise.all([
     ctx.db.auditEvent.findMany({
       where,
@@ -73,7 +80,10 @@ export async function listAuditEvents(
     ctx.db.auditEvent.count({ where }),
   ]);
   return {
-    items: rows.map(({ prevHash: _prevHash, ...row }) => ({ ...row, summary: parseMetadata(row.summary) })),
+    items: rows.map(({ prevHash: _prevHash, hashVersion: _hashVersion, ...row }) => ({
+      ...row,
+      summary: parseMetadata(row.summary),
+    })),
     total,
     page: f.page,
     pageSize: f.pageSize,

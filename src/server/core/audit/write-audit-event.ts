@@ -1,22 +1,32 @@
 // Appends one record to the tamper-evident audit chain, inside the caller's transaction.
-import { createHash } from "node:crypto";
+import { createHash, createHmac, hkdfSync } from "node:crypto";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import type { Tx } from "../../db/client.ts";
 import type { DbProvider } from "../../db/provider.ts";
 import type { Actor } from "../context.ts";
+import { auditGroupsOf } from "./audit-scope.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
 /** Any constant: the key of the PostgreSQL advisory lock that serializes appends to the chain. */
-const AUDIT_CHAIN_LOCK = 7_245_001;
+export const AUDIT_CHAIN_LOCK = 7_245_001;
+/** The hash version new records get: HMAC-SHA-256 keyed with a secret derived from ENCRYPTION_KEY. */
+export const CURRENT_HASH_VERSION = 2;
+const CHAIN_KEY_INFO = "license-server audit chain v1";
 
 export interface AuditEntry {
   action: string;
   targetType: string;
   targetId: string | null;
   summary: Record<string, unknown>;
+  /**
+   * Groups the event is about besides those of its target as it is at the end of the change:
+   * the target's groups before a move, or of a target deleted by the change. Added to the computed
+   * ones. Catalogue-wide events (products, features, settings, signing keys) have none.
+   */
+  groupIds?: readonly string[];
 }
 
-/** Every field of a stored audit record (what the hash covers, plus the hash). */
+/** Every field of a stored audit record (what the hash covers, plus the hash and its version). */
 export const auditRecordSelect = {
   id: true,
   seq: true,
@@ -31,6 +41,7 @@ export const auditRecordSelect = {
   summary: true,
   prevHash: true,
   hash: true,
+  hashVersion: true,
 } satisfies Prisma.AuditEventSelect;
 
 export interface AuditRecordFields {
@@ -47,9 +58,24 @@ export interface AuditRecordFields {
   prevHash: string;
 }
 
-/** The hash of a record: SHA-256 over its fields and the previous record's hash. */
-export function auditHash(record: AuditRecordFields): string {
-  const canonical = JSON.stringify([
+const chainKeys = new WeakMap<Buffer, Buffer>();
+
+/**
+ * The audit chain's HMAC key: HKDF-SHA-256 of the server's ENCRYPTION_KEY (info "license-server
+ * audit chain v1"). Whoever can write the database but lacks ENCRYPTION_KEY cannot recompute a
+ * version-2 hash.
+ */
+export function auditChainKey(encryptionKey: Buffer): Buffer {
+  let key = chainKeys.get(encryptionKey);
+  if (!key) {
+    key = Buffer.from(hkdfSync("sha256", encryptionKey, Buffer.alloc(0), CHAIN_KEY_INFO, 32));
+    chainKeys.set(encryptionKey, key);
+  }
+  return key;
+}
+
+function canonical(record: AuditRecordFields): string {
+  return JSON.stringify([
     record.seq,
     record.prevHash,
     record.at.toISOString(),
@@ -62,14 +88,37 @@ export function auditHash(record: AuditRecordFields): string {
     record.ip,
     record.summary,
   ]);
-  return createHash("sha256").update(canonical).digest("hex");
 }
 
-export async function writeAuditEvent(
-  tx: Tx,
-  scope: { provider: DbProvider; actor: Actor; ip?: string | null; now: Date },
-  entry: AuditEntry,
-): Promise<void> {
+/**
+ * The hash of a record over its fields and the previous record's hash: version 1 (records written
+ * before issue 13) SHA-256, version 2 HMAC-SHA-256 with `chainKey` (see auditChainKey). Null for
+ * an unknown version.
+ */
+export function auditHash(record: AuditRecordFields, version: number, chainKey: Buffer): string | null {
+  if (version === 1) return createHash("sha256").update(canonical(record)).digest("hex");
+  if (version === 2)
+    return createHmac("sha256", chainKey)
+      .update(`v2:${canonical(record)}`)
+      .digest("hex");
+  return null;
+}
+
+/** Called after each append (before the transaction commits): the checkpointer's wake-up. */
+export const auditWriteObservers = new Set<() => void>();
+
+export interface AuditWriteScope {
+  provider: DbProvider;
+  actor: Actor;
+  ip?: string | null;
+  now: Date;
+  /** the server's ENCRYPTION_KEY: the chain's HMAC key is derived from it */
+  encryptionKey: Buffer;
+}
+
+export async function writeAuditEvent(tx: Tx, scope: AuditWriteScope, entry: AuditEntry): Promise<void> {
+  // the groups first: the chain lock below is held until commit, so keep what runs under it short
+  const groupIds = await auditGroupsOf(tx, entry);
   // SQLite runs one write transaction at a time; PostgreSQL needs the lock so two transactions
   // cannot both extend the same last record.
   if (scope.provider === "postgresql") {
@@ -89,5 +138,16 @@ export async function writeAuditEvent(
     summary: JSON.stringify(entry.summary),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  await tx.auditEvent.create({ data: { ...fields, hash: auditHash(fields) }, select: { id: true } });
+  const hash = auditHash(fields, CURRENT_HASH_VERSION, auditChainKey(scope.encryptionKey));
+  if (hash === null) throw new Error("unknown audit hash version");
+  await tx.auditEvent.create({
+    data: {
+      ...fields,
+      hash,
+      hashVersion: CURRENT_HASH_VERSION,
+      ...(groupIds.length > 0 ? { groups: { create: groupIds.map((groupId) => ({ groupId })) } } : {}),
+    },
+    select: { id: true },
+  });
+  for (const observer of auditWriteObservers) observer();
 }

@@ -36,6 +36,7 @@ export async function deleteCustomer(
       targetType: "customer",
       targetId: id,
       summary: { name: customer.name, endedLicensesDeleted: ended.count },
+      groupIds: [customer.groupId], // the row is gone when the event is written
     });
     return { id };
   });

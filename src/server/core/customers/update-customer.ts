@@ -26,6 +26,7 @@ export async function updateCustomer(ctx: DomainContext, input: TUpdateCustomerI
       targetType: "customer",
       targetId: id,
       summary: changes(before, data),
+      groupIds: [before.groupId], // a move is seen by the group it left, too
     });
     return toCustomerDto(customer);
   });

@@ -42,7 +42,11 @@ export async function mutate<T>(
         const entries: AuditEntry[] = [];
         const result = await change({ tx, now, audit: (entry) => entries.push(entry) });
         for (const entry of entries) {
-          await writeAuditEvent(tx, { provider: ctx.provider, actor: ctx.actor, ip: ctx.ip, now }, entry);
+          await writeAuditEvent(
+            tx,
+            { provider: ctx.provider, actor: ctx.actor, ip: ctx.ip, now, encryptionKey: ctx.encryptionKey },
+            entry,
+          );
         }
         return result;
       },

@@ -20,7 +20,7 @@ export async function ensureSigningKey(
     const created = await insertActiveKey(tx, encryptionKey, now);
     await writeAuditEvent(
       tx,
-      { provider: handle.provider, actor: systemActor, now },
+      { provider: handle.provider, actor: systemActor, now, encryptionKey },
       {
         action: "signing_key.create",
         targetType: "signing_key",

@@ -14,7 +14,12 @@ import {
   ZAuditEventDto,
   ZListAuditEventsInput,
 } from "../../core/audit/list-audit-events.ts";
-import { verifyAuditChain, ZVerifyAuditChainInput } from "../../core/audit/verify-audit-chain.ts";
+import { runningAuditAnchor } from "../../core/audit/checkpointer.ts";
+import {
+  AUDIT_CHAIN_BREAKS,
+  verifyAuditChain,
+  ZVerifyAuditChainInput,
+} from "../../core/audit/verify-audit-chain.ts";
 import { zPage } from "../../core/shared/schemas.ts";
 import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
@@ -77,18 +82,31 @@ export const auditRouter = router({
         "POST",
         "/audit-events/verify",
         "Audit log",
-        "Verify the hash chain; reports the first broken link",
+        "Verify the hash chain and its signed checkpoint; reports the first broken link (below super_admin: only ok/broken)",
       ),
     )
     .input(ZVerifyAuditChainInput)
     .output(
       z.object({
         ok: z.boolean(),
-        checked: z.number().int(),
+        /** whether a signed checkpoint was compared */
+        anchored: z.boolean(),
+        /** set for callers below super_admin: nothing about the chain's records */
+        summaryOnly: z.literal(true).optional(),
+        checked: z.number().int().optional(),
+        keyedRecords: z.number().int().optional(),
+        legacyRecords: z.number().int().optional(),
         lastSeq: z.number().int().optional(),
-        brokenAt: z.number().int().optional(),
-        reason: z.enum(["gap", "previous-hash-mismatch", "hash-mismatch"]).optional(),
+        brokenAt: z.number().int().nullable().optional(),
+        reason: z.enum(AUDIT_CHAIN_BREAKS).optional(),
+        detail: z.string().optional(),
+        checkpoint: z
+          .object({ seq: z.number().int(), hash: z.string(), at: z.string(), kid: z.string() })
+          .nullable()
+          .optional(),
+        checkpointWrittenAt: z.number().int().nullable().optional(),
+        warnings: z.array(z.string()).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => verifyAuditChain(ctx.domain, input)),
+    .mutation(({ ctx, input }) => verifyAuditChain(ctx.domain, input, runningAuditAnchor())),
 });
