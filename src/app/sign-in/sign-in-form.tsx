@@ -7,12 +7,12 @@ import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { CodeInput, PasswordInput, TextInput, useForm, ValidatedForm } from "@/components/form.tsx";
 import { ZLoginInput } from "@/server/auth/login-input.ts";
+import { safeRedirectPath } from "@/server/auth/safe-redirect.ts";
 
-/** Only paths of this app: never an absolute URL given by someone else's link. */
+/** Only paths of this origin (never another site named by someone else's link), and not back here. */
 function safeCallback(value: string | null): string {
-  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/sign-in")
-    ? value
-    : "/";
+  const path = safeRedirectPath(value, window.location.origin);
+  return path === "/sign-in" || path.startsWith("/sign-in?") || path.startsWith("/sign-in/") ? "/" : path;
 }
 
 const NEXT_AUTH_ERRORS: Record<string, string> = {
@@ -22,7 +22,6 @@ const NEXT_AUTH_ERRORS: Record<string, string> = {
 
 export function SignInForm() {
   const params = useSearchParams();
-  const callbackUrl = safeCallback(params.get("callbackUrl"));
   const [step, setStep] = useState<"password" | "totp">("password");
   const [pending, setPending] = useState(false);
   const initialError = params.get("error");
@@ -45,6 +44,8 @@ export function SignInForm() {
     }
     setPending(true);
     setMessage(null);
+    // read when used: the origin is the browser's (this form is also rendered on the server)
+    const callbackUrl = safeCallback(params.get("callbackUrl"));
     try {
       const result = await signIn("credentials", { ...input, redirect: false, callbackUrl });
       if (result?.error === "TOTP_REQUIRED") {

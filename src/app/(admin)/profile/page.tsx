@@ -1,22 +1,26 @@
 "use client";
 import { Alert, Button, toast } from "@heroui/react";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { ActionForm, CodeInput, PasswordInput, useForm } from "@/components/form.tsx";
 import {
+  ConfirmButton,
+  confirmColumn,
   CopyButton,
+  DataTable,
   formatDateTime,
   LoadingState,
   PageHeader,
   RecordGrid,
   RoleChip,
   Section,
+  type Column,
 } from "@/components/ui.tsx";
 import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZChangeOwnPasswordInput } from "@/server/core/admins/schemas.ts";
 import { ZConfirmTotpInput, ZDisableTotpInput } from "@/server/core/two-factor/schemas.ts";
-import { useTRPC } from "@/hooks/trpc.ts";
+import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useMe } from "@/hooks/use-me.ts";
 
 function RecoveryCodes({ codes }: { codes: string[] }) {
@@ -238,6 +242,78 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
   );
 }
 
+type WebSessionDto = RouterOutputs["profile"]["webSessions"]["items"][number];
+
+/** The browsers signed in as this admin (web sessions still on), each with "End", and "Sign out everywhere". */
+function WebSessions() {
+  const trpc = useTRPC();
+  const invalidateQueries = useInvalidate();
+  const sessions = useQuery(trpc.profile.webSessions.queryOptions({}));
+  const end = useMutation(
+    trpc.profile.endWebSession.mutationOptions({
+      onSuccess: () => {
+        invalidateQueries(trpc.profile);
+        toast.success("Session ended");
+      },
+    }),
+  );
+  const everywhere = useMutation(
+    trpc.profile.signOutEverywhere.mutationOptions({
+      onSuccess: () => {
+        // this browser's session has ended too: clear its cookie and sign in again
+        void signOut({ callbackUrl: "/sign-in" });
+      },
+    }),
+  );
+  const columns: Column<WebSessionDto>[] = [
+    {
+      id: "createdAt",
+      label: "Signed in",
+      isRowHeader: true,
+      render: (row) => formatDateTime(row.createdAt),
+    },
+    { id: "lastSeenAt", label: "Last seen", render: (row) => formatDateTime(row.lastSeenAt) },
+    { id: "expiresAt", label: "Ends", render: (row) => formatDateTime(row.expiresAt) },
+    { id: "ip", label: "Address", render: (row) => row.ip ?? "—" },
+    {
+      id: "userAgent",
+      label: "Browser",
+      className: "max-w-xs truncate",
+      render: (row) => <span title={row.userAgent}>{row.userAgent || "—"}</span>,
+    },
+    confirmColumn<WebSessionDto>("end", (row) => ({
+      label: "End",
+      title: "End this session?",
+      body: "That browser has to sign in again. If it is this one, you are signed out.",
+      confirmLabel: "End session",
+      danger: true,
+      onConfirm: () => end.mutateAsync({ id: row.id }),
+    })),
+  ];
+  return (
+    <div className="flex flex-col gap-4">
+      <DataTable
+        label="Signed-in browsers"
+        columns={columns}
+        rows={sessions.data?.items}
+        isLoading={sessions.isLoading}
+        empty="No other sessions."
+      />
+      <div>
+        <ConfirmButton
+          label="Sign out everywhere"
+          title="Sign out everywhere?"
+          body="Every browser signed in as you is signed out, this one included; you sign in again next."
+          confirmLabel="Sign out everywhere"
+          danger
+          size="md"
+          onConfirm={() => everywhere.mutateAsync({})}
+        />
+      </div>
+    </div>
+  );
+}
+
 export default function ProfilePage() {
   const me = useMe();
   if (!me.data) return <LoadingState />;
@@ -268,6 +344,9 @@ export default function ProfilePage() {
             <PasswordForm />
           </Section>
         ) : null}
+        <Section title="Signed-in browsers" className="lg:col-span-2">
+          <WebSessions />
+        </Section>
       </RecordGrid>
     </>
   );

@@ -3,6 +3,7 @@ import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
+import { revokeAdminWebSessions } from "../web-sessions/store.ts";
 import { requireAdminActor } from "./require-admin-actor.ts";
 import { ZChangeOwnPasswordInput, type TChangeOwnPasswordInput } from "./schemas.ts";
 export { ZChangeOwnPasswordInput, type TChangeOwnPasswordInput };
@@ -33,6 +34,8 @@ export async function changeOwnPassword(
       data: { passwordHash, passwordChangedAt: now },
       select: { id: true },
     });
+    // every web session ends, the one that made the change too: each browser signs in anew
+    await revokeAdminWebSessions(tx, id, "password_change", now);
     audit({ action: "admin.password_change", targetType: "admin", targetId: id, summary: {} });
     return { changedAt: now };
   });

@@ -6,6 +6,7 @@ import { failedPrecondition, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
+import { revokeAdminWebSessions } from "../web-sessions/store.ts";
 import { ZPassword } from "./schemas.ts";
 
 export const ZSetAdminPasswordInput = z.object({ id: ZId, password: ZPassword });
@@ -29,6 +30,7 @@ export async function setAdminPassword(
       data: { passwordHash, passwordChangedAt: now },
       select: { id: true },
     });
+    await revokeAdminWebSessions(tx, id, "password_change", now);
     audit({ action: "admin.password_reset", targetType: "admin", targetId: id, summary: {} });
     return { id };
   });

@@ -9,6 +9,13 @@ import { confirmTotp, ZConfirmTotpInput } from "../../core/two-factor/confirm-to
 import { disableTotp, ZDisableTotpInput } from "../../core/two-factor/disable-totp.ts";
 import { enrollTotp } from "../../core/two-factor/enroll-totp.ts";
 import { regenerateRecoveryCodes } from "../../core/two-factor/regenerate-recovery-codes.ts";
+import { endOwnWebSession, ZEndOwnWebSessionInput } from "../../core/web-sessions/end-own-web-session.ts";
+import {
+  listOwnWebSessions,
+  ZListOwnWebSessionsInput,
+  ZWebSessionDto,
+} from "../../core/web-sessions/list-own-web-sessions.ts";
+import { signOutEverywhere, ZSignOutEverywhereInput } from "../../core/web-sessions/sign-out-everywhere.ts";
 import { login, ZLoginInput } from "../../auth/login.ts";
 import { actorProcedure, adminProcedure, publicProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
@@ -55,6 +62,28 @@ export const profileRouter = router({
     .input(ZDisableTotpInput)
     .output(z.object({ disabled: z.literal(true) }))
     .mutation(({ ctx, input }) => disableTotp(ctx.domain, input)),
+  webSessions: actorProcedure
+    .meta(rest("GET", "/profile/web-sessions", "Profile", "Your signed-in browsers (web sessions still on)"))
+    .input(ZListOwnWebSessionsInput)
+    .output(z.object({ items: z.array(ZWebSessionDto) }))
+    .query(({ ctx, input }) => listOwnWebSessions(ctx.domain, input)),
+  endWebSession: actorProcedure
+    .meta(rest("POST", "/profile/web-sessions/{id}/end", "Profile", "End one of your web sessions"))
+    .input(ZEndOwnWebSessionInput)
+    .output(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) => endOwnWebSession(ctx.domain, input)),
+  signOutEverywhere: actorProcedure
+    .meta(
+      rest(
+        "POST",
+        "/profile/sign-out-everywhere",
+        "Profile",
+        "End all your web sessions, this browser's included",
+      ),
+    )
+    .input(ZSignOutEverywhereInput)
+    .output(z.object({ ended: z.number().int() }))
+    .mutation(({ ctx, input }) => signOutEverywhere(ctx.domain, input)),
 });
 
 export const settingsRouter = router({
