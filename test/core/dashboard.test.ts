@@ -50,6 +50,15 @@ describeEachDb("dashboard", (getDb) => {
     const admin = await getDashboardSummary(db.ctx(actor("admin", [world.groupB.id])));
     expect(admin).toMatchObject({ customers: 1, activeLicenses: 1, activeSessions: 0, expiringSoon: [] });
     expect(admin.recentAudit).not.toBeNull();
+    // group B's admin: group A's license events (the latest of all) are not in their tail
+    const groupALicenses = new Set([world.license.id, soon.id]);
+    expect(everyone.recentAudit?.some((e) => groupALicenses.has(e.targetId ?? ""))).toBe(true);
+    expect(admin.recentAudit?.length).toBeGreaterThan(0);
+    expect(
+      admin.recentAudit?.filter(
+        (e) => groupALicenses.has(e.targetId ?? "") || e.targetId === world.customer.id,
+      ),
+    ).toEqual([]);
   });
 
   it("adds up validations per hour from several counters and keeps the last session sample", async () => {
