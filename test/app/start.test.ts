@@ -124,12 +124,18 @@ describe("npm start", () => {
     const csrfResponse = await fetch(`${base}/api/auth/csrf`);
     keep(csrfResponse);
     const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-    const signIn = (pw: string) =>
+    const signIn = (pw: string, callbackUrl?: string) =>
       fetch(`${base}/api/auth/callback/credentials`, {
         method: "POST",
         redirect: "manual",
         headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader() },
-        body: new URLSearchParams({ csrfToken, email, password: pw, json: "true" }),
+        body: new URLSearchParams({
+          csrfToken,
+          email,
+          password: pw,
+          json: "true",
+          ...(callbackUrl ? { callbackUrl } : {}),
+        }),
       });
 
     const refused = await signIn("not the password");
@@ -160,6 +166,23 @@ describe("npm start", () => {
       body: new URLSearchParams({ csrfToken, json: "true" }),
     });
     expect(signOut.headers.getSetCookie().some((c) => /^next-auth\.session-token=;/.test(c))).toBe(true);
+
+    // the signed-out cookie, kept as a copy would be: next-auth's own refresh hands out nothing
+    // and the API refuses it (the server-side session row has ended)
+    const session = await fetch(`${base}/api/auth/session`, { headers: { cookie: cookieHeader() } });
+    expect(await session.json()).toEqual({});
+    expect(session.headers.getSetCookie().every((c) => /^next-auth\.session-token=;/.test(c))).toBe(true);
+    const after = await fetch(`${base}/api/trpc/profile.get?input=${encodeURIComponent("{}")}`, {
+      headers: { cookie: cookieHeader() },
+    });
+    expect(after.status).toBe(401);
+
+    // a callbackUrl naming another site (as the browser would read /\evil.example or /<tab>/evil.example)
+    // sends the signed-in admin to this origin's dashboard
+    for (const callbackUrl of ["/\\evil.example", "/\t/evil.example", "https://evil.example/"]) {
+      const redirected = await signIn(password, callbackUrl);
+      expect(((await redirected.json()) as { url: string }).url).toBe(`${base}/`);
+    }
   }
 
   it(
