@@ -1,7 +1,9 @@
 import type { Actor, Role } from "../core/context.ts";
 import { apiKeyMatches, apiKeyPrefix } from "../core/api-keys/api-key-format.ts";
-import { DomainError } from "../core/errors.ts";
+import { DomainError, forbidden } from "../core/errors.ts";
+import { readSettings } from "../core/settings/settings.ts";
 import type { Db } from "../db/client.ts";
+import { OWNER_WITHOUT_TWO_FACTOR_REASON } from "./api-key-status.ts";
 import { roleAtLeast } from "./policy.ts";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -10,7 +12,10 @@ const unauthenticated = () => new DomainError("UNAUTHENTICATED", "invalid, expir
 /**
  * Resolves an `lsk_` key to the actor it acts as: the key's role, capped by its creator's current
  * role, within the key's groups that the creator still has (all of the creator's when the key
- * names none). A disabled creator disables the key. Every failure looks the same to the caller.
+ * names none). A disabled creator disables the key. Every failure looks the same to the caller
+ * (401), but one: while "require 2FA" is on, a genuine key whose creator has no TOTP is refused
+ * with FORBIDDEN and the reason (the holder of the real key learns nothing new from it), until
+ * the creator enrolls.
  */
 export async function authenticateApiKey(db: Db, key: string, now: Date): Promise<Actor> {
   const prefix = apiKeyPrefix(key);
@@ -26,12 +31,17 @@ export async function authenticateApiKey(db: Db, key: string, now: Date): Promis
       revokedAt: true,
       lastUsedAt: true,
       groups: { select: { groupId: true } },
-      createdBy: { select: { role: true, disabled: true, groups: { select: { groupId: true } } } },
+      createdBy: {
+        select: { role: true, disabled: true, totpEnabled: true, groups: { select: { groupId: true } } },
+      },
     },
   });
   if (!row || !apiKeyMatches(key, row.keyHash)) throw unauthenticated();
   if (row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.createdBy.disabled)
     throw unauthenticated();
+  if (!row.createdBy.totpEnabled && (await readSettings(db)).requireTwoFactor) {
+    throw forbidden(`this API key is blocked: ${OWNER_WITHOUT_TWO_FACTOR_REASON}`);
+  }
 
   const keyRole = row.role as Role;
   const creatorRole = row.createdBy.role as Role;

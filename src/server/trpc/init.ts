@@ -64,6 +64,8 @@ export const publicProcedure = t.procedure.use(mapErrors);
 /** Any signed-in caller (admin session, JWT or API key); ctx.domain acts as them. */
 export const actorProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) {
+    // a genuine credential refused for a stated reason (an API key blocked by "require 2FA"): 403
+    if (ctx.authError instanceof DomainError && ctx.authError.code === "FORBIDDEN") throw ctx.authError;
     throw new TRPCError({
       code: "UNAUTHORIZED",
       message: ctx.authError?.message ?? "sign in or send Authorization: Bearer <token or API key>",

@@ -103,7 +103,25 @@ export default function ApiKeysPage() {
             id: "name",
             label: "Name",
             isRowHeader: true,
-            render: (k) => <WithStatus status={k.revokedAt && "revoked"}>{k.name}</WithStatus>,
+            render: (k) => (
+              <WithStatus status={k.revokedAt ? "revoked" : k.blockedReason && "blocked"}>
+                {k.name}
+              </WithStatus>
+            ),
+          },
+          {
+            id: "state",
+            label: "State",
+            render: (k) =>
+              k.revokedAt ? (
+                "revoked"
+              ) : k.blockedReason ? (
+                <span className="text-danger text-xs" data-testid="api-key-blocked-reason">
+                  Blocked: {k.blockedReason}
+                </span>
+              ) : (
+                "works"
+              ),
           },
           { id: "prefix", label: "Key", render: (k) => <code className="text-xs">{k.prefix}…</code> },
           { id: "role", label: "Role", render: (k) => <RoleChip role={k.role} /> },

@@ -5,6 +5,7 @@ import type { DomainContext } from "../context.ts";
 import { DomainError, forbidden, invalidArgument } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
+import { readSettings } from "../settings/settings.ts";
 import { generateApiKey } from "./api-key-format.ts";
 import { apiKeySelect, toApiKeyDto, type ApiKeyDto } from "./select.ts";
 import { ZCreateApiKeyInput, type TCreateApiKeyInput } from "./schemas.ts";
@@ -51,6 +52,6 @@ export async function createApiKey(
       targetId: apiKey.id,
       summary: { ...data, prefix, groupIds },
     });
-    return { key, apiKey: toApiKeyDto(apiKey) };
+    return { key, apiKey: toApiKeyDto(apiKey, await readSettings(tx)) };
   });
 }

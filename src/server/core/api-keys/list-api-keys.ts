@@ -5,6 +5,7 @@ import type { DomainContext } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZPagination, ZQueryBoolean, type Page } from "../shared/schemas.ts";
+import { readSettings } from "../settings/settings.ts";
 import { apiKeySelect, toApiKeyDto, type ApiKeyDto } from "./select.ts";
 
 export const ZListApiKeysInput = z.object({
@@ -15,7 +16,7 @@ export const ZListApiKeysInput = z.object({
 });
 export type TListApiKeysInput = z.input<typeof ZListApiKeysInput>;
 
-/** The caller's own keys (super_admin may list everyone's). */
+/** The caller's own keys (super_admin may list everyone's); `blockedReason` says why one is refused. */
 export async function listApiKeys(
   ctx: DomainContext,
   input: TListApiKeysInput = {},
@@ -29,7 +30,7 @@ export async function listApiKeys(
     ...(all ? {} : { createdById: ctx.actor.id ?? "" }),
     ...(includeRevoked ? {} : { revokedAt: null }),
   };
-  const [rows, total] = await Promise.all([
+  const [rows, total, settings] = await Promise.all([
     ctx.db.apiKey.findMany({
       where,
       orderBy: [{ createdAt: "desc" }, { id: "asc" }],
@@ -38,6 +39,7 @@ export async function listApiKeys(
       select: apiKeySelect,
     }),
     ctx.db.apiKey.count({ where }),
+    readSettings(ctx.db),
   ]);
-  return { items: rows.map(toApiKeyDto), total, page, pageSize };
+  return { items: rows.map((row) => toApiKeyDto(row, settings)), total, page, pageSize };
 }

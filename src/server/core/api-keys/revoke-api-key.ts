@@ -5,6 +5,7 @@ import { failedPrecondition, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
+import { readSettings } from "../settings/settings.ts";
 import { apiKeySelect, toApiKeyDto, type ApiKeyDto } from "./select.ts";
 
 export const ZRevokeApiKeyInput = z.object({ id: ZId });
@@ -24,6 +25,6 @@ export async function revokeApiKey(ctx: DomainContext, input: TRevokeApiKeyInput
     if (key.revokedAt) throw failedPrecondition("the API key is already revoked");
     const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: now }, select: apiKeySelect });
     audit({ action: "api_key.revoke", targetType: "api_key", targetId: id, summary: { prefix: key.prefix } });
-    return toApiKeyDto(revoked);
+    return toApiKeyDto(revoked, await readSettings(tx));
   });
 }

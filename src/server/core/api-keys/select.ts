@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import { apiKeyBlockedReason } from "../../auth/api-key-status.ts";
 import { ROLES, type Role } from "../context.ts";
+import type { Settings } from "../settings/settings.ts";
 
 /** Never the hash. */
 export const apiKeySelect = {
@@ -9,7 +11,7 @@ export const apiKeySelect = {
   prefix: true,
   role: true,
   createdById: true,
-  createdBy: { select: { email: true } },
+  createdBy: { select: { email: true, disabled: true, totpEnabled: true } },
   expiresAt: true,
   lastUsedAt: true,
   revokedAt: true,
@@ -32,15 +34,22 @@ export const ZApiKeyDto = z.object({
   createdAt: z.date(),
   /** empty: the creator's groups at the time of each use */
   groups: z.array(z.object({ id: z.string(), name: z.string() })),
+  /**
+   * why the key is refused though neither revoked nor expired (its owner is disabled, or has no
+   * 2FA while the server requires it); null: it works
+   */
+  blockedReason: z.string().nullable(),
 });
 export type ApiKeyDto = z.infer<typeof ZApiKeyDto>;
 
-export function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
+/** `settings`: the server's, as read in the same request (they decide `blockedReason`). */
+export function toApiKeyDto(row: ApiKeyRow, settings: Pick<Settings, "requireTwoFactor">): ApiKeyDto {
   const { createdBy, groups, ...rest } = row;
   return {
     ...rest,
     role: row.role as Role,
     createdByEmail: createdBy.email,
     groups: groups.map((g) => g.group),
+    blockedReason: row.revokedAt ? null : apiKeyBlockedReason(createdBy, settings),
   };
 }
