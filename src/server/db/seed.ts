@@ -1,10 +1,16 @@
 import type { Logger } from "../logger.ts";
 import { generatePassword, hashPassword } from "../auth/password.ts";
 import { writeAuditEvent } from "../core/audit/write-audit-event.ts";
+import { passwordProblem } from "../core/admins/password-policy.ts";
 import { systemActor } from "../core/context.ts";
 import type { DbHandle } from "./client.ts";
 
 export const DEFAULT_GROUP_NAME = "Default";
+
+/** LICENSE_SERVER_ADMIN_PASSWORD is too weak to become the first super admin's password. */
+export class WeakInitialPasswordError extends Error {
+  override name = "WeakInitialPasswordError";
+}
 
 export interface SeedResult {
   /** set when the first super admin was created with a generated password (print it once) */
@@ -29,6 +35,10 @@ export async function seedInitialData(
   if ((await db.admin.count()) > 0 && (await db.group.count()) > 0) return {};
 
   const email = (initialAdmin.email ?? "admin@localhost").toLowerCase();
+  if (initialAdmin.password !== undefined) {
+    const problem = await passwordProblem(initialAdmin.password, email, "Administrator");
+    if (problem) throw new WeakInitialPasswordError(`LICENSE_SERVER_ADMIN_PASSWORD ${problem}`);
+  }
   const password = initialAdmin.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   const now = new Date();

@@ -4,6 +4,7 @@ import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { revokeAdminWebSessions } from "../web-sessions/store.ts";
+import { requireStrongPassword } from "./password-policy.ts";
 import { requireAdminActor } from "./require-admin-actor.ts";
 import { ZChangeOwnPasswordInput, type TChangeOwnPasswordInput } from "./schemas.ts";
 export { ZChangeOwnPasswordInput, type TChangeOwnPasswordInput };
@@ -16,7 +17,7 @@ export async function changeOwnPassword(
   const { currentPassword, newPassword } = parseInput(ZChangeOwnPasswordInput, input);
   const admin = await ctx.db.admin.findUnique({
     where: { id },
-    select: { passwordHash: true, authSource: true },
+    select: { passwordHash: true, authSource: true, email: true, name: true },
   });
   if (!admin) throw notFound("admin", id);
   if (admin.authSource !== "local" || !admin.passwordHash) {
@@ -27,6 +28,7 @@ export async function changeOwnPassword(
       { path: "currentPassword", message: "is not your current password" },
     ]);
   }
+  await requireStrongPassword("newPassword", newPassword, admin.email, admin.name);
   const passwordHash = await hashPassword(newPassword);
   return mutate(ctx, async ({ tx, now, audit }) => {
     await tx.admin.update({

@@ -7,6 +7,7 @@ import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
 import { revokeAdminWebSessions } from "../web-sessions/store.ts";
+import { requireStrongPassword } from "./password-policy.ts";
 import { ZPassword } from "./schemas.ts";
 
 export const ZSetAdminPasswordInput = z.object({ id: ZId, password: ZPassword });
@@ -19,6 +20,9 @@ export async function setAdminPassword(
 ): Promise<{ id: string }> {
   requirePermission(ctx.actor, "admin.manage");
   const { id, password } = parseInput(ZSetAdminPasswordInput, input);
+  const account = await ctx.db.admin.findUnique({ where: { id }, select: { email: true, name: true } });
+  if (!account) throw notFound("admin", id);
+  await requireStrongPassword("password", password, account.email, account.name);
   const passwordHash = await hashPassword(password);
   return mutate(ctx, async ({ tx, now, audit }) => {
     const admin = await tx.admin.findUnique({ where: { id }, select: { authSource: true } });
