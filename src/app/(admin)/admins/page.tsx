@@ -7,13 +7,13 @@ import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx"
 import {
   CheckboxInput,
   codeOptions,
-  PasswordInput,
   SelectInput,
   TextInput,
   useForm,
   useOnOpen,
 } from "@/components/form.tsx";
 import { GroupPicker } from "@/components/group-picker.tsx";
+import { NewPasswordInput } from "@/components/new-password-input.tsx";
 import { Filters, ListTable, UrlSelect, UrlText, useUrlPage } from "@/components/list-page.tsx";
 import { EmptyState, formatDateTime, PageHeader, RoleChip, WithStatus } from "@/components/ui.tsx";
 import { useInvalidate } from "@/components/use-invalidate.ts";
@@ -123,11 +123,10 @@ function AdminDialog({
             ]}
           />
           {values.authSource === "local" ? (
-            <PasswordInput
+            <NewPasswordInput
               label="Password"
-              autoComplete="new-password"
               {...form.field("password")}
-              description="At least 12 characters."
+              userInputs={[values.email, values.name]}
             />
           ) : null}
         </>

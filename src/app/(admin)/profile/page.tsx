@@ -17,6 +17,7 @@ import {
   Section,
   type Column,
 } from "@/components/ui.tsx";
+import { NewPasswordInput } from "@/components/new-password-input.tsx";
 import { useInvalidate } from "@/components/use-invalidate.ts";
 import { ZChangeOwnPasswordInput } from "@/server/core/admins/schemas.ts";
 import { ZConfirmTotpInput, ZDisableTotpInput } from "@/server/core/two-factor/schemas.ts";
@@ -62,6 +63,8 @@ function PasswordForm() {
     }),
   );
   const { values } = form;
+  const me = useMe();
+  const ownAccountWords = [me.data?.email, me.data?.name];
   return (
     <ActionForm
       className="flex flex-col gap-4"
@@ -85,12 +88,7 @@ function PasswordForm() {
         autoComplete="current-password"
         {...form.field("currentPassword")}
       />
-      <PasswordInput
-        label="New password"
-        autoComplete="new-password"
-        {...form.field("newPassword")}
-        description="At least 12 characters."
-      />
+      <NewPasswordInput label="New password" {...form.field("newPassword")} userInputs={ownAccountWords} />
       <PasswordInput label="Repeat the new password" autoComplete="new-password" {...form.field("confirm")} />
     </ActionForm>
   );
