@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   }
   const where = describeDatabase(config);
   try {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const applied = await applyMigrations(config.database);
     if (applied.length === 0) {
       process.stdout.write(`Database ${where} is up to date.\n`);

@@ -1,8 +1,10 @@
 // What the launcher does before anything serves: the data directory, the migrations, the
 // first-run data. Kept apart from scripts/start.ts so that tests and other entry points reuse it.
 import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Config } from "./config.ts";
 import { logPoolErrors, openDatabase } from "./db/client.ts";
+import { DATA_DIR_MODE, ensurePrivateDir, protectDatabaseFiles } from "./db/file-modes.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { redactDatabaseUrl } from "./db/provider.ts";
 import { seedInitialData, type SeedResult } from "./db/seed.ts";
@@ -29,12 +31,23 @@ export function describeDatabase(config: Pick<Config, "database" | "databaseUrl"
 }
 
 /**
- * Creates the data directory, applies pending migrations and seeds the first-run data (the
- * default group, the first super admin). Safe to run on every start.
+ * Creates the data directory (0700; the SQLite files 0600), applies pending migrations and seeds
+ * the first-run data (the default group, the first super admin). Safe to run on every start.
  */
 export async function prepareDatabase(config: Config, logger: Logger): Promise<PrepareResult> {
-  mkdirSync(config.dataDir, { recursive: true });
   const where = describeDatabase(config);
+  try {
+    // the data directory 0700, the SQLite files 0600 (created so, or tightened)
+    ensurePrivateDir(config.dataDir);
+    // a database file elsewhere (DATABASE_URL): its directory is made 0700 if missing, never changed
+    if (config.database.provider === "sqlite")
+      mkdirSync(dirname(config.database.url), { recursive: true, mode: DATA_DIR_MODE });
+    protectDatabaseFiles(config.database);
+  } catch (error) {
+    throw new StartupError(`cannot prepare the data directory ${config.dataDir}: ${errorSummary(error)}`, {
+      cause: error,
+    });
+  }
   let applied: string[];
   try {
     applied = await applyMigrations(config.database);

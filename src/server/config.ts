@@ -219,7 +219,7 @@ export function loadConfig(
       ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       ...stored,
     };
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(secretsPath, JSON.stringify(stored, null, 2) + "\n", { mode: 0o600 });
   }
   const secrets = parse({ ...pick(stored), ...pick(file), ...pick(env) });

@@ -39,7 +39,8 @@ export function createAdapter(
       options.onPoolError ? { onPoolError: options.onPoolError } : undefined,
     );
   }
-  mkdirSync(dirname(target.url), { recursive: true });
+  // a missing directory is made private (0700); the launcher also tightens the data directory
+  mkdirSync(dirname(target.url), { recursive: true, mode: 0o700 });
   return new PrismaBetterSqlite3({
     url: target.url,
     timeout: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
