@@ -5,7 +5,8 @@ import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 
 /**
  * Checks a code against the admin's stored TOTP secret (enrolled, and confirmed unless
- * `pending`); returns the accepted time step, which the caller stores so the code works once.
+ * `pending`) and consumes its time step with a compare-and-set, so that parallel requests with
+ * one code succeed once; returns the accepted step.
  */
 export async function checkOwnTotp(
   tx: Tx,
@@ -27,6 +28,20 @@ export async function checkOwnTotp(
   if (!admin.totpSecretEnc) throw failedPrecondition("start the enrollment first");
   const secret = decryptSecret(encryptionKey, admin.totpSecretEnc, `totp:${adminId}`);
   const step = await checkTotp(secret, code, now, admin.totpLastStep);
-  if (step === null) throw invalidArgument("code: is not valid", [{ path: "code", message: "is not valid" }]);
+  const refused = () => invalidArgument("code: is not valid", [{ path: "code", message: "is not valid" }]);
+  if (step === null) throw refused();
+  // only moves forward: a parallel request that checked the same code finds it consumed
+  const { count } = await tx.admin.updateMany({
+    // the state checked above is part of the condition: turning 2FA off clears the step, so a
+    // parallel request must not find it null and pass again
+    where: {
+      id: adminId,
+      totpEnabled: state === "enabled",
+      totpSecretEnc: admin.totpSecretEnc,
+      OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }],
+    },
+    data: { totpLastStep: step },
+  });
+  if (count === 0) throw refused();
   return step;
 }
