@@ -15,6 +15,7 @@ import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-sign
 import { rotateSigningKey } from "../../src/server/core/signing-keys/rotate-signing-key.ts";
 import { confirmTotp } from "../../src/server/core/two-factor/confirm-totp.ts";
 import { enrollTotp } from "../../src/server/core/two-factor/enroll-totp.ts";
+import { createWebSession } from "../../src/server/core/web-sessions/store.ts";
 import type { ApiServices } from "../../src/server/trpc/context.ts";
 import { handleRestRequest } from "../../src/server/trpc/handlers.ts";
 import { openApiDocument } from "../../src/server/trpc/openapi.ts";
@@ -171,6 +172,33 @@ const entries: Record<string, Entry> = {
       };
     },
     invalid: () => Promise.resolve({ body: { password: PASSWORD } }),
+  },
+  "profile-webSessions": {
+    min: "viewer",
+    scope: "self",
+    valid: none,
+    invalid: () => Promise.resolve({ token: "not-a-token" }),
+    invalidStatus: 401,
+  },
+  "profile-endWebSession": {
+    min: "viewer",
+    scope: "self",
+    valid: async (f, c) => {
+      const self = await f.freshSelf(c);
+      const session = await createWebSession(f.db.handle.db, {
+        adminId: self.adminId,
+        now: f.db.clock.now(),
+      });
+      return { token: self.token, params: { id: session.id }, body: {} };
+    },
+    invalid: () => Promise.resolve({ params: { id: "x".repeat(65) }, body: {} }),
+  },
+  "profile-signOutEverywhere": {
+    min: "viewer",
+    scope: "self",
+    valid: async (f, c) => ({ token: (await f.freshSelf(c)).token, body: {} }),
+    invalid: () => Promise.resolve({ token: "x.y.z", body: {} }),
+    invalidStatus: 401,
   },
   "settings-get": {
     min: "viewer",

@@ -136,7 +136,7 @@ async function signIn(
       await page.getByLabel("Authentication code").fill(await totp());
       await page.getByRole("button", { name: "Verify" }).click();
     }
-    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
   });
 }
 
@@ -246,7 +246,7 @@ describe("admin UI in a browser", () => {
       const admin = await handle.db.admin.findUniqueOrThrow({ where: { email: ADMIN.email } });
       expect(admin.totpEnabled).toBe(true);
 
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await page.waitForURL(/\/sign-in/);
       // the next time step: the code just used for enrollment is accepted once only
       await signIn(page, watcher, ADMIN, () => totpCode(twoFactor.secret, new Date(Date.now() + 30_000)));
@@ -900,6 +900,39 @@ describe("admin UI in a browser", () => {
       await expect(stored()).resolves.toEqual({ totpEnabled: false, totpSecretEnc: null });
       // the password alone signs in now
       expect((await apiLogin(ADMIN)).status).toBe(200);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "sign out everywhere on the profile page ends this browser's session and another one's",
+    async () => {
+      const other = await newPage();
+      await signIn(other.page, other.watcher, ADMIN);
+      await page.goto(`${base}/profile`);
+      const table = page.getByRole("grid", { name: "Signed-in browsers" });
+      await table.getByRole("row").nth(2).waitFor();
+      await screenshot(page, "profile-web-sessions");
+      const cookiesBefore = await other.page.context().cookies();
+      await watcher.allowDuring(/status of 401/, async () => {
+        await confirmAction(
+          page,
+          page.getByRole("button", { name: "Sign out everywhere" }),
+          "Sign out everywhere",
+        );
+        await page.waitForURL(/\/sign-in/);
+      });
+      // the other browser's cookie is dead: next-auth's refresh hands out no session, the API refuses it
+      expect(cookiesBefore.some((c) => c.name === "next-auth.session-token")).toBe(true);
+      const session = await other.page.request.get(`${base}/api/auth/session`);
+      expect(await session.json()).toEqual({});
+      await other.watcher.allowDuring(/status of 401/, async () => {
+        await other.page.goto(`${base}/licenses`);
+        await other.page.waitForURL(/\/sign-in/);
+      });
+      expect(
+        await handle.db.webSession.count({ where: { admin: { email: ADMIN.email }, revokedAt: null } }),
+      ).toBe(0);
     },
     STEP_TIMEOUT_MS,
   );
