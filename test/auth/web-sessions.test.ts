@@ -5,7 +5,7 @@
 // callbackUrl like /%5Cevil.example left the site.
 import { createRequire } from "node:module";
 import type { AuthOptions } from "next-auth";
-import { decode } from "next-auth/jwt";
+import { decode, encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PEER_HEADER, PEER_STAMP_FLAG } from "../../src/server/client-address.ts";
 import { buildAuthOptions, webSessionSecret } from "../../src/server/auth/web-session.ts";
@@ -13,7 +13,8 @@ import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import { setAdminPassword } from "../../src/server/core/admins/set-admin-password.ts";
 import { updateAdmin } from "../../src/server/core/admins/update-admin.ts";
 import type { Actor } from "../../src/server/core/context.ts";
-import { WEB_SESSION_MAX_AGE_SECONDS } from "../../src/server/core/web-sessions/store.ts";
+import { createWebSession, WEB_SESSION_MAX_AGE_SECONDS } from "../../src/server/core/web-sessions/store.ts";
+import { LoginLimiter } from "../../src/server/auth/rate-limit.ts";
 import type { ApiServices } from "../../src/server/trpc/context.ts";
 import { handleRestRequest, handleTrpcRequest } from "../../src/server/trpc/handlers.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
@@ -301,6 +302,55 @@ describeEachDb("web sessions through next-auth", (getDb) => {
     await expectEnded(browser);
   });
 
+  describe("a sign-in racing a password reset (found by attack: 4 of 102 old-password sessions survived)", () => {
+    it("the reset lands after the password was checked: the sign-in is refused (the hash checked is compared and set)", async () => {
+      const { id, email } = await makeAdmin();
+      const limiter = new LoginLimiter();
+      const run = limiter.gate.run.bind(limiter.gate);
+      let reset = false;
+      // right after scrypt says yes to the old password, a super admin resets it
+      limiter.gate.run = async (ip, check) => {
+        const result = await run(ip, check);
+        if (!reset) {
+          reset = true;
+          await setAdminPassword(db.ctx(superActor), { id, password: "reset while signing in 4" });
+        }
+        return result;
+      };
+      const browser = new Browser({ ...services, limiter });
+      const response = await browser.signIn(email);
+      expect(reset).toBe(true);
+      expect(response.redirect ?? "").not.toBe(`${ORIGIN}/`);
+      expect(browser.session).toBeUndefined();
+      expect(await db.handle.db.webSession.count({ where: { adminId: id } })).toBe(0);
+    });
+
+    it("the reset lands after the sign-in was claimed but before its row exists: the row starts at the sign-in, so it is refused", async () => {
+      const { id, email } = await makeAdmin();
+      const start = new Date();
+      // within one second: the JWT rule (whole seconds) would let it pass, the session's does not
+      start.setMilliseconds(100);
+      try {
+        db.clock.set(new Date(start.getTime() + 300));
+        await setAdminPassword(db.ctx(superActor), { id, password: "reset while signing in 5" });
+        // the row the sign-in that began at `start` writes after the reset's revocation ran
+        const row = await createWebSession(db.handle.db, { adminId: id, now: start });
+        const browser = new Browser(services);
+        browser.jar.set(
+          COOKIE,
+          await encode({
+            token: { sub: id, email, sid: row.id, sexp: Math.floor(row.expiresAt.getTime() / 1000) },
+            secret: webSessionSecret(JWT_SECRET),
+            maxAge: 3600,
+          }),
+        );
+        await expectEnded(browser);
+      } finally {
+        db.clock.set(new Date());
+      }
+    });
+  });
+
   it("disabling ends the sessions, and enabling again does not bring them back; so does a role change", async () => {
     const { id, email } = await makeAdmin();
     const browser = await signedIn(email);
@@ -427,7 +477,6 @@ describeEachDb("web sessions through next-auth", (getDb) => {
     const { id, email } = await makeAdmin();
     const other = await makeAdmin();
     const secret = webSessionSecret(JWT_SECRET);
-    const { encode } = await import("next-auth/jwt");
     const legacy = new Browser(services);
     legacy.jar.set(COOKIE, await encode({ token: { sub: id, email }, secret, maxAge: 3600 }));
     await expectEnded(legacy);

@@ -7,8 +7,16 @@ import { readAccessToken } from "./jwt.ts";
 const unauthenticated = (message = "sign in again: the session is invalid or expired") =>
   new DomainError("UNAUTHENTICATED", message);
 
-/** The actor of an enabled admin, as the database says now. */
-export async function adminActor(db: Db, adminId: string, issuedAt: Date | null): Promise<Actor> {
+/**
+ * The actor of an enabled admin, as the database says now. `issuedAt` is when the credential
+ * was granted: a JWT's iat (whole seconds) or a web session's sign-in time (milliseconds).
+ */
+export async function adminActor(
+  db: Db,
+  adminId: string,
+  issuedAt: Date | null,
+  precision: "second" | "millisecond" = "second",
+): Promise<Actor> {
   const admin = await db.admin.findUnique({
     where: { id: adminId },
     select: {
@@ -21,11 +29,15 @@ export async function adminActor(db: Db, adminId: string, issuedAt: Date | null)
     },
   });
   if (!admin || admin.disabled) throw unauthenticated();
-  // seconds: a token issued in the same second as the change still counts as before it
+  // seconds for a JWT (its iat is whole seconds): one issued in the same second as the change
+  // still counts as after it; a web session's sign-in time is exact
+  const changedAt = admin.passwordChangedAt?.getTime();
   if (
     issuedAt &&
-    admin.passwordChangedAt &&
-    Math.floor(admin.passwordChangedAt.getTime() / 1000) > issuedAt.getTime() / 1000
+    changedAt !== undefined &&
+    (precision === "second"
+      ? Math.floor(changedAt / 1000) > issuedAt.getTime() / 1000
+      : changedAt > issuedAt.getTime())
   ) {
     throw unauthenticated("sign in again: the password was changed");
   }

@@ -91,8 +91,9 @@ async function checkCredentials(
     throw error;
   };
 
-  const adminId = await authenticatePassword(deps, email, password, ip);
-  if (!adminId) return fail(badCredentials(), "credentials");
+  const checked = await authenticatePassword(deps, email, password, ip);
+  if (!checked) return fail(badCredentials(), "credentials");
+  const adminId = checked.id;
 
   const admin = await deps.db.admin.findUniqueOrThrow({
     where: { id: adminId },
@@ -129,12 +130,14 @@ async function checkCredentials(
   const row = await deps.db.$transaction(async (tx) => {
     // compare-and-set on what was checked: the TOTP step only moves forward and the recovery
     // codes only change from the list read, so parallel sign-ins with one code succeed once; and
-    // an account disabled or given 2FA meanwhile is not signed in on the old state
+    // an account disabled, given 2FA or a new password meanwhile is not signed in on the old
+    // state (the password checked is the hash read: a change in between refuses this sign-in)
     const claimed = await tx.admin.updateMany({
       where: {
         id: adminId,
         disabled: false,
         totpEnabled: admin.totpEnabled,
+        ...(checked.passwordHash !== null ? { passwordHash: checked.passwordHash } : {}),
         ...(totpStep !== null ? { OR: [{ totpLastStep: null }, { totpLastStep: { lt: totpStep } }] } : {}),
         ...(recoveryCodes !== undefined ? { recoveryCodes: admin.recoveryCodes } : {}),
       },
@@ -194,7 +197,7 @@ async function authenticatePassword(
   login: string,
   password: string,
   ip: string,
-): Promise<string | null> {
+): Promise<{ id: string; passwordHash: string | null } | null> {
   const email = login.toLowerCase();
   const local = await deps.db.admin.findUnique({
     where: { email },
@@ -202,7 +205,9 @@ async function authenticatePassword(
   });
   if (local?.authSource === "local") {
     const hash = local.passwordHash;
-    return hash && (await deps.limiter.gate.run(ip, () => verifyPassword(password, hash))) ? local.id : null;
+    return hash && (await deps.limiter.gate.run(ip, () => verifyPassword(password, hash)))
+      ? { id: local.id, passwordHash: hash }
+      : null;
   }
   if (!deps.directory) {
     await deps.limiter.gate.run(ip, async () => {
@@ -213,7 +218,9 @@ async function authenticatePassword(
   }
   const identity = await deps.directory(login, password);
   if (!identity) return null;
-  return provisionDirectoryAdmin(deps, identity);
+  const id = await provisionDirectoryAdmin(deps, identity);
+  // the directory checked the password: no local hash to hold on to
+  return id ? { id, passwordHash: null } : null;
 }
 
 /**

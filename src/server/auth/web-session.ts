@@ -57,6 +57,8 @@ interface SignedInUser {
   name: string;
   ip: string;
   userAgent: string;
+  /** when the sign-in began (ms): the session's start, so a password change during it ends it */
+  signedInAt: number;
 }
 
 export function buildAuthOptions(
@@ -106,10 +108,11 @@ export function buildAuthOptions(
           // next-auth hands over the request's headers as a plain object
           const headers = (req.headers ?? {}) as Record<string, string | undefined>;
           const ip = requestClientAddress(headers, services.trustProxy ?? false);
+          const now = clock.now();
           try {
             const { provider, jwtSecret, encryptionKey, limiter, directory } = services;
             const result = await login(
-              { db, provider, now: clock.now(), logger, jwtSecret, encryptionKey, limiter, directory },
+              { db, provider, now, logger, jwtSecret, encryptionKey, limiter, directory },
               {
                 email: credentials?.email ?? "",
                 password: credentials?.password ?? "",
@@ -123,6 +126,7 @@ export function buildAuthOptions(
               name: result.admin.name,
               ip,
               userAgent: headers["user-agent"] ?? "",
+              signedInAt: now.getTime(),
             };
             return user;
           } catch (error) {
@@ -145,11 +149,19 @@ export function buildAuthOptions(
         // `user` is only there right after sign-in (next-auth's types say otherwise)
         const signedIn = user as SignedInUser | undefined;
         if (signedIn) {
+          // started when the password was checked, not now: a password change or reset in
+          // between (its revocation cannot see this row yet) makes adminActor refuse it
           const session = await createWebSession(
             db,
-            { adminId: signedIn.id, now: clock.now(), ip: signedIn.ip, userAgent: signedIn.userAgent },
+            {
+              adminId: signedIn.id,
+              now: new Date(signedIn.signedInAt),
+              ip: signedIn.ip,
+              userAgent: signedIn.userAgent,
+            },
             maxAgeSeconds,
           );
+          await adminActor(db, signedIn.id, session.createdAt, "millisecond");
           return {
             name: signedIn.name,
             email: signedIn.email,
@@ -164,7 +176,7 @@ export function buildAuthOptions(
         if (!claims) throw new WebSessionEnded("the cookie names no web session");
         const session = await activeWebSession(db, claims.sid, claims.sub, clock.now());
         if (!session) throw new WebSessionEnded("the web session has ended");
-        await adminActor(db, claims.sub, session.createdAt).catch((error: unknown) => {
+        await adminActor(db, claims.sub, session.createdAt, "millisecond").catch((error: unknown) => {
           throw new WebSessionEnded(error instanceof Error ? error.message : "the admin cannot sign in");
         });
         return token;
@@ -227,5 +239,5 @@ export async function webSessionActor(
   const session = await activeWebSession(services.db, claims.sid, claims.sub, services.clock.now());
   if (!session) throw new DomainError("UNAUTHENTICATED", "the web session has ended; sign in again");
   // the sign-in time, not the cookie's iat (a refresh re-issues that)
-  return adminActor(services.db, claims.sub, session.createdAt);
+  return adminActor(services.db, claims.sub, session.createdAt, "millisecond");
 }
