@@ -492,6 +492,36 @@ describeEachDb("web sessions through next-auth", (getDb) => {
     expect(await theirs.trpc("profile.get")).toBe(200);
   });
 
+  it("reads the cookie next-auth reads (not a planted __Secure- one) and refuses odd cookies with a plain 401", async () => {
+    const { email } = await makeAdmin();
+    const browser = await signedIn(email);
+    // NEXTAUTH_URL is http here: next-auth uses the plain name, so must the API
+    browser.jar.set("__Secure-next-auth.session-token", "planted-junk");
+    expect(await browser.trpc("profile.get"), browser.lastBody).toBe(200);
+    for (const odd of ["%E0%A4%A", "", "x".repeat(7000)]) {
+      const copy = new Browser(services);
+      copy.jar.set(COOKIE, odd);
+      expect(await copy.trpc("profile.get")).toBe(401);
+      expect(copy.lastBody).not.toMatch(/URI malformed|Invalid URL|at \w+ \(/);
+    }
+    // a garbage Origin on a POST: not authenticated, not a parser's message
+    const response = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/profile.enrollTotp`, {
+        method: "POST",
+        headers: {
+          cookie: browser.cookieHeader(),
+          host: "localhost:3000",
+          origin: "::garbage::",
+          "content-type": "application/json",
+        },
+        body: "{}",
+      }),
+      services,
+    );
+    expect(response.status).toBe(401);
+    expect(await response.text()).not.toMatch(/Invalid URL/);
+  });
+
   it("deletes ended rows older than a day when someone signs in", async () => {
     const { id, email } = await makeAdmin();
     const old = new Date(Date.now() - 3 * 24 * HOUR);

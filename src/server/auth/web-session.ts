@@ -24,7 +24,8 @@ import { login } from "./login.ts";
 import { safeRedirectUrl } from "./safe-redirect.ts";
 
 export { WEB_SESSION_MAX_AGE_SECONDS };
-const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+const SECURE_COOKIE = "__Secure-next-auth.session-token";
+const PLAIN_COOKIE = "next-auth.session-token";
 
 /** The web sessions' key: derived from JWT_SECRET, distinct from the API tokens' key. */
 export const webSessionSecret = (jwtSecret: string) => `${jwtSecret}:web-session`;
@@ -209,9 +210,31 @@ export function buildAuthOptions(
 function cookieValue(cookieHeader: string, name: string): string | undefined {
   for (const part of cookieHeader.split(";")) {
     const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join("="));
+    } catch {
+      // a malformed escape: no usable cookie (refused below as invalid, without the parser's words)
+      return "malformed";
+    }
   }
   return undefined;
+}
+
+/**
+ * The session cookie's name, chosen as next-auth chooses it (the Secure-prefixed one when the
+ * public URL is https), so the API and next-auth never read two different cookies.
+ */
+function sessionCookieName(env: NodeJS.ProcessEnv = process.env): string {
+  return /^https:\/\//i.test(env.NEXTAUTH_URL ?? "") ? SECURE_COOKIE : PLAIN_COOKIE;
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -224,13 +247,13 @@ export async function webSessionActor(
   method: string,
 ): Promise<Actor | null> {
   const cookies = headers.get("cookie") ?? "";
-  const token = COOKIE_NAMES.map((name) => cookieValue(cookies, name)).find(Boolean);
+  const token = cookieValue(cookies, sessionCookieName());
   if (!token) return null;
   if (!["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase())) {
     const site = headers.get("sec-fetch-site");
     const origin = headers.get("origin");
     const host = headers.get("x-forwarded-host") ?? headers.get("host");
-    if (site === "cross-site" || (origin && host && new URL(origin).host !== host)) return null;
+    if (site === "cross-site" || (origin && host && hostOf(origin) !== host)) return null;
   }
   const decoded = await decode({ token, secret: webSessionSecret(services.jwtSecret) }).catch(() => null);
   const claims = sessionClaims(decoded);
