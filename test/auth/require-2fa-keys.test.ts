@@ -206,6 +206,18 @@ describeEachDb("require 2FA binds API keys", (getDb) => {
     const keyActor: Actor = { type: "api_key", id: "k", label: "key", role: "super_admin", groupIds: [] };
     await expectDomainError(updateSettings(db.ctx(keyActor), { requireTwoFactor: false }), "FORBIDDEN");
     expect(await requirement()).toBe(true);
+    // an empty patch changes nothing (found by attack: zod's .partial() kept the default `false`,
+    // so `{}` from a signed-in super admin turned the requirement off); unknown fields are refused
+    for (const token of [rootKey, await rootToken()]) {
+      const empty = await rest("PATCH", "/settings", { token, body: {} });
+      expect(empty.status, JSON.stringify(empty.body)).toBe(200);
+      expect(empty.body).toEqual({ requireTwoFactor: true });
+      expect(await requirement()).toBe(true);
+      expect((await trpcMutation("settings.update", token, {})).status).toBe(200);
+      expect(await requirement()).toBe(true);
+      expect((await rest("PATCH", "/settings", { token, body: { other: 1 } })).status).toBe(400);
+    }
+    expect(await requirement()).toBe(true);
     // what is already so is no change: the key may write it
     expect(
       (await rest("PATCH", "/settings", { token: rootKey, body: { requireTwoFactor: true } })).status,

@@ -1,12 +1,18 @@
+import { z } from "zod";
 import { requirePermission } from "../../auth/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import type { Tx } from "../../db/client.ts";
-import { readSettings, writeSettings, ZSettings, type Settings } from "./settings.ts";
+import { readSettings, writeSettings, type Settings } from "./settings.ts";
 
-export const ZUpdateSettingsInput = ZSettings.partial();
+/**
+ * A patch: only the fields given change. Written out without ZSettings' defaults (zod's
+ * .partial() keeps them, so `{}` would have parsed as `{ requireTwoFactor: false }` and
+ * turned the requirement off).
+ */
+export const ZUpdateSettingsInput = z.object({ requireTwoFactor: z.boolean().optional() }).strict();
 export type TUpdateSettingsInput = Partial<Settings>;
 
 /** Why an API key may not lift the 2FA requirement: the key is what the requirement guards. */
@@ -26,13 +32,16 @@ export async function updateSettings(ctx: DomainContext, input: TUpdateSettingsI
   return mutate(ctx, async ({ tx, audit }) => {
     const before = await readSettings(tx);
     if (before.requireTwoFactor && patch.requireTwoFactor === false) await requireTwoFactorAdmin(ctx, tx);
-    const after = { ...before, ...patch };
+    const after: Settings = {
+      ...before,
+      ...(patch.requireTwoFactor !== undefined ? { requireTwoFactor: patch.requireTwoFactor } : {}),
+    };
     await writeSettings(tx, after);
     audit({
       action: "settings.update",
       targetType: "settings",
       targetId: null,
-      summary: changes(before, patch),
+      summary: changes(before, after),
     });
     return after;
   });
