@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { STATIC_SECURITY_HEADERS } from "./src/server/http/security-headers.ts";
 
 // Turbopack (the default in Next 16) builds this app as is: it compiles the generated Prisma
 // clients in src/generated (imports with .ts extensions included) into the server bundle, while
@@ -30,6 +31,13 @@ const nextConfig: NextConfig = {
   // the SDK workspace ships TypeScript sources; the server issues its formats
   transpilePackages: ["@license-server/sdk"],
   poweredByHeader: false,
+  // pages (the proxy's paths) take no bodies worth more: the proxy buffers at most this much
+  experimental: { proxyClientMaxBodySize: "1mb" },
+  // nosniff, Referrer-Policy, X-Frame-Options, Permissions-Policy on every answer (assets and 404s
+  // too); the Content-Security-Policy comes from src/proxy.ts (pages, with a nonce) and
+  // src/server/http/api-route.ts (the API)
+  headers: () =>
+    Promise.resolve([{ source: "/:path*", headers: STATIC_SECURITY_HEADERS.map((h) => ({ ...h })) }]),
   reactStrictMode: true,
   typescript: {
     // `npm run typecheck` (tsc) is the type check; the launcher's build should not repeat it

@@ -78,6 +78,20 @@ export const ZConfigInput = z.object({
   GRPC_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** when set, /metrics (web app and sidecar) wants `Authorization: Bearer <token>` */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** largest request body of the admin API (tRPC, /api/v1, sign-in), in bytes; larger: 413 */
+  ADMIN_API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** largest request body of the licensing REST twin (/api/v1/client/...), in bytes; larger: 413 */
+  CLIENT_API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(64 * 1024),
 });
 export type TConfigInput = z.input<typeof ZConfigInput>;
 
@@ -104,6 +118,13 @@ export interface Config {
   trustProxy: TrustProxy;
   backup: BackupConfig;
   metrics: MetricsConfig;
+  /** request body limits of the web routes (src/server/http/body-limit.ts) */
+  http: HttpConfig;
+}
+
+export interface HttpConfig {
+  adminMaxBodyBytes: number;
+  clientMaxBodyBytes: number;
 }
 
 export interface BackupConfig {
@@ -278,6 +299,10 @@ export function loadConfig(
       retention: settings.BACKUP_RETENTION,
     },
     metrics: { grpcPort: settings.GRPC_METRICS_PORT, token: settings.METRICS_TOKEN ?? null },
+    http: {
+      adminMaxBodyBytes: settings.ADMIN_API_MAX_BODY_BYTES,
+      clientMaxBodyBytes: settings.CLIENT_API_MAX_BODY_BYTES,
+    },
     initialAdmin: {
       email: settings.LICENSE_SERVER_ADMIN_EMAIL,
       password: settings.LICENSE_SERVER_ADMIN_PASSWORD,

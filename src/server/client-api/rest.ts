@@ -16,6 +16,7 @@ import { ANSWER_SIGNATURE_HEADER } from "@license-server/sdk";
 import type { AnswerBinding } from "../../generated/proto/license/v1/license.ts";
 import { requestFromJson } from "./request-json.ts";
 import { sealJson, type BindableRequest } from "./signed-answers.ts";
+import { BodyTooLargeError, readLimitedText } from "../http/body-limit.ts";
 
 const ROUTES: Record<string, ClientOperationName> = {
   validate: "validate",
@@ -28,7 +29,8 @@ const ROUTES: Record<string, ClientOperationName> = {
 };
 export const CLIENT_REST_ROUTES = Object.keys(ROUTES);
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** The default body limit (CLIENT_API_MAX_BODY_BYTES); larger bodies get 413 before they are read. */
+export const CLIENT_MAX_BODY_BYTES = 64 * 1024;
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -46,14 +48,14 @@ function rateHeaders(state: RateState | null): Record<string, string> {
   };
 }
 
-async function readBody(req: Request): Promise<Record<string, unknown>> {
+async function readBody(req: Request, maxBodyBytes: number): Promise<Record<string, unknown>> {
   // GET get-public-keys: the nonce comes in the query (?nonce=<base64>)
   if (req.method === "GET") {
     const nonce = new URL(req.url).searchParams.get("nonce");
     return nonce === null ? {} : { nonce: nonce.slice(0, 200) };
   }
-  const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw invalidArgument(`the body is larger than ${MAX_BODY_BYTES} bytes`);
+  // at most maxBodyBytes are read, also without a Content-Length (src/server/http/body-limit.ts)
+  const text = await readLimitedText(req, maxBodyBytes);
   if (text.trim() === "") return {};
   let body: unknown;
   try {
@@ -72,6 +74,7 @@ export async function handleClientRestRequest(
   services: ClientServices,
   route: string,
   ip: string,
+  maxBodyBytes = CLIENT_MAX_BODY_BYTES,
 ): Promise<Response> {
   const name = Object.hasOwn(ROUTES, route) ? ROUTES[route] : undefined;
   if (!name) {
@@ -94,7 +97,7 @@ export async function handleClientRestRequest(
   >;
   let state: RateState | null = null;
   try {
-    const body = await readBody(req);
+    const body = await readBody(req, maxBodyBytes);
     const request = requestFromJson(op.request, body);
     const response = await runClientOperation(services, op, request, ip, (rate) => {
       state = rate;
@@ -111,6 +114,15 @@ export async function handleClientRestRequest(
       },
     });
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      // the caller's mistake, as before (INVALID_ARGUMENT), with the status that says which one;
+      // the connection closes (src/server/http/api-route.ts), the rest of the body is not read
+      return json(
+        413,
+        { code: "INVALID_ARGUMENT", message: error.message, fields: [] },
+        { ...rateHeaders(state), connection: "close" },
+      );
+    }
     const domain = toDomainError(error);
     if (domain.code === "INTERNAL") {
       services.logger.error({ err: error, route }, "licensing REST call failed");

@@ -1,6 +1,10 @@
 // The browsable reference of the REST API: Swagger UI served from our own node_modules (no CDN,
-// works air-gapped) over /api/v1/openapi.json.
-export const dynamic = "force-static";
+// works air-gapped) over /api/v1/openapi.json. Its own CSP: scripts and styles from
+// /api/docs/assets only (no inline script: the start-up code is assets/init.js).
+import { apiRoute } from "@/server/http/api-route.ts";
+import { DOCS_CSP } from "@/server/http/security-headers.ts";
+
+export const dynamic = "force-dynamic";
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -17,6 +21,7 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-export function GET(): Response {
-  return new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });
-}
+export const GET = apiRoute(
+  () => new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } }),
+  { csp: DOCS_CSP, cacheControl: "no-cache" },
+);

@@ -2,6 +2,7 @@
 import { loadConfig } from "@/server/config.ts";
 import type { DbProvider } from "@/server/db/provider.ts";
 import { errorSummary } from "@/server/error-summary.ts";
+import { apiRoute } from "@/server/http/api-route.ts";
 import { withMetrics } from "@/server/metrics.ts";
 import { getServerRuntime } from "@/server/runtime.ts";
 import { APP_VERSION } from "@/server/version.ts";
@@ -43,7 +44,7 @@ function reply(body: HealthBody, status: number): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }
 
-export const GET = withMetrics("/api/health", health);
+export const GET = withMetrics("/api/health", apiRoute(health));
 
 async function health(): Promise<Response> {
   let provider: DbProvider | undefined;

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import swaggerUiPath from "swagger-ui-dist/absolute-path.js";
+import { apiRoute } from "@/server/http/api-route.ts";
 
 export const runtime = "nodejs";
 
@@ -18,16 +19,16 @@ const FILES: Record<string, string> = {
   "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
 };
 
-export async function GET(
-  _req: Request,
-  { params }: { params: Promise<{ file: string }> },
-): Promise<Response> {
-  const { file } = await params;
-  const headers = { "cache-control": "public, max-age=86400" };
-  if (file === "init.js")
-    return new Response(INIT, { headers: { ...headers, "content-type": "text/javascript; charset=utf-8" } });
-  const type = FILES[file];
-  if (!type) return Response.json({ message: "not found" }, { status: 404 });
-  const body = await readFile(join(swaggerUiPath(), file));
-  return new Response(body, { headers: { ...headers, "content-type": type } });
-}
+// public files of a package: cached for a day
+export const GET = apiRoute(
+  async (_req: Request, { params }: { params: Promise<{ file: string }> }): Promise<Response> => {
+    const { file } = await params;
+    if (file === "init.js")
+      return new Response(INIT, { headers: { "content-type": "text/javascript; charset=utf-8" } });
+    const type = FILES[file];
+    if (!type) return Response.json({ message: "not found" }, { status: 404 });
+    const body = await readFile(join(swaggerUiPath(), file));
+    return new Response(body, { headers: { "content-type": type } });
+  },
+  { cacheControl: "public, max-age=86400" },
+);

@@ -1,4 +1,6 @@
 // Checks out an offline license file as a download (see src/server/trpc/license-file-download.ts).
+import { apiRoute } from "@/server/http/api-route.ts";
+import { limitRestBody } from "@/server/http/admin-api-body.ts";
 import { withMetrics } from "@/server/metrics.ts";
 import { getApiServices } from "@/server/services.ts";
 import { handleLicenseFileDownload } from "@/server/trpc/license-file-download.ts";
@@ -8,8 +10,11 @@ export const runtime = "nodejs";
 
 export const POST = withMetrics(
   "/api/licenses/[id]/checkout",
-  async (req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
+  apiRoute(async (req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
     const { id } = await params;
-    return handleLicenseFileDownload(req, await getApiServices(), id);
-  },
+    // the body is read within ADMIN_API_MAX_BODY_BYTES; over it, the REST API's 413
+    const limited = await limitRestBody(req);
+    if (limited instanceof Response) return limited;
+    return handleLicenseFileDownload(limited, await getApiServices(), id);
+  }),
 );

@@ -1,6 +1,7 @@
 // The REST twin of the gRPC licensing API (see src/server/client-api/rest.ts).
 import { requestClientAddress } from "@/server/client-address.ts";
 import { handleClientRestRequest } from "@/server/client-api/rest.ts";
+import { apiRoute } from "@/server/http/api-route.ts";
 import { withMetrics } from "@/server/metrics.ts";
 import { getServerRuntime } from "@/server/runtime.ts";
 import { getClientServices } from "@/server/services.ts";
@@ -16,12 +17,19 @@ async function handler(
   const { config } = await getServerRuntime();
   // the socket's address, or what a trusted proxy says (TRUST_PROXY; src/server/client-address.ts)
   const ip = requestClientAddress(req.headers, config.trustProxy);
-  return handleClientRestRequest(req, await getClientServices(), operation, ip);
+  // bodies over CLIENT_API_MAX_BODY_BYTES: 413, read no further than the limit
+  return handleClientRestRequest(
+    req,
+    await getClientServices(),
+    operation,
+    ip,
+    config.http.clientMaxBodyBytes,
+  );
 }
 
 const measured = withMetrics(
   "/api/v1/client/[operation]",
-  handler,
+  apiRoute(handler),
   async (_req, { params }) => `/api/v1/client/${(await params).operation}`,
 );
 
