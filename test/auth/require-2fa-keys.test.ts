@@ -9,11 +9,13 @@ import {
 } from "../../src/server/auth/api-key-status.ts";
 import { totpCode } from "../../src/server/auth/totp.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
+import { SUPER_ADMIN_ACCOUNTS_NEED_SIGNED_IN_ADMIN } from "../../src/server/core/admins/rules.ts";
 import { updateAdmin } from "../../src/server/core/admins/update-admin.ts";
 import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
 import type { Actor } from "../../src/server/core/context.ts";
 import { readSettings } from "../../src/server/core/settings/settings.ts";
 import {
+  TWO_FACTOR_OFF_NEEDS_CODE_AT_SIGN_IN,
   TWO_FACTOR_OFF_NEEDS_SIGNED_IN_ADMIN,
   updateSettings,
 } from "../../src/server/core/settings/update-settings.ts";
@@ -244,6 +246,103 @@ describeEachDb("require 2FA binds API keys", (getDb) => {
       await updateAdmin(db.ctx(), { id: plain.id, disabled: false });
     }
     expect((await rest("GET", "/settings", { token: plainKey.key })).status).toBe(200);
+  });
+
+  it("an API key cannot make or take over a super admin account (found by attack: key → new super admin → enroll → off)", async () => {
+    expect(await requirement()).toBe(true);
+    const strong = "a brand new super admin 8";
+    const made = await rest("POST", "/admins", {
+      token: rootKey,
+      body: { email: `${unique("keymade")}@example.com`, role: "super_admin", password: strong },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(403);
+    expect(made.body.message).toBe(SUPER_ADMIN_ACCOUNTS_NEED_SIGNED_IN_ADMIN);
+    // other accounts: the key may (its role allows it)
+    const editor = await rest("POST", "/admins", {
+      token: rootKey,
+      body: { email: `${unique("keyeditor")}@example.com`, role: "editor", password: strong },
+    });
+    expect(editor.status, JSON.stringify(editor.body)).toBe(200);
+    const editorId = editor.body.id as string;
+    const promoted = await rest("PATCH", `/admins/${editorId}`, {
+      token: rootKey,
+      body: { role: "super_admin" },
+    });
+    expect(promoted.status).toBe(403);
+    const viaTrpc = await trpcMutation("admins.create", rootKey, {
+      email: `${unique("keymade")}@example.com`,
+      role: "super_admin",
+      password: strong,
+    });
+    expect(viaTrpc.status).toBe(403);
+    // an existing super admin: no password reset, no change by a key
+    const reset = await rest("POST", `/admins/${root.actor.id}/password`, {
+      token: rootKey,
+      body: { password: strong },
+    });
+    expect(reset.status).toBe(403);
+    const changed = await rest("PATCH", `/admins/${root.actor.id}`, {
+      token: rootKey,
+      body: { name: "Renamed" },
+    });
+    expect(changed.status).toBe(403);
+    expect(
+      await db.handle.db.admin.count({ where: { role: "super_admin", email: { contains: "keymade" } } }),
+    ).toBe(0);
+    // a signed-in super admin may
+    const bySession = await rest("POST", "/admins", {
+      token: await rootToken(),
+      body: { email: `${unique("sessionmade")}@example.com`, role: "super_admin", password: strong },
+    });
+    expect(bySession.status, JSON.stringify(bySession.body)).toBe(200);
+  });
+
+  it("lifting the requirement needs a sign-in that passed the code, not only an account that has 2FA now", async () => {
+    const email = `${unique("late")}@example.com`;
+    const late = await createAdmin(db.ctx(), { email, role: "super_admin", password: PASSWORD });
+    // signed in with the password alone (the requirement lets it enroll), then enrolls
+    const first = await rest("POST", "/auth/login", { body: { email, password: PASSWORD } });
+    expect(first.status).toBe(200);
+    expect(first.body.mustEnrollTwoFactor).toBe(true);
+    const passwordOnly = first.body.token as string;
+    const enrolled = await rest("POST", "/profile/totp/enroll", { token: passwordOnly, body: {} });
+    expect(enrolled.status).toBe(200);
+    const secret = enrolled.body.secret as string;
+    db.clock.advance(30_000);
+    const confirmed = await rest("POST", "/profile/totp/confirm", {
+      token: passwordOnly,
+      body: { code: await totpCode(secret, db.clock.now()) },
+    });
+    expect(confirmed.status).toBe(200);
+    const refused = await rest("PATCH", "/settings", {
+      token: passwordOnly,
+      body: { requireTwoFactor: false },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toBe(TWO_FACTOR_OFF_NEEDS_CODE_AT_SIGN_IN);
+    expect(await requirement()).toBe(true);
+    // a domain actor of that account without the marker: refused too
+    const lateActor: Actor = { type: "admin", id: late.id, label: email, role: "super_admin", groupIds: [] };
+    await expectDomainError(updateSettings(db.ctx(lateActor), { requireTwoFactor: false }), "FORBIDDEN");
+    // signing in again with the code is what it takes (then the requirement goes back on)
+    db.clock.advance(30_000);
+    const again = await rest("POST", "/auth/login", {
+      body: { email, password: PASSWORD, totp: await totpCode(secret, db.clock.now()) },
+    });
+    const off = await rest("PATCH", "/settings", {
+      token: again.body.token as string,
+      body: { requireTwoFactor: false },
+    });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    expect(
+      (
+        await rest("PATCH", "/settings", {
+          token: again.body.token as string,
+          body: { requireTwoFactor: true },
+        })
+      ).status,
+    ).toBe(200);
+    expect(await requirement()).toBe(true);
   });
 
   it("a signed-in admin with 2FA turns the requirement off; one without 2FA may not", async () => {

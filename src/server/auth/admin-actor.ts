@@ -7,15 +7,22 @@ import { readAccessToken } from "./jwt.ts";
 const unauthenticated = (message = "sign in again: the session is invalid or expired") =>
   new DomainError("UNAUTHENTICATED", message);
 
+export interface CredentialFacts {
+  /** a JWT's iat is whole seconds; a web session's sign-in time is exact */
+  precision?: "second" | "millisecond";
+  /** the sign-in behind the credential passed a TOTP or recovery code */
+  secondFactor?: boolean;
+}
+
 /**
  * The actor of an enabled admin, as the database says now. `issuedAt` is when the credential
- * was granted: a JWT's iat (whole seconds) or a web session's sign-in time (milliseconds).
+ * was granted: a JWT's iat or a web session's sign-in time.
  */
 export async function adminActor(
   db: Db,
   adminId: string,
   issuedAt: Date | null,
-  precision: "second" | "millisecond" = "second",
+  { precision = "second", secondFactor = false }: CredentialFacts = {},
 ): Promise<Actor> {
   const admin = await db.admin.findUnique({
     where: { id: adminId },
@@ -48,6 +55,7 @@ export async function adminActor(
     label: admin.email,
     role: admin.role as Role,
     groupIds: admin.groups.map((g) => g.groupId),
+    ...(secondFactor && admin.totpEnabled ? { signedInWithTwoFactor: true } : {}),
     ...(settings.requireTwoFactor && !admin.totpEnabled ? { mustEnrollTwoFactor: true } : {}),
   };
 }
@@ -60,5 +68,5 @@ export async function authenticateAccessToken(
 ): Promise<Actor> {
   const claims = await readAccessToken(secret, token, now);
   if (!claims) throw unauthenticated();
-  return adminActor(db, claims.adminId, claims.issuedAt);
+  return adminActor(db, claims.adminId, claims.issuedAt, { secondFactor: claims.secondFactor });
 }

@@ -14,10 +14,12 @@ export async function issueAccessToken(
   secret: string,
   adminId: string,
   now: Date,
+  options: { secondFactor?: boolean } = {},
 ): Promise<{ token: string; expiresAt: Date }> {
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
-  const token = await new SignJWT({})
+  // `mfa`: the sign-in that made this token passed a TOTP or recovery code
+  const token = await new SignJWT(options.secondFactor ? { mfa: true } : {})
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(adminId)
     .setIssuer(ISSUER)
@@ -29,12 +31,12 @@ export async function issueAccessToken(
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
-/** The admin id and issue time, or null for any invalid, expired or foreign token. */
+/** The admin id, issue time and second factor, or null for any invalid, expired or foreign token. */
 export async function readAccessToken(
   secret: string,
   token: string,
   now: Date,
-): Promise<{ adminId: string; issuedAt: Date } | null> {
+): Promise<{ adminId: string; issuedAt: Date; secondFactor: boolean } | null> {
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), {
       algorithms: ["HS256"],
@@ -44,7 +46,11 @@ export async function readAccessToken(
       clockTolerance: 5,
     });
     if (typeof payload.sub !== "string" || typeof payload.iat !== "number") return null;
-    return { adminId: payload.sub, issuedAt: new Date(payload.iat * 1000) };
+    return {
+      adminId: payload.sub,
+      issuedAt: new Date(payload.iat * 1000),
+      secondFactor: payload.mfa === true,
+    };
   } catch {
     return null;
   }

@@ -46,6 +46,8 @@ export interface LoginResult {
   admin: AdminDto;
   /** 2FA is required on this server and the account has none: only enrollment works until then */
   mustEnrollTwoFactor: boolean;
+  /** this sign-in passed a TOTP or recovery code */
+  secondFactor: boolean;
 }
 
 const badCredentials = () => new DomainError("UNAUTHENTICATED", "wrong email or password");
@@ -175,13 +177,15 @@ async function checkCredentials(
       ? fail(invalidTotp(), "second factor already used")
       : fail(badCredentials(), "account changed during sign-in");
   }
-  const { token, expiresAt } = await issueAccessToken(deps.jwtSecret, adminId, deps.now);
+  const secondFactor = totpStep !== null || recoveryCodes !== undefined;
+  const { token, expiresAt } = await issueAccessToken(deps.jwtSecret, adminId, deps.now, { secondFactor });
   const settings = await readSettings(deps.db);
   return {
     token,
     expiresAt,
     admin: toAdminDto(row),
     mustEnrollTwoFactor: settings.requireTwoFactor && !row.totpEnabled,
+    secondFactor,
   };
 }
 

@@ -42,13 +42,15 @@ interface WebSessionClaims {
   sid: string;
   /** the row's expiresAt, in seconds since the epoch */
   sexp: number;
+  /** the sign-in passed a TOTP or recovery code */
+  mfa: boolean;
 }
 
 function sessionClaims(token: JWT | null | undefined): WebSessionClaims | null {
   if (!token) return null;
-  const { sub, sid, sexp } = token as Partial<Record<string, unknown>>;
+  const { sub, sid, sexp, mfa } = token as Partial<Record<string, unknown>>;
   if (typeof sub !== "string" || typeof sid !== "string" || typeof sexp !== "number") return null;
-  return { sub, sid, sexp };
+  return { sub, sid, sexp, mfa: mfa === true };
 }
 
 /** The user object authorize() hands to the jwt callback (right after sign-in only). */
@@ -60,6 +62,8 @@ interface SignedInUser {
   userAgent: string;
   /** when the sign-in began (ms): the session's start, so a password change during it ends it */
   signedInAt: number;
+  /** the sign-in passed a TOTP or recovery code */
+  secondFactor: boolean;
 }
 
 export function buildAuthOptions(
@@ -128,6 +132,7 @@ export function buildAuthOptions(
               ip,
               userAgent: headers["user-agent"] ?? "",
               signedInAt: now.getTime(),
+              secondFactor: result.secondFactor,
             };
             return user;
           } catch (error) {
@@ -162,13 +167,14 @@ export function buildAuthOptions(
             },
             maxAgeSeconds,
           );
-          await adminActor(db, signedIn.id, session.createdAt, "millisecond");
+          await adminActor(db, signedIn.id, session.createdAt, { precision: "millisecond" });
           return {
             name: signedIn.name,
             email: signedIn.email,
             sub: signedIn.id,
             sid: session.id,
             sexp: Math.floor(session.expiresAt.getTime() / 1000),
+            ...(signedIn.secondFactor ? { mfa: true } : {}),
           };
         }
         // a refresh (GET /api/auth/session): only a session that is still on gets a new cookie;
@@ -177,9 +183,11 @@ export function buildAuthOptions(
         if (!claims) throw new WebSessionEnded("the cookie names no web session");
         const session = await activeWebSession(db, claims.sid, claims.sub, clock.now());
         if (!session) throw new WebSessionEnded("the web session has ended");
-        await adminActor(db, claims.sub, session.createdAt, "millisecond").catch((error: unknown) => {
-          throw new WebSessionEnded(error instanceof Error ? error.message : "the admin cannot sign in");
-        });
+        await adminActor(db, claims.sub, session.createdAt, { precision: "millisecond" }).catch(
+          (error: unknown) => {
+            throw new WebSessionEnded(error instanceof Error ? error.message : "the admin cannot sign in");
+          },
+        );
         return token;
       },
       session({ session, token }) {
@@ -262,5 +270,8 @@ export async function webSessionActor(
   const session = await activeWebSession(services.db, claims.sid, claims.sub, services.clock.now());
   if (!session) throw new DomainError("UNAUTHENTICATED", "the web session has ended; sign in again");
   // the sign-in time, not the cookie's iat (a refresh re-issues that)
-  return adminActor(services.db, claims.sub, session.createdAt, "millisecond");
+  return adminActor(services.db, claims.sub, session.createdAt, {
+    precision: "millisecond",
+    secondFactor: claims.mfa,
+  });
 }

@@ -19,6 +19,8 @@ export interface Actor {
   groupIds: readonly string[];
   /** 2FA is required on this server and this admin has none yet: only enrollment is allowed */
   mustEnrollTwoFactor?: boolean;
+  /** an admin whose sign-in (web session or token) passed a TOTP or recovery code */
+  signedInWithTwoFactor?: boolean;
 }
 
 export interface Clock {

@@ -4,7 +4,7 @@ import type { DomainContext } from "../context.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { requireStrongPassword } from "./password-policy.ts";
-import { requireGroupsExist } from "./rules.ts";
+import { requireGroupsExist, requireSignedInForSuperAdmin } from "./rules.ts";
 import { adminSelect, toAdminDto, type AdminDto } from "./select.ts";
 import { ZCreateAdminInput, type TCreateAdminInput } from "./schemas.ts";
 export { ZCreateAdminInput, type TCreateAdminInput };
@@ -12,6 +12,7 @@ export { ZCreateAdminInput, type TCreateAdminInput };
 export async function createAdmin(ctx: DomainContext, input: TCreateAdminInput): Promise<AdminDto> {
   requirePermission(ctx.actor, "admin.manage");
   const { password, groupIds, ...data } = parseInput(ZCreateAdminInput, input);
+  requireSignedInForSuperAdmin(ctx.actor, data.role === "super_admin");
   if (password !== undefined) await requireStrongPassword("password", password, data.email, data.name);
   const passwordHash = password === undefined ? null : await hashPassword(password);
   return mutate(ctx, async ({ tx, now, audit }) => {

@@ -1,5 +1,19 @@
 import type { Tx } from "../../db/client.ts";
-import { failedPrecondition, invalidArgument } from "../errors.ts";
+import type { Actor } from "../context.ts";
+import { failedPrecondition, forbidden, invalidArgument } from "../errors.ts";
+
+export const SUPER_ADMIN_ACCOUNTS_NEED_SIGNED_IN_ADMIN =
+  "super admin accounts are created, promoted, changed and given passwords by a signed-in super admin, not an API key";
+
+/**
+ * An API key may not make or take over a super admin account (create one, promote to it, change
+ * or reset one): that account could then sign in and do what keys may not, such as lifting
+ * required 2FA (found by attack: key → new super admin → enroll → setting off).
+ */
+export function requireSignedInForSuperAdmin(actor: Actor, involvesSuperAdmin: boolean): void {
+  if (involvesSuperAdmin && actor.type === "api_key")
+    throw forbidden(SUPER_ADMIN_ACCOUNTS_NEED_SIGNED_IN_ADMIN);
+}
 
 /** Every listed group must exist. */
 export async function requireGroupsExist(

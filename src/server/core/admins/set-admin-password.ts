@@ -8,6 +8,7 @@ import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
 import { revokeAdminWebSessions } from "../web-sessions/store.ts";
 import { requireStrongPassword } from "./password-policy.ts";
+import { requireSignedInForSuperAdmin } from "./rules.ts";
 import { ZPassword } from "./schemas.ts";
 
 export const ZSetAdminPasswordInput = z.object({ id: ZId, password: ZPassword });
@@ -20,13 +21,18 @@ export async function setAdminPassword(
 ): Promise<{ id: string }> {
   requirePermission(ctx.actor, "admin.manage");
   const { id, password } = parseInput(ZSetAdminPasswordInput, input);
-  const account = await ctx.db.admin.findUnique({ where: { id }, select: { email: true, name: true } });
+  const account = await ctx.db.admin.findUnique({
+    where: { id },
+    select: { email: true, name: true, role: true },
+  });
   if (!account) throw notFound("admin", id);
+  requireSignedInForSuperAdmin(ctx.actor, account.role === "super_admin");
   await requireStrongPassword("password", password, account.email, account.name);
   const passwordHash = await hashPassword(password);
   return mutate(ctx, async ({ tx, now, audit }) => {
-    const admin = await tx.admin.findUnique({ where: { id }, select: { authSource: true } });
+    const admin = await tx.admin.findUnique({ where: { id }, select: { authSource: true, role: true } });
     if (!admin) throw notFound("admin", id);
+    requireSignedInForSuperAdmin(ctx.actor, admin.role === "super_admin");
     if (admin.authSource !== "local")
       throw failedPrecondition("LDAP accounts have their password in the directory");
     await tx.admin.update({

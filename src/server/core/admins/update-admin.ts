@@ -4,7 +4,7 @@ import { notFound } from "../errors.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { revokeAdminWebSessions } from "../web-sessions/store.ts";
-import { requireAnotherSuperAdmin, requireGroupsExist } from "./rules.ts";
+import { requireAnotherSuperAdmin, requireGroupsExist, requireSignedInForSuperAdmin } from "./rules.ts";
 import { adminSelect, toAdminDto, type AdminDto } from "./select.ts";
 import { ZUpdateAdminInput, type TUpdateAdminInput } from "./schemas.ts";
 export { ZUpdateAdminInput, type TUpdateAdminInput };
@@ -15,6 +15,7 @@ export async function updateAdmin(ctx: DomainContext, input: TUpdateAdminInput):
   return mutate(ctx, async ({ tx, now, audit }) => {
     const before = await tx.admin.findUnique({ where: { id }, select: adminSelect });
     if (!before) throw notFound("admin", id);
+    requireSignedInForSuperAdmin(ctx.actor, before.role === "super_admin" || patch.role === "super_admin");
     const losesSuperAdmin =
       (patch.role !== undefined && patch.role !== "super_admin") || patch.disabled === true;
     if (before.role === "super_admin" && !before.disabled && losesSuperAdmin)

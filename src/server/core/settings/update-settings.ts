@@ -18,6 +18,8 @@ export type TUpdateSettingsInput = Partial<Settings>;
 /** Why an API key may not lift the 2FA requirement: the key is what the requirement guards. */
 export const TWO_FACTOR_OFF_NEEDS_SIGNED_IN_ADMIN =
   "turning off required two-factor authentication needs a signed-in admin who uses two-factor authentication (the web app, or a token from POST /auth/login), not an API key";
+export const TWO_FACTOR_OFF_NEEDS_CODE_AT_SIGN_IN =
+  "turning off required two-factor authentication needs a sign-in with your authenticator or recovery code: sign out and sign in again with it";
 export const TWO_FACTOR_OFF_NEEDS_OWN_TWO_FACTOR =
   "turning off required two-factor authentication needs an admin who uses two-factor authentication: enroll it in your profile and sign in with it first";
 
@@ -53,4 +55,7 @@ async function requireTwoFactorAdmin(ctx: DomainContext, tx: Tx): Promise<void> 
   if (actor.type !== "admin" || actor.id === null) throw forbidden(TWO_FACTOR_OFF_NEEDS_SIGNED_IN_ADMIN);
   const admin = await tx.admin.findUnique({ where: { id: actor.id }, select: { totpEnabled: true } });
   if (!admin?.totpEnabled) throw forbidden(TWO_FACTOR_OFF_NEEDS_OWN_TWO_FACTOR);
+  // the account's 2FA is not enough: this sign-in must have passed the code (found by attack: a
+  // token got with the password alone, before enrolling, was accepted once the account enrolled)
+  if (!actor.signedInWithTwoFactor) throw forbidden(TWO_FACTOR_OFF_NEEDS_CODE_AT_SIGN_IN);
 }
