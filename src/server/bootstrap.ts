@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Config } from "./config.ts";
 import { logPoolErrors, openDatabase } from "./db/client.ts";
-import { DATA_DIR_MODE, ensurePrivateDir, protectDatabaseFiles } from "./db/file-modes.ts";
+import { DATA_DIR_MODE, ensurePrivateDir, protectDatabaseFiles, protectDataFiles } from "./db/file-modes.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { redactDatabaseUrl } from "./db/provider.ts";
 import { seedInitialData, type SeedResult } from "./db/seed.ts";
@@ -43,6 +43,7 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<P
     if (config.database.provider === "sqlite")
       mkdirSync(dirname(config.database.url), { recursive: true, mode: DATA_DIR_MODE });
     protectDatabaseFiles(config.database);
+    protectDataFiles(config.dataDir, config.backup.dir);
   } catch (error) {
     throw new StartupError(`cannot prepare the data directory ${config.dataDir}: ${errorSummary(error)}`, {
       cause: error,

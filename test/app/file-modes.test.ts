@@ -3,7 +3,7 @@
 // data directory, then the app's own connection writing in WAL mode; files left looser by an
 // earlier version are tightened on the next start. Also the first super admin from a weak
 // LICENSE_SERVER_ADMIN_PASSWORD: the start is refused with the reason, on both databases.
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
@@ -72,10 +72,24 @@ describe("file modes of the data directory", () => {
     chmodSync(dataDir, 0o755);
     chmodSync(db, 0o644);
     for (const file of companions) if (existsSync(file)) chmodSync(file, 0o644);
+    // and the server's other files, and a backup directory (found by attack: these stayed loose)
+    const secrets = join(dataDir, "secrets.json");
+    const head = join(dataDir, "audit-head.json");
+    writeFileSync(head, "{}", { mode: 0o666 });
+    chmodSync(head, 0o666);
+    chmodSync(secrets, 0o666);
+    const backups = join(dataDir, "backups");
+    mkdirSync(backups, { mode: 0o777 });
+    chmodSync(backups, 0o777);
+    const backup = join(backups, "old.lsbak");
+    writeFileSync(backup, "x");
+    chmodSync(backup, 0o666);
     expect(octal(mode(db))).toBe("644");
     await prepareDatabase(config, logger);
     expect(octal(mode(dataDir))).toBe("700");
     expect(octal(mode(db))).toBe("600");
+    for (const file of [secrets, head, backup]) expect(octal(mode(file)), file).toBe("600");
+    expect(octal(mode(backups))).toBe("700");
     for (const file of companions) if (existsSync(file)) expect(octal(mode(file)), file).toBe("600");
     // and the companions SQLite makes from now on take the database file's 0600
     const handle = await openDatabase(config.database);

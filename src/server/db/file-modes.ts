@@ -3,7 +3,8 @@
 // the database the database file's own mode, so a database file created 0600 before SQLite first
 // opens it keeps all of them private; files left looser by an older version (or created by
 // another tool) are tightened on every start.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { DbTarget } from "./provider.ts";
 
 export const DATA_DIR_MODE = 0o700;
@@ -14,6 +15,27 @@ export const SQLITE_COMPANION_SUFFIXES = ["-wal", "-shm", "-journal"] as const;
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
   chmodSync(dir, DATA_DIR_MODE);
+}
+
+/** The server's own files in the data directory (secrets, the audit checkpoint). */
+export const PRIVATE_DATA_FILES = ["secrets.json", "audit-head.json"] as const;
+
+/**
+ * Tightens what an earlier version or a careless copy left looser (found by attack: a loosened
+ * secrets.json stayed 0666 across a restart): the data directory's own files 0600, the backup
+ * directory 0700 and the backups in it 0600.
+ */
+export function protectDataFiles(dataDir: string, backupDir: string): void {
+  for (const name of PRIVATE_DATA_FILES) {
+    const file = join(dataDir, name);
+    if (existsSync(file)) chmodSync(file, DATABASE_FILE_MODE);
+  }
+  if (!existsSync(backupDir)) return;
+  chmodSync(backupDir, DATA_DIR_MODE);
+  for (const name of readdirSync(backupDir)) {
+    const file = join(backupDir, name);
+    if (statSync(file).isFile()) chmodSync(file, DATABASE_FILE_MODE);
+  }
 }
 
 /** For SQLite: the database file exists 0600, and so does each companion file there is. */

@@ -119,7 +119,8 @@ export async function createBackup(
   const { batchSize, ...parsed } = parseInput(ZCreateBackupInput, input);
   const path = resolve(parsed.path);
   if (existsSync(path)) throw failedPrecondition(`${path} exists; a backup never replaces a file`);
-  mkdirSync(dirname(path), { recursive: true });
+  // private like the data directory (the backups are encrypted, and still nobody else's)
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const partial = `${path}.partial-${randomBytes(4).toString("hex")}`;
   const started = performance.now();
   const createdAt = ctx.clock.now();
