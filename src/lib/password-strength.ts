@@ -35,6 +35,8 @@ export function passwordUserInputs(...values: readonly (string | null | undefine
     const text = value?.trim().toLowerCase();
     if (!text) continue;
     words.add(text);
+    // "Alexandra Montgomery-Smith" → also "alexandramontgomerysmith"
+    words.add(text.replace(/[^\p{L}\p{N}]+/gu, ""));
     for (const part of text.split(/[^\p{L}\p{N}]+/u)) if (part.length >= 3) words.add(part);
   }
   return [...words];
@@ -57,7 +59,8 @@ export function loadPasswordChecker(): Promise<PasswordChecker> {
       useLevenshteinDistance: false,
       maxLength: 100,
     });
-    return (password, userInputs = []) => rate(password, () => zxcvbn.check(password, [...userInputs]));
+    return (password, userInputs = []) =>
+      rate(password, () => zxcvbn.check(canonical(password), [...userInputs]));
   })();
   // a failed load (a chunk that did not arrive) is retried on the next call
   loading.catch(() => (loading = undefined));
@@ -96,3 +99,12 @@ function rate(
 }
 
 const trimStop = (text: string) => text.trim().replace(/\.$/, "");
+
+/**
+ * What the password is rated as: compatibility forms folded (full-width "ｐａｓｓ" is "pass") and
+ * invisible format characters dropped (a zero-width space inside "pass\u200bword" hides nothing),
+ * so look-alikes of weak passwords are as weak as they are.
+ */
+export function canonical(password: string): string {
+  return password.normalize("NFKC").replace(/\p{Cf}/gu, "");
+}

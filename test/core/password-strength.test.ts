@@ -57,6 +57,19 @@ describe("the strength check", () => {
     expect((await checkPasswordStrength(email, inputs)).acceptable).toBe(false);
   });
 
+  it("look-alikes of weak passwords are weak: full-width forms, invisible characters, the name run together (found by attack)", async () => {
+    for (const password of [
+      "ｐａｓｓｗｏｒｄ１２３４",
+      "pass\u200bword1234",
+      "\u2060".repeat(3) + "password1234",
+    ]) {
+      expect((await checkPasswordStrength(password)).acceptable, JSON.stringify(password)).toBe(false);
+    }
+    const inputs = passwordUserInputs("amsmith@acme.example", "Alexandra Montgomery-Smith");
+    expect(inputs).toContain("alexandramontgomerysmith");
+    expect((await checkPasswordStrength("AlexandraMontgomerySmith", inputs)).acceptable).toBe(false);
+  });
+
   it("passes every generated password (bootstrap, admin CLI)", async () => {
     for (let i = 0; i < 100; i++) {
       const password = generatePassword();
