@@ -104,10 +104,9 @@ describeEachDb("audit log", (getDb) => {
       summaryOnly: true,
     });
     await expectDomainError(verifyWholeAuditChain(db.ctx(actor("admin", []))), "FORBIDDEN");
-    expect(await verifyAuditChain(db.ctx(actor("super_admin", [])))).toMatchObject({
-      ok: true,
-      checked: expect.any(Number),
-    });
+    const whole = await verifyAuditChain(db.ctx(actor("super_admin", [])));
+    expect(whole.ok).toBe(true);
+    expect("checked" in whole && typeof whole.checked === "number").toBe(true);
     // a broken chain is reported as broken, without saying where
     const row = await db.handle.db.auditEvent.findFirstOrThrow({
       orderBy: { seq: "desc" },

@@ -38,6 +38,18 @@ export interface Problem {
  * logs every 4xx answer, and some steps provoke one on purpose: a sign-in that needs the TOTP
  * code, a session that has expired) until the returned function is called.
  */
+/**
+ * Makes every Content-Security-Policy violation in the context's pages a console error (which a
+ * PageWatcher counts as a problem), whatever the browser itself logs for it.
+ */
+export async function reportCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+    });
+  });
+}
+
 export class PageWatcher {
   readonly problems: Problem[] = [];
   private readonly allowed = new Set<RegExp>();
