@@ -11,7 +11,8 @@ import type { Permission } from "@/server/auth/policy.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan, useMe } from "@/hooks/use-me.ts";
 import { useUiStore, type ThemeChoice } from "@/stores/ui.ts";
-import { ErrorState, LoadingState, RoleChip } from "./ui.tsx";
+import { RoleChip } from "@/components/ui/chips.tsx";
+import { ErrorState, LoadingState } from "@/components/ui/states.tsx";
 
 interface NavItem {
   href: string;

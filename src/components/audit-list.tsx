@@ -1,7 +1,10 @@
 "use client";
 // Audit events as a table: when, who, what, on which record, and the change's summary.
 import type { RouterOutputs } from "@/hooks/trpc.ts";
-import { DataTable, EmptyState, formatDateTime, TextLink, type Column } from "./ui.tsx";
+import { DataTable, type Column } from "@/components/ui/data-table.tsx";
+import { formatDateTime } from "@/components/ui/format.ts";
+import { TextLink } from "@/components/ui/links.tsx";
+import { EmptyState } from "@/components/ui/states.tsx";
 
 export type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
 

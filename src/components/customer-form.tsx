@@ -3,9 +3,11 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { ZCreateCustomerInput, ZUpdateCustomerInput } from "@/server/core/customers/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
-import { FormDialog } from "./form-dialog.tsx";
-import { SelectInput, TextInput, useForm, useOnOpen } from "./form.tsx";
-import { useInvalidate } from "./use-invalidate.ts";
+import { FormDialog, useOnOpen } from "@/components/ui/dialog.tsx";
+import { SelectInput } from "@/components/ui/select-input.tsx";
+import { TextInput } from "@/components/ui/text-input.tsx";
+import { useForm } from "@/components/ui/use-form.ts";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 
 type Customer = RouterOutputs["customers"]["get"];
 

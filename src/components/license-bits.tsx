@@ -1,7 +1,10 @@
 "use client";
 // Small pieces about licenses shared by several pages.
 import type { RouterOutputs } from "@/hooks/trpc.ts";
-import { DataTable, formatDate, relativeDays, StatusChip, TextLink, type Column } from "./ui.tsx";
+import { StatusChip } from "@/components/ui/chips.tsx";
+import { DataTable, type Column } from "@/components/ui/data-table.tsx";
+import { formatDate, relativeDays } from "@/components/ui/format.ts";
+import { TextLink } from "@/components/ui/links.tsx";
 
 export type License = RouterOutputs["licenses"]["get"];
 

@@ -4,11 +4,15 @@ import { toast } from "@heroui/react";
 import { useMutation } from "@tanstack/react-query";
 import { ZRenewLicenseInput } from "@/server/core/licenses/schemas.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
-import { FormDialog, OpenButton, useDialog } from "./form-dialog.tsx";
-import { CheckboxInput, dateToIso, numberOrUndefined, SelectInput, TextInput, useForm } from "./form.tsx";
 import type { License } from "./license-bits.tsx";
-import { formatDate } from "./ui.tsx";
-import { useInvalidate } from "./use-invalidate.ts";
+import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
+import { FormDialog, OpenButton, useDialog } from "@/components/ui/dialog.tsx";
+import { dateToIso, numberOrUndefined } from "@/components/ui/form-values.ts";
+import { formatDate } from "@/components/ui/format.ts";
+import { SelectInput } from "@/components/ui/select-input.tsx";
+import { TextInput } from "@/components/ui/text-input.tsx";
+import { useForm } from "@/components/ui/use-form.ts";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 
 const MODE_EXTEND: "extend" | "date" = "extend";
 

@@ -3,12 +3,12 @@
 // A query refused with 401 (no session, or it expired) goes to the sign-in page and back after.
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { Toast, toast } from "@heroui/react";
+import { toast, Toast } from "@heroui/react";
 import { useEffect, useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/trpc/router.ts";
 import { TRPCProvider } from "@/hooks/trpc.ts";
 import { applyTheme, useUiStore } from "@/stores/ui.ts";
-import { errorMessage, isUnauthorized } from "./errors.ts";
+import { errorMessage, isUnauthorized } from "@/lib/trpc-errors.ts";
 
 export function signInUrl(): string {
   const back = `${window.location.pathname}${window.location.search}`;

@@ -1,6 +1,6 @@
 import { Suspense, type ReactNode } from "react";
 import { AppShell } from "@/components/app-shell.tsx";
-import { LoadingState } from "@/components/ui.tsx";
+import { LoadingState } from "@/components/ui/states.tsx";
 
 // Everything here is per admin and per request: nothing to prerender.
 export const dynamic = "force-dynamic";

@@ -1,21 +1,14 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { CHART_COLORS, TimeChart } from "@/components/charts.tsx";
-import { licenseColumns, LicenseTable } from "@/components/license-bits.tsx";
-import { SelectInput } from "@/components/form.tsx";
 import { AuditList } from "@/components/audit-list.tsx";
-import {
-  EmptyState,
-  ErrorState,
-  formatDateTime,
-  Loaded,
-  LoadingState,
-  PageHeader,
-  relativeDays,
-  Section,
-  StatCard,
-  TextLink,
-} from "@/components/ui.tsx";
+import { licenseColumns, LicenseTable } from "@/components/license-bits.tsx";
+import { formatDateTime, relativeDays } from "@/components/ui/format.ts";
+import { TextLink } from "@/components/ui/links.tsx";
+import { PageHeader, Section } from "@/components/ui/page.tsx";
+import { SelectInput } from "@/components/ui/select-input.tsx";
+import { StatCard } from "@/components/ui/stat-card.tsx";
+import { EmptyState, ErrorState, Loaded, LoadingState } from "@/components/ui/states.tsx";
+import { CHART_COLORS, TimeChart } from "@/components/ui/time-chart.tsx";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";

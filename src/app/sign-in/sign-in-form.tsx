@@ -5,7 +5,9 @@ import { Alert, Button, Card } from "@heroui/react";
 import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { CodeInput, PasswordInput, TextInput, useForm, ValidatedForm } from "@/components/form.tsx";
+import { CodeInput, PasswordInput, TextInput } from "@/components/ui/text-input.tsx";
+import { useForm } from "@/components/ui/use-form.ts";
+import { ValidatedForm } from "@/components/ui/validated-form.tsx";
 import { ZLoginInput } from "@/server/auth/login-input.ts";
 import { safeRedirectPath } from "@/server/auth/safe-redirect.ts";
 

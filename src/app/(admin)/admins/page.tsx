@@ -3,20 +3,19 @@ import { Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useGroupOptions } from "@/components/customer-form.tsx";
-import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
-import {
-  CheckboxInput,
-  codeOptions,
-  SelectInput,
-  TextInput,
-  useForm,
-  useOnOpen,
-} from "@/components/form.tsx";
-import { GroupPicker } from "@/components/group-picker.tsx";
-import { NewPasswordInput } from "@/components/new-password-input.tsx";
-import { Filters, ListTable, UrlSelect, UrlText, useUrlPage } from "@/components/list-page.tsx";
-import { EmptyState, formatDateTime, PageHeader, RoleChip, WithStatus } from "@/components/ui.tsx";
-import { useInvalidate } from "@/components/use-invalidate.ts";
+import { GroupPicker } from "@/components/groups/group-picker.tsx";
+import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
+import { RoleChip, WithStatus } from "@/components/ui/chips.tsx";
+import { FormDialog, OpenButton, useDialog, useOnOpen } from "@/components/ui/dialog.tsx";
+import { formatDateTime } from "@/components/ui/format.ts";
+import { Filters, ListTable, UrlSelect, UrlText, useUrlPage } from "@/components/ui/list-page.tsx";
+import { NewPasswordInput } from "@/components/ui/new-password-input.tsx";
+import { PageHeader } from "@/components/ui/page.tsx";
+import { codeOptions, SelectInput } from "@/components/ui/select-input.tsx";
+import { EmptyState } from "@/components/ui/states.tsx";
+import { TextInput } from "@/components/ui/text-input.tsx";
+import { useForm } from "@/components/ui/use-form.ts";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZCreateAdminInput, ZUpdateAdminInput } from "@/server/core/admins/schemas.ts";
 import { ROLES, type Role } from "@/server/core/context.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";

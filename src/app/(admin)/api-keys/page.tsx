@@ -2,21 +2,20 @@
 import { Alert, Button } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Dialog, FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
-import { codeOptions, dateToIso, SelectInput, TextInput, useForm } from "@/components/form.tsx";
-import { GroupPicker } from "@/components/group-picker.tsx";
-import { Filters, ListTable, UrlFlag } from "@/components/list-page.tsx";
-import {
-  confirmColumn,
-  EmptyState,
-  formatDate,
-  formatDateTime,
-  PageHeader,
-  RoleChip,
-  SecretValue,
-  WithStatus,
-} from "@/components/ui.tsx";
-import { useInvalidate } from "@/components/use-invalidate.ts";
+import { GroupPicker } from "@/components/groups/group-picker.tsx";
+import { RoleChip, WithStatus } from "@/components/ui/chips.tsx";
+import { confirmColumn } from "@/components/ui/confirm-button.tsx";
+import { SecretValue } from "@/components/ui/copy.tsx";
+import { Dialog, FormDialog, OpenButton, useDialog } from "@/components/ui/dialog.tsx";
+import { dateToIso } from "@/components/ui/form-values.ts";
+import { formatDate, formatDateTime } from "@/components/ui/format.ts";
+import { Filters, ListTable, UrlFlag } from "@/components/ui/list-page.tsx";
+import { PageHeader } from "@/components/ui/page.tsx";
+import { codeOptions, SelectInput } from "@/components/ui/select-input.tsx";
+import { EmptyState } from "@/components/ui/states.tsx";
+import { TextInput } from "@/components/ui/text-input.tsx";
+import { useForm } from "@/components/ui/use-form.ts";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZCreateApiKeyInput } from "@/server/core/api-keys/schemas.ts";
 import { ROLES, type Role } from "@/server/core/context.ts";
 import { roleAtLeast } from "@/server/auth/policy.ts";

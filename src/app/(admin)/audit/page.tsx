@@ -2,9 +2,10 @@
 import { Alert, Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { AuditList } from "@/components/audit-list.tsx";
-import { codeOptions } from "@/components/form.tsx";
-import { Filters, ListResults, UrlDate, UrlSelect, UrlText, useUrlPage } from "@/components/list-page.tsx";
-import { EmptyState, PageHeader } from "@/components/ui.tsx";
+import { Filters, ListResults, UrlDate, UrlSelect, UrlText, useUrlPage } from "@/components/ui/list-page.tsx";
+import { PageHeader } from "@/components/ui/page.tsx";
+import { codeOptions } from "@/components/ui/select-input.tsx";
+import { EmptyState } from "@/components/ui/states.tsx";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan, useMe } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";

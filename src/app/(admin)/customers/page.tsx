@@ -2,7 +2,9 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { CustomerFormDialog, useGroupOptions } from "@/components/customer-form.tsx";
-import { OpenButton, useDialog } from "@/components/form-dialog.tsx";
+import type { Column } from "@/components/ui/data-table.tsx";
+import { OpenButton, useDialog } from "@/components/ui/dialog.tsx";
+import { formatDate } from "@/components/ui/format.ts";
 import {
   archivableNameColumn,
   Filters,
@@ -12,8 +14,9 @@ import {
   UrlText,
   useUrlPage,
   useUrlSort,
-} from "@/components/list-page.tsx";
-import { EmptyState, formatDate, PageHeader, type Column } from "@/components/ui.tsx";
+} from "@/components/ui/list-page.tsx";
+import { PageHeader } from "@/components/ui/page.tsx";
+import { EmptyState } from "@/components/ui/states.tsx";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";

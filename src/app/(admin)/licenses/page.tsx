@@ -1,9 +1,18 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { codeOptions } from "@/components/form.tsx";
 import { licenseColumns } from "@/components/license-bits.tsx";
-import { Filters, ListTable, UrlSelect, UrlText, useUrlPage, useUrlSort } from "@/components/list-page.tsx";
-import { EmptyState, LinkButton, PageHeader } from "@/components/ui.tsx";
+import { LinkButton } from "@/components/ui/links.tsx";
+import {
+  Filters,
+  ListTable,
+  UrlSelect,
+  UrlText,
+  useUrlPage,
+  useUrlSort,
+} from "@/components/ui/list-page.tsx";
+import { PageHeader } from "@/components/ui/page.tsx";
+import { codeOptions } from "@/components/ui/select-input.tsx";
+import { EmptyState } from "@/components/ui/states.tsx";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";

@@ -1,11 +1,21 @@
 "use client";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
-import { TextInput, useForm } from "@/components/form.tsx";
-import { archivableNameColumn, ListTable, UrlFlag, useUrlPage, useUrlSort } from "@/components/list-page.tsx";
-import { EmptyState, formatDate, PageHeader, type Column } from "@/components/ui.tsx";
-import { useInvalidate } from "@/components/use-invalidate.ts";
+import type { Column } from "@/components/ui/data-table.tsx";
+import { FormDialog, OpenButton, useDialog } from "@/components/ui/dialog.tsx";
+import { formatDate } from "@/components/ui/format.ts";
+import {
+  archivableNameColumn,
+  ListTable,
+  UrlFlag,
+  useUrlPage,
+  useUrlSort,
+} from "@/components/ui/list-page.tsx";
+import { PageHeader } from "@/components/ui/page.tsx";
+import { EmptyState } from "@/components/ui/states.tsx";
+import { TextInput } from "@/components/ui/text-input.tsx";
+import { useForm } from "@/components/ui/use-form.ts";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZCreateProductInput } from "@/server/core/products/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";

@@ -3,22 +3,19 @@ import { Alert, Button, toast } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
-import { ActionForm, CodeInput, PasswordInput, useForm } from "@/components/form.tsx";
-import {
-  ConfirmButton,
-  confirmColumn,
-  CopyButton,
-  DataTable,
-  formatDateTime,
-  LoadingState,
-  PageHeader,
-  RecordGrid,
-  RoleChip,
-  Section,
-  type Column,
-} from "@/components/ui.tsx";
-import { NewPasswordInput } from "@/components/new-password-input.tsx";
-import { useInvalidate } from "@/components/use-invalidate.ts";
+import { RoleChip } from "@/components/ui/chips.tsx";
+import { ConfirmButton, confirmColumn } from "@/components/ui/confirm-button.tsx";
+import { CopyButton } from "@/components/ui/copy.tsx";
+import { DataTable, type Column } from "@/components/ui/data-table.tsx";
+import { RecordGrid } from "@/components/ui/details.tsx";
+import { formatDateTime } from "@/components/ui/format.ts";
+import { NewPasswordInput } from "@/components/ui/new-password-input.tsx";
+import { PageHeader, Section } from "@/components/ui/page.tsx";
+import { LoadingState } from "@/components/ui/states.tsx";
+import { CodeInput, PasswordInput } from "@/components/ui/text-input.tsx";
+import { useForm } from "@/components/ui/use-form.ts";
+import { ActionForm } from "@/components/ui/validated-form.tsx";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZChangeOwnPasswordInput } from "@/server/core/admins/schemas.ts";
 import { ZConfirmTotpInput, ZDisableTotpInput } from "@/server/core/two-factor/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";

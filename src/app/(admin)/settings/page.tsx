@@ -2,8 +2,9 @@
 import { toast } from "@heroui/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { CheckboxInput } from "@/components/form.tsx";
-import { Loaded, PageHeader, Section } from "@/components/ui.tsx";
+import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
+import { PageHeader, Section } from "@/components/ui/page.tsx";
+import { Loaded } from "@/components/ui/states.tsx";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 

@@ -1,15 +1,13 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { ListTable, UrlFlag } from "@/components/list-page.tsx";
-import {
-  ConfirmButton,
-  CopyButton,
-  EmptyState,
-  formatDateTime,
-  PageHeader,
-  StatusChip,
-} from "@/components/ui.tsx";
-import { useInvalidate } from "@/components/use-invalidate.ts";
+import { StatusChip } from "@/components/ui/chips.tsx";
+import { ConfirmButton } from "@/components/ui/confirm-button.tsx";
+import { CopyButton } from "@/components/ui/copy.tsx";
+import { formatDateTime } from "@/components/ui/format.ts";
+import { ListTable, UrlFlag } from "@/components/ui/list-page.tsx";
+import { PageHeader } from "@/components/ui/page.tsx";
+import { EmptyState } from "@/components/ui/states.tsx";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan, useMe } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";

@@ -2,18 +2,15 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { CustomerFormDialog } from "@/components/customer-form.tsx";
-import { OpenButton, useDialog } from "@/components/form-dialog.tsx";
 import { licenseColumns, LicenseTable } from "@/components/license-bits.tsx";
-import {
-  ArchivableRecordHeader,
-  EmptyState,
-  formatDateTime,
-  LinkButton,
-  RecordFallback,
-  RecordGrid,
-  Section,
-} from "@/components/ui.tsx";
-import { useInvalidate } from "@/components/use-invalidate.ts";
+import { ArchivableRecordHeader } from "@/components/ui/archivable-record-header.tsx";
+import { RecordGrid } from "@/components/ui/details.tsx";
+import { OpenButton, useDialog } from "@/components/ui/dialog.tsx";
+import { formatDateTime } from "@/components/ui/format.ts";
+import { LinkButton } from "@/components/ui/links.tsx";
+import { Section } from "@/components/ui/page.tsx";
+import { EmptyState, RecordFallback } from "@/components/ui/states.tsx";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 

@@ -3,29 +3,19 @@ import { Button } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { AuditList } from "@/components/audit-list.tsx";
-import { CHART_COLORS, TimeChart } from "@/components/charts.tsx";
-import { ListTable } from "@/components/list-page.tsx";
 import { DownloadLicenseFileButton, RenewButton } from "@/components/license-dialogs.tsx";
-import {
-  ConfirmButton,
-  confirmColumn,
-  CopyButton,
-  DataTable,
-  EmptyState,
-  formatDate,
-  formatDateTime,
-  Loaded,
-  LoadingState,
-  PageHeader,
-  RecordFallback,
-  RecordGrid,
-  relativeDays,
-  Section,
-  StatusChip,
-  TextLink,
-  type Column,
-} from "@/components/ui.tsx";
-import { useInvalidate } from "@/components/use-invalidate.ts";
+import { StatusChip } from "@/components/ui/chips.tsx";
+import { ConfirmButton, confirmColumn } from "@/components/ui/confirm-button.tsx";
+import { CopyButton } from "@/components/ui/copy.tsx";
+import { DataTable, type Column } from "@/components/ui/data-table.tsx";
+import { RecordGrid } from "@/components/ui/details.tsx";
+import { formatDate, formatDateTime, relativeDays } from "@/components/ui/format.ts";
+import { TextLink } from "@/components/ui/links.tsx";
+import { ListTable } from "@/components/ui/list-page.tsx";
+import { PageHeader, Section } from "@/components/ui/page.tsx";
+import { EmptyState, Loaded, LoadingState, RecordFallback } from "@/components/ui/states.tsx";
+import { CHART_COLORS, TimeChart } from "@/components/ui/time-chart.tsx";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 

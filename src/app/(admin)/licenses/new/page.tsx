@@ -3,17 +3,16 @@ import { Button } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import {
-  CheckboxInput,
-  dateToIso,
-  numberOrUndefined,
-  SelectInput,
-  TextInput,
-  useForm,
-  ValidatedForm,
-} from "@/components/form.tsx";
-import { EmptyState, LinkButton, PageHeader, Section } from "@/components/ui.tsx";
-import { useInvalidate } from "@/components/use-invalidate.ts";
+import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
+import { dateToIso, numberOrUndefined } from "@/components/ui/form-values.ts";
+import { LinkButton } from "@/components/ui/links.tsx";
+import { PageHeader, Section } from "@/components/ui/page.tsx";
+import { SelectInput } from "@/components/ui/select-input.tsx";
+import { EmptyState } from "@/components/ui/states.tsx";
+import { TextInput } from "@/components/ui/text-input.tsx";
+import { useForm } from "@/components/ui/use-form.ts";
+import { ValidatedForm } from "@/components/ui/validated-form.tsx";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { DEFAULT_GRACE_PERIOD_HOURS, ZCreateLicenseInput } from "@/server/core/licenses/schemas.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";

@@ -1,20 +1,19 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
-import { FormDialog, OpenButton, useDialog } from "@/components/form-dialog.tsx";
-import { ListTable } from "@/components/list-page.tsx";
-import { SelectInput, TextInput, useForm, useOnOpen } from "@/components/form.tsx";
-import {
-  ArchivableRecordHeader,
-  confirmColumn,
-  EmptyState,
-  formatDateTime,
-  LinkButton,
-  RecordFallback,
-  RecordGrid,
-  Section,
-} from "@/components/ui.tsx";
-import { useInvalidate } from "@/components/use-invalidate.ts";
+import { ArchivableRecordHeader } from "@/components/ui/archivable-record-header.tsx";
+import { confirmColumn } from "@/components/ui/confirm-button.tsx";
+import { RecordGrid } from "@/components/ui/details.tsx";
+import { FormDialog, OpenButton, useDialog, useOnOpen } from "@/components/ui/dialog.tsx";
+import { formatDateTime } from "@/components/ui/format.ts";
+import { LinkButton } from "@/components/ui/links.tsx";
+import { ListTable } from "@/components/ui/list-page.tsx";
+import { Section } from "@/components/ui/page.tsx";
+import { SelectInput } from "@/components/ui/select-input.tsx";
+import { EmptyState, RecordFallback } from "@/components/ui/states.tsx";
+import { TextInput } from "@/components/ui/text-input.tsx";
+import { useForm } from "@/components/ui/use-form.ts";
+import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZCreateFeatureInput } from "@/server/core/features/schemas.ts";
 import { ZCreateProductInput } from "@/server/core/products/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";

@@ -1,6 +1,6 @@
 "use client";
 // Choose several groups with checkboxes (a fieldset with a legend).
-import { CheckboxInput } from "./form.tsx";
+import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
 
 export function GroupPicker({
   legend,

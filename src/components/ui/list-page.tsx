@@ -3,14 +3,14 @@
 // filter that writes to the URL after a pause, and the list's error state and pager.
 import { useEffect, useState, type ReactNode } from "react";
 import type { useUrlState } from "@/hooks/use-url-state.ts";
-import {
-  CheckboxInput,
-  SelectInput,
-  TextInput,
-  type SelectInputProps,
-  type TextInputProps,
-} from "./form.tsx";
-import { DataTable, ErrorState, Pager, TextLink, WithStatus, type Column, type SortState } from "./ui.tsx";
+import { CheckboxInput } from "./checkbox-input.tsx";
+import { WithStatus } from "./chips.tsx";
+import { DataTable, type Column, type SortState } from "./data-table.tsx";
+import { TextLink } from "./links.tsx";
+import { Pager } from "./pager.tsx";
+import { SelectInput, type SelectInputProps } from "./select-input.tsx";
+import { ErrorState } from "./states.tsx";
+import { TextInput, type TextInputProps } from "./text-input.tsx";
 
 export type UrlState = ReturnType<typeof useUrlState>;
 

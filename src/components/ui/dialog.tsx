@@ -1,9 +1,9 @@
 "use client";
 // Modals: a heading, a body, a footer of buttons; FormDialog's body is a form with Cancel and a
-// submit button that shows progress.
+// submit button that shows progress. useDialog and useOnOpen keep a dialog's open state.
 import { Button, Modal } from "@heroui/react";
 import { useState, type ReactNode } from "react";
-import { ValidatedForm } from "./form.tsx";
+import { ValidatedForm } from "./validated-form.tsx";
 
 /** With `onSubmit`, heading, body and footer are one form (its submit button sits in the footer). */
 export function Dialog({
@@ -56,6 +56,15 @@ export function useDialog(onOpen?: () => void) {
       onOpenChange(true);
     },
   };
+}
+
+/** Runs `onOpen` (during render, before the dialog paints) each time `isOpen` turns true. */
+export function useOnOpen(isOpen: boolean, onOpen: () => void): void {
+  const [wasOpen, setWasOpen] = useState(isOpen);
+  if (isOpen !== wasOpen) {
+    setWasOpen(isOpen);
+    if (isOpen) onOpen();
+  }
 }
 
 /** The button that opens a dialog (with useDialog: `onOpen={dialog.open}`). */

@@ -10,7 +10,7 @@ import {
   type PasswordChecker,
   type PasswordStrength,
 } from "@/lib/password-strength.ts";
-import { PasswordInput, type TextInputProps } from "./form.tsx";
+import { PasswordInput, type TextInputProps } from "./text-input.tsx";
 
 export function NewPasswordInput({
   userInputs = [],

@@ -1,0 +1,104 @@
+"use client";
+// Tables over one page of server data: the columns a page declares and a HeroUI table whose sorting
+// the server does (Pager, in pager.tsx, goes under it).
+import { Table, type SortDescriptor } from "@heroui/react";
+import type { ReactNode } from "react";
+import { LoadingState } from "./states.tsx";
+
+export interface Column<T> {
+  id: string;
+  label: string;
+  /** the list's sort key when the column is sortable on the server */
+  sortKey?: string;
+  isRowHeader?: boolean;
+  className?: string;
+  render: (row: T) => ReactNode;
+}
+
+export interface SortState {
+  sort: string;
+  direction: "asc" | "desc";
+}
+
+/**
+ * A HeroUI table over one page of server data; sorting is done by the server (the caller passes
+ * the URL's sort and changes it), so only columns with a sortKey can be sorted.
+ */
+export function DataTable<T extends { id: string }>({
+  label,
+  columns,
+  rows,
+  sort,
+  onSortChange,
+  isLoading,
+  empty,
+}: {
+  label: string;
+  columns: Column<T>[];
+  rows: T[] | undefined;
+  sort?: SortState;
+  onSortChange?: (sort: SortState) => void;
+  isLoading?: boolean;
+  empty: ReactNode;
+}) {
+  const descriptor: SortDescriptor | undefined = sort
+    ? {
+        column: columns.find((c) => c.sortKey === sort.sort)?.id ?? "",
+        direction: sort.direction === "asc" ? "ascending" : "descending",
+      }
+    : undefined;
+  return (
+    <Table>
+      <Table.ScrollContainer>
+        <Table.Content
+          aria-label={label}
+          aria-busy={isLoading ? true : undefined}
+          sortDescriptor={descriptor}
+          onSortChange={(next) => {
+            const column = columns.find((c) => c.id === next.column);
+            if (column?.sortKey && onSortChange) {
+              onSortChange({
+                sort: column.sortKey,
+                direction: next.direction === "ascending" ? "asc" : "desc",
+              });
+            }
+          }}
+        >
+          <Table.Header columns={columns}>
+            {(column) => (
+              <Table.Column
+                id={column.id}
+                isRowHeader={column.isRowHeader}
+                allowsSorting={Boolean(column.sortKey && onSortChange)}
+                className={column.className}
+              >
+                {({ sortDirection }) =>
+                  column.sortKey && onSortChange ? (
+                    <Table.SortableColumnHeader sortDirection={sortDirection}>
+                      {column.label}
+                    </Table.SortableColumnHeader>
+                  ) : (
+                    column.label
+                  )
+                }
+              </Table.Column>
+            )}
+          </Table.Header>
+          <Table.Body
+            items={rows ?? []}
+            dependencies={[columns]}
+            renderEmptyState={() =>
+              isLoading || !rows ? <LoadingState /> : <div className="py-2">{empty}</div>
+            }
+          >
+            {(row) => (
+              <Table.Row id={row.id} columns={columns}>
+                {(column) => <Table.Cell className={column.className}>{column.render(row)}</Table.Cell>}
+              </Table.Row>
+            )}
+          </Table.Body>
+        </Table.Content>
+      </Table.ScrollContainer>
+    </Table>
+  );
+}
