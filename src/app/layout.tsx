@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
-import { Providers } from "@/components/providers.tsx";
+import { Providers } from "@/components/shell/providers.tsx";
 import { THEME_STORAGE_KEY } from "@/stores/storage-key.ts";
 import "./globals.css";
 

@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { AuditList } from "@/components/audit-list.tsx";
-import { licenseColumns, LicenseTable } from "@/components/license-bits.tsx";
+import { AuditList } from "@/components/audit/audit-list.tsx";
+import { licenseColumns, LicenseTable } from "@/components/licenses/license-table.tsx";
 import { formatDateTime, relativeDays } from "@/components/ui/format.ts";
 import { TextLink } from "@/components/ui/links.tsx";
 import { PageHeader, Section } from "@/components/ui/page.tsx";

@@ -2,7 +2,6 @@
 import { Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { useGroupOptions } from "@/components/customer-form.tsx";
 import { GroupPicker } from "@/components/groups/group-picker.tsx";
 import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
 import { RoleChip, WithStatus } from "@/components/ui/chips.tsx";
@@ -15,6 +14,7 @@ import { codeOptions, SelectInput } from "@/components/ui/select-input.tsx";
 import { EmptyState } from "@/components/ui/states.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
+import { useGroupOptions } from "@/hooks/use-group-options.ts";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZCreateAdminInput, ZUpdateAdminInput } from "@/server/core/admins/schemas.ts";
 import { ROLES, type Role } from "@/server/core/context.ts";

@@ -1,7 +1,7 @@
 "use client";
 import { Alert, Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
-import { AuditList } from "@/components/audit-list.tsx";
+import { AuditList } from "@/components/audit/audit-list.tsx";
 import { Filters, ListResults, UrlDate, UrlSelect, UrlText, useUrlPage } from "@/components/ui/list-page.tsx";
 import { PageHeader } from "@/components/ui/page.tsx";
 import { codeOptions } from "@/components/ui/select-input.tsx";

@@ -1,7 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { CustomerFormDialog, useGroupOptions } from "@/components/customer-form.tsx";
+import { CustomerFormDialog } from "@/components/customers/customer-form-dialog.tsx";
 import type { Column } from "@/components/ui/data-table.tsx";
 import { OpenButton, useDialog } from "@/components/ui/dialog.tsx";
 import { formatDate } from "@/components/ui/format.ts";
@@ -18,6 +18,7 @@ import {
 import { PageHeader } from "@/components/ui/page.tsx";
 import { EmptyState } from "@/components/ui/states.tsx";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
+import { useGroupOptions } from "@/hooks/use-group-options.ts";
 import { useCan } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";
 

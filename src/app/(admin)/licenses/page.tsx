@@ -1,6 +1,6 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { licenseColumns } from "@/components/license-bits.tsx";
+import { licenseColumns } from "@/components/licenses/license-table.tsx";
 import { LinkButton } from "@/components/ui/links.tsx";
 import {
   Filters,

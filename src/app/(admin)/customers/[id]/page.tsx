@@ -1,8 +1,8 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
-import { CustomerFormDialog } from "@/components/customer-form.tsx";
-import { licenseColumns, LicenseTable } from "@/components/license-bits.tsx";
+import { CustomerFormDialog } from "@/components/customers/customer-form-dialog.tsx";
+import { licenseColumns, LicenseTable } from "@/components/licenses/license-table.tsx";
 import { ArchivableRecordHeader } from "@/components/ui/archivable-record-header.tsx";
 import { RecordGrid } from "@/components/ui/details.tsx";
 import { OpenButton, useDialog } from "@/components/ui/dialog.tsx";

@@ -2,8 +2,8 @@
 import { Button } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
-import { AuditList } from "@/components/audit-list.tsx";
-import { DownloadLicenseFileButton, RenewButton } from "@/components/license-dialogs.tsx";
+import { AuditList } from "@/components/audit/audit-list.tsx";
+import { DownloadLicenseFileButton, RenewButton } from "@/components/licenses/license-dialogs.tsx";
 import { StatusChip } from "@/components/ui/chips.tsx";
 import { ConfirmButton, confirmColumn } from "@/components/ui/confirm-button.tsx";
 import { CopyButton } from "@/components/ui/copy.tsx";

@@ -4,7 +4,7 @@ import { toast } from "@heroui/react";
 import { useMutation } from "@tanstack/react-query";
 import { ZRenewLicenseInput } from "@/server/core/licenses/schemas.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
-import type { License } from "./license-bits.tsx";
+import type { License } from "./license-table.tsx";
 import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
 import { FormDialog, OpenButton, useDialog } from "@/components/ui/dialog.tsx";
 import { dateToIso, numberOrUndefined } from "@/components/ui/form-values.ts";

@@ -1,21 +1,16 @@
 "use client";
 // Create or edit a customer, validated by the customers' shared schemas.
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { ZCreateCustomerInput, ZUpdateCustomerInput } from "@/server/core/customers/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { FormDialog, useOnOpen } from "@/components/ui/dialog.tsx";
 import { SelectInput } from "@/components/ui/select-input.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
+import { useGroupOptions } from "@/hooks/use-group-options.ts";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
 
 type Customer = RouterOutputs["customers"]["get"];
-
-export function useGroupOptions() {
-  const trpc = useTRPC();
-  const groups = useQuery(trpc.groups.list.queryOptions({ pageSize: 200 }));
-  return (groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }));
-}
 
 export function CustomerFormDialog({
   customer,

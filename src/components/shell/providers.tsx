@@ -3,7 +3,7 @@
 // A query refused with 401 (no session, or it expired) goes to the sign-in page and back after.
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { toast, Toast } from "@heroui/react";
+import { Toast, toast } from "@heroui/react";
 import { useEffect, useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/trpc/router.ts";
 import { TRPCProvider } from "@/hooks/trpc.ts";

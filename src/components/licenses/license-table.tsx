@@ -1,5 +1,5 @@
 "use client";
-// Small pieces about licenses shared by several pages.
+// Licenses as a table: the License the pages share, a key in short, the usual columns and the table.
 import type { RouterOutputs } from "@/hooks/trpc.ts";
 import { StatusChip } from "@/components/ui/chips.tsx";
 import { DataTable, type Column } from "@/components/ui/data-table.tsx";
