@@ -5,7 +5,8 @@ import { registerBuild } from "./commands/build.ts";
 import { registerKeys } from "./commands/keys.ts";
 import { registerLicense } from "./commands/license.ts";
 import { registerPackage } from "./commands/package.ts";
-import { CliError, type CliIo } from "./lib/io.ts";
+import type { CliIo } from "./lib/io.ts";
+import { runProgram } from "./lib/run-program.ts";
 
 export const VERSION = "0.1.0";
 
@@ -35,22 +36,6 @@ export function buildProgram(io: CliIo): Command {
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failed or invalid, 2 usage). */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
-  try {
-    await program.parseAsync(argv, { from: "user" });
-    return 0;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help")
-      return 0;
-    if (code === "commander.executeSubCommandAsync") return 0;
-    if (typeof code === "string" && code.startsWith("commander.")) return 2;
-    if (error instanceof CliError) {
-      if (error.message) io.stderr(`license-release: ${error.message}\n`);
-      return error.exitCode;
-    }
-    io.stderr(`license-release: ${(error as Error).message}\n`);
-    return 1;
-  }
+export function runCli(argv: string[], io: CliIo): Promise<number> {
+  return runProgram(buildProgram(io), argv, { name: "license-release", stderr: io.stderr });
 }

@@ -6,7 +6,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { composeFile, detectDocker, dockerfile, DOCKERIGNORE } from "../lib/docker-files.ts";
-import { CliError, mib, print, Progress, type CliIo } from "../lib/io.ts";
+import { mib, print, Progress, type CliIo } from "../lib/io.ts";
+import { CliError } from "../lib/run-program.ts";
 import { buildServer, type VersionInfo } from "../lib/server-build.ts";
 
 /** The repository this CLI belongs to (release-cli/src/commands → the root). */

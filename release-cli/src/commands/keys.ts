@@ -3,8 +3,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { keyring, passphrase, serverKeyring, type KeyOptions, type ServerOptions } from "../lib/context.ts";
-import { CliError, print, type CliIo } from "../lib/io.ts";
+import { print, type CliIo } from "../lib/io.ts";
 import { mergeKeyrings, type PublicKeyEntry } from "../lib/keyring.ts";
+import { CliError } from "../lib/run-program.ts";
 
 export const keyOptions = (command: Command) =>
   command

@@ -5,8 +5,9 @@ import { resolve } from "node:path";
 import { verifyLicenseFile, type LicenseFileResult } from "@license-server/sdk/offline";
 import type { Command } from "commander";
 import { adminClient, callServer, serverKeyring, type ServerOptions } from "../lib/context.ts";
-import { CliError, print, type CliIo } from "../lib/io.ts";
+import { print, type CliIo } from "../lib/io.ts";
 import { readPublicKeyring, type PublicKeyEntry } from "../lib/keyring.ts";
+import { CliError } from "../lib/run-program.ts";
 import { serverOptions } from "./keys.ts";
 
 const LICENSE_KEY = /^[0-9A-Za-z]{5}(-[0-9A-Za-z]{5}){4}$/;

@@ -5,8 +5,9 @@ import { verifyLicenseFile } from "@license-server/sdk/offline";
 import type { Command } from "commander";
 import { buildPackage, verifyPackage } from "../lib/customer-package.ts";
 import { keyring, passphrase, serverKeyring, type KeyOptions, type ServerOptions } from "../lib/context.ts";
-import { CliError, mib, print, Progress, type CliIo } from "../lib/io.ts";
+import { mib, print, Progress, type CliIo } from "../lib/io.ts";
 import { mergeKeyrings, readPublicKeyring } from "../lib/keyring.ts";
+import { CliError } from "../lib/run-program.ts";
 import { keyOptions, serverOptions } from "./keys.ts";
 import { checkoutLicense, parsePositive } from "./license.ts";
 

@@ -4,8 +4,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { AdminClientError, createAdminClient, type AdminClient } from "@license-server/sdk";
-import { CliError, type CliIo } from "./io.ts";
+import type { CliIo } from "./io.ts";
 import { Keyring, type PublicKeyEntry } from "./keyring.ts";
+import { CliError } from "./run-program.ts";
 
 export const PASSPHRASE_ENV = "LICENSE_RELEASE_PASSPHRASE";
 export const KEYS_DIR_ENV = "LICENSE_RELEASE_KEYS";

@@ -18,8 +18,8 @@ import { tmpdir } from "node:os";
 import { basename, join, posix, relative, resolve, sep } from "node:path";
 import { verifyLicenseFile, type LicenseFileResult } from "@license-server/sdk/offline";
 import * as tar from "tar";
-import { CliError } from "./io.ts";
 import { signWithContext, verifyWithContext, type PublicKeyEntry } from "./keyring.ts";
+import { CliError } from "./run-program.ts";
 
 export const MANIFEST = "MANIFEST.json";
 export const SIGNATURE = "MANIFEST.sig";

@@ -11,17 +11,6 @@ export interface CliIo {
   cwd: string;
 }
 
-/** A failure to report as one line and exit non-zero (no stack trace). */
-export class CliError extends Error {
-  override name = "CliError";
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
 /** JSON with --json, else the text; one trailing newline either way. */
 export function print(io: CliIo, json: boolean | undefined, value: unknown, text: string): void {
   io.stdout(json ? JSON.stringify(value, null, 2) + "\n" : text.endsWith("\n") ? text : `${text}\n`);

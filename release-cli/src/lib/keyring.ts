@@ -17,7 +17,7 @@ import {
 } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CliError } from "./io.ts";
+import { CliError } from "./run-program.ts";
 
 export const KEYRING_FILE = "keyring.json";
 const KEYRING_FORMAT = "license-release-keyring";

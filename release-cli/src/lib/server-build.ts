@@ -23,7 +23,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { build as esbuild, type Plugin } from "esbuild";
 import * as tar from "tar";
-import { CliError } from "./io.ts";
+import { CliError } from "./run-program.ts";
 
 /** Next builds here (relative to the source), never into the .next the repository uses. */
 export const NEXT_DIST_DIR = ".release-build/next";
