@@ -8,7 +8,8 @@ import type { Command } from "commander";
 import { composeFile, detectDocker, dockerfile, DOCKERIGNORE } from "../lib/docker-files.ts";
 import { mib, print, Progress, type CliIo } from "../lib/io.ts";
 import { CliError } from "../lib/run-program.ts";
-import { buildServer, type VersionInfo } from "../lib/server-build.ts";
+import { buildServer } from "../lib/server-build/build-server.ts";
+import type { VersionInfo } from "../lib/server-build/version-info.ts";
 
 /** The repository this CLI belongs to (release-cli/src/commands → the root). */
 export const defaultSource = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");

@@ -1,0 +1,51 @@
+// The README.md inside a customer package: what each file is, how to check the package with the
+// vendor's keyring (or by hand), and how the license client reads the license file and keyring.
+import { MANIFEST, SIGNATURE, SIGNING_CONTEXT, type Manifest, type SdkConfig } from "./manifest.ts";
+
+export function packageReadme(manifest: Manifest, config: SdkConfig, signerKid: string): string {
+  const lines = [
+    `# ${manifest.name}`,
+    "",
+    `Made ${manifest.createdAt}${manifest.customer ? ` for ${manifest.customer.name}` : ""}${manifest.product ? `: ${manifest.product.name} (${manifest.product.code})` : ""}.`,
+    "",
+    "## Contents",
+    "",
+    "| path | what |",
+    "|---|---|",
+    "| `artifacts/` | the software |",
+    `| \`${config.licenseFile}\` | your license file (signed; ${manifest.license ? `valid until ${manifest.license.expiresAt}${manifest.license.fingerprint ? `, for machine ${manifest.license.fingerprint}` : ""}` : "see inside"}) |`,
+    `| \`${config.publicKeys}\` | the public keys that verify the license file |`,
+    `| \`${manifest.sdkConfig}\` | the license client's settings |`,
+    `| \`${MANIFEST}\`, \`${SIGNATURE}\` | every file's SHA-256, signed by the vendor (key \`${signerKid}\`) |`,
+    "",
+    "## Checking the package",
+    "",
+    "With the vendor's public keyring (published separately, never taken from the package itself):",
+    "",
+    "```sh",
+    `license-release package verify ${manifest.name}.tar.gz --trusted-keys vendor-keys.json`,
+    "```",
+    "",
+    "or by hand: `sha256sum` of each file against MANIFEST.json, and the Ed25519 signature in",
+    `MANIFEST.sig over the line "${SIGNING_CONTEXT}" followed by the bytes of MANIFEST.json.`,
+    "",
+    "## Installing",
+    "",
+    "Keep the license file and the keyring where the configuration points (paths are relative to",
+    "this folder). The software checks the license online when it can reach the license server and",
+    "falls back to the license file when it cannot. With the license client (`@license-server/sdk`):",
+    "",
+    "```ts",
+    'const config = JSON.parse(readFileSync(join(dir, "config/license-client.json"), "utf8"));',
+    "const license = new LicenseClient({",
+    "  ...(config.server ? { server: config.server } : {}),",
+    "  product: config.product,",
+    "  licenseKey: config.licenseKey,",
+    '  publicKeys: JSON.parse(readFileSync(join(dir, config.publicKeys), "utf8")),',
+    '  licenseFile: readFileSync(join(dir, config.licenseFile), "utf8"),',
+    "});",
+    "```",
+    "",
+  ];
+  return lines.join("\n");
+}
