@@ -1,19 +1,27 @@
 // A real browser for the admin UI tests: Debian's chromium driven by playwright-core (no browser
-// download). Every page records console errors, uncaught errors and requests that leave the
+// download), found by global setup (test/support/system-tools.ts: on PATH, or CHROMIUM_PATH).
+// Without it the browser suites skip themselves: describe.skipIf(browserMissing()) around every
+// test and set-up hook of the file, so that the set-up (which builds and starts the app) is
+// skipped too. Every page records console errors, uncaught errors and requests that leave the
 // server's origin, so a test can fail on any of them.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from "playwright-core";
 import { appRoot } from "../../scripts/lib/launcher.ts";
+import { missingTools, toolPath } from "../support/system-tools.ts";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Screenshots and downloads of the browser tests (not committed). */
 export const OUTPUT_DIR = join(appRoot, "test-output", "e2e");
+
+/** Why no browser can be launched here (chromium is not installed), or null: for describe.skipIf. */
+export function browserMissing(): string | null {
+  return missingTools("chromium");
+}
 
 export function launchBrowser(): Promise<Browser> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: toolPath("chromium"),
     args: [
       "--headless",
       "--no-sandbox",

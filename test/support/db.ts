@@ -53,7 +53,14 @@ export async function openTestDb(provider: DbProvider): Promise<TestDb> {
     url = await createDatabase(name, template);
     cleanup = () => dropDatabase(name);
   }
-  const handle = await openDatabase({ provider, url });
+  let handle: DbHandle;
+  try {
+    handle = await openDatabase({ provider, url });
+  } catch (error) {
+    // the database was made: drop it rather than leave it behind
+    await cleanup().catch(() => undefined);
+    throw error;
+  }
   const clock = new TestClock();
   const encryptionKey = randomBytes(32);
   const logger = createLogger({ level: "silent" });
@@ -73,8 +80,11 @@ export async function openTestDb(provider: DbProvider): Promise<TestDb> {
       encryptionKey,
     }),
     close: async () => {
-      await handle.close();
-      await cleanup();
+      try {
+        await handle.close();
+      } finally {
+        await cleanup();
+      }
     },
   };
 }
@@ -84,16 +94,31 @@ export async function openTestDb(provider: DbProvider): Promise<TestDb> {
  * a visible message (global setup fails the run instead when CI=true).
  */
 export function describeEachDb(title: string, body: (db: () => TestDb) => void): void {
+  declareEachDb(title, body, false);
+}
+
+/** describeEachDb, skipped on every provider when `condition` holds (e.g. missingTools(...)). */
+describeEachDb.skipIf =
+  (condition: unknown) =>
+  (title: string, body: (db: () => TestDb) => void): void => {
+    declareEachDb(title, body, condition);
+  };
+
+function declareEachDb(title: string, body: (db: () => TestDb) => void, skip: unknown): void {
   for (const provider of PROVIDERS) {
     const unavailable = provider === "postgresql" ? inject("postgresUnavailable") : null;
-    const suite = unavailable ? describe.skip : describe;
+    const suite = unavailable || skip ? describe.skip : describe;
     suite(`${title} [${provider}]`, () => {
+      let opening: Promise<TestDb> | undefined;
       let db: TestDb | undefined;
       beforeAll(async () => {
-        db = await openTestDb(provider);
+        opening = openTestDb(provider);
+        db = await opening;
       });
       afterAll(async () => {
-        await db?.close();
+        // a beforeAll that timed out leaves the database on its way: close it once it is there
+        const opened = db ?? (await opening?.catch(() => undefined));
+        await opened?.close();
       });
       body(() => {
         if (!db) throw new Error("test database not open");

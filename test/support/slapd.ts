@@ -1,16 +1,24 @@
 // A real OpenLDAP server for one test file: its own directory, database and loopback port, with a
 // fixed set of people and groups (SLAPD_PEOPLE, SLAPD_GROUPS). Needs Debian's slapd (and openssl
-// for TLS): apt-get install -y slapd ldap-utils openssl
+// for TLS): apt-get install -y slapd ldap-utils openssl. Without them the suites skip themselves
+// (describe.skipIf(slapdMissing())); stopSlapd() is for their afterAll, also when none started.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "ldapts";
+import { missingTools, toolPath } from "./system-tools.ts";
 
-const SLAPD = "/usr/sbin/slapd";
-const SLAPADD = "/usr/sbin/slapadd";
-const OPENSSL = "/usr/bin/openssl";
+/** Why startSlapd(options) cannot run here (the missing package and how to install it), or null. */
+export function slapdMissing(options: { tls?: boolean } = {}): string | null {
+  return missingTools("slapd", "slapadd", ...(options.tls === true ? (["openssl"] as const) : []));
+}
+
+/** Stops a directory if one was started: an afterAll whose beforeAll was skipped or failed has none. */
+export async function stopSlapd(slapd: Slapd | undefined): Promise<void> {
+  await slapd?.stop();
+}
 
 export const SLAPD_BASE_DN = "dc=example,dc=com";
 export const SLAPD_PEOPLE_DN = `ou=people,${SLAPD_BASE_DN}`;
@@ -202,13 +210,10 @@ async function waitForBind(url: string, dn: string, password: string): Promise<v
 }
 
 export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd> {
-  if (!existsSync(SLAPD) || !existsSync(SLAPADD)) {
-    throw new Error(`OpenLDAP is not installed (${SLAPD} missing): apt-get install -y slapd ldap-utils`);
-  }
+  const missing = slapdMissing(options);
+  if (missing !== null) throw new Error(`OpenLDAP cannot be started: ${missing}`);
   const tls = options.tls === true;
-  if (tls && !existsSync(OPENSSL)) {
-    throw new Error(`${OPENSSL} is missing (needed for the TLS certificate): apt-get install -y openssl`);
-  }
+  const [slapdPath, slapaddPath] = [toolPath("slapd"), toolPath("slapadd")];
 
   const dir = mkdtempSync(join(tmpdir(), "ls-slapd-"));
   const adminDn = `cn=admin,${SLAPD_BASE_DN}`;
@@ -235,7 +240,7 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
   try {
     mkdirSync(join(dir, "db"));
     if (tls) {
-      const cert = await run(OPENSSL, [
+      const cert = await run(toolPath("openssl"), [
         ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"],
         ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
         ...["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
@@ -245,7 +250,7 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
     }
     writeFileSync(conf, slapdConf(dir, adminPassword, tls));
     writeFileSync(join(dir, "data.ldif"), ldif(servicePassword));
-    const load = await run(SLAPADD, ["-f", conf, "-l", join(dir, "data.ldif")]);
+    const load = await run(slapaddPath, ["-f", conf, "-l", join(dir, "data.ldif")]);
     if (load.code !== 0) throw new Error(`slapadd failed (${load.code}): ${load.output}`);
 
     // the port is free when asked; another process may take it before slapd binds, so retry
@@ -254,7 +259,7 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
       port = await freePort();
       // with TLS, also on 127.0.0.2: an address the certificate does not name
       const listen = `ldap://127.0.0.1:${port}/${tls ? ` ldap://127.0.0.2:${port}/` : ""}`;
-      const started = await run(SLAPD, ["-f", conf, "-h", listen]);
+      const started = await run(slapdPath, ["-f", conf, "-h", listen]);
       if (started.code === 0) break;
       if (attempt >= 5) throw new Error(`slapd did not start (exit ${started.code}): ${started.output}`);
     }

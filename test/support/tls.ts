@@ -1,9 +1,9 @@
-// Test PKI made with Debian's openssl at test time (apt-get install -y openssl): certificate
-// authorities, server and client certificates signed by them, and the gRPC sidecar serving TLS
-// over a test database.
+// Test PKI made with Debian's openssl at test time (apt-get install -y openssl; global setup finds
+// it, see system-tools.ts): certificate authorities, server and client certificates signed by
+// them, and the gRPC sidecar serving TLS over a test database.
 import { execFileSync } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGatewayServer, type Gateway } from "../../grpc-gateway/server.ts";
@@ -11,8 +11,7 @@ import type { GrpcTlsConfig } from "../../src/server/config.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { createLogger, type Logger } from "../../src/server/logger.ts";
 import type { TestDb } from "./db.ts";
-
-const OPENSSL = "/usr/bin/openssl";
+import { toolPath } from "./system-tools.ts";
 
 export interface Pem {
   certFile: string;
@@ -24,7 +23,7 @@ export interface Pem {
 }
 
 function openssl(args: string[], cwd: string): void {
-  execFileSync(OPENSSL, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync(toolPath("openssl"), args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 function pemAt(dir: string, name: string): Pem {
@@ -46,7 +45,8 @@ export class TestPki {
   readonly dir = mkdtempSync(join(tmpdir(), "ls-pki-"));
 
   constructor() {
-    if (!existsSync(OPENSSL)) throw new Error(`${OPENSSL} is missing: apt-get install -y openssl`);
+    // throws naming the package when openssl is not installed
+    toolPath("openssl");
   }
 
   /** A self-signed CA (P-256). */
