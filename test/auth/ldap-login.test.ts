@@ -1,9 +1,9 @@
 // Sign-in through the real directory: login() with the LDAP configuration an operator would
-// write, against a slapd this test starts, on both databases.
+// write, against a slapd this test starts, on both databases. Skipped without slapd.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { authenticateAccessToken } from "../../src/server/auth/admin-actor.ts";
 import { directoryFor } from "../../src/server/auth/directory.ts";
-import { loadLdapConfig } from "../../src/server/auth/ldap.ts";
+import { loadLdapConfig } from "../../src/server/auth/ldap/load-config.ts";
 import { login, type LoginDeps } from "../../src/server/auth/login.ts";
 import { LoginLimiter } from "../../src/server/auth/rate-limit.ts";
 import { createGroup } from "../../src/server/core/groups/create-group.ts";
@@ -11,11 +11,11 @@ import { createLogger } from "../../src/server/logger.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { expectDomainError } from "../support/expect-domain-error.ts";
 import { unique } from "../support/fixtures.ts";
-import { SLAPD_PEOPLE, startSlapd, type Slapd } from "../support/slapd.ts";
+import { SLAPD_PEOPLE, slapdMissing, startSlapd, stopSlapd, type Slapd } from "../support/slapd.ts";
 
 const JWT_SECRET = "l".repeat(40);
 
-describeEachDb("LDAP sign-in", (getDb) => {
+describeEachDb.skipIf(slapdMissing())("LDAP sign-in", (getDb) => {
   let slapd: Slapd;
   let groupName: string;
   beforeAll(async () => {
@@ -24,7 +24,7 @@ describeEachDb("LDAP sign-in", (getDb) => {
     await createGroup(getDb().ctx(), { name: groupName });
   });
   afterAll(async () => {
-    await slapd.stop();
+    await stopSlapd(slapd);
   });
 
   const deps = (db: TestDb, url = slapd.url): LoginDeps => {

@@ -1,5 +1,7 @@
 import { DomainError } from "../core/errors.ts";
-import { ldapAuthenticate, LdapUnavailableError, type LdapConfig } from "./ldap.ts";
+import type { LdapConfig } from "./ldap/config.ts";
+import { ldapAuthenticate } from "./ldap/authenticate.ts";
+import { LdapUnavailableError } from "./ldap/unavailable.ts";
 import type { LoginDeps } from "./login.ts";
 
 /**
