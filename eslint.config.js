@@ -38,5 +38,42 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
+  {
+    // The domain layer is transport-free: it never imports the transports (tRPC, the gRPC sidecar,
+    // Next) or the sign-in layer (auth/ imports core, not the other way round). docs/architecture.md
+    files: ["src/server/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)(auth|trpc|grpc-gateway|licensing-api|client-api|http|admin-cli)(/|$)",
+              message:
+                "src/server/core is the domain layer: it must not import a transport or the auth layer",
+            },
+            {
+              regex: "^(next|next-auth|@trpc|nice-grpc)(/|$)",
+              message: "src/server/core must not depend on a transport",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // procedures name a permission of the domain's table, never a role (the type says so too)
+    files: ["src/server/trpc/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "CallExpression[callee.name='adminProcedure'] > Literal[value=/^(viewer|editor|admin|super_admin)$/]",
+          message: "adminProcedure takes a permission from PERMISSIONS (core/access/policy.ts), not a role",
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -1,8 +1,8 @@
 "use client";
 // The signed-in admin and what their role allows; the UI mirrors the domain's policy
-// (src/server/auth/policy.ts) to hide what it would refuse anyway.
+// (src/server/core/access/policy.ts) to hide what it would refuse anyway.
 import { useQuery } from "@tanstack/react-query";
-import { PERMISSIONS, roleAtLeast, type Permission } from "@/server/auth/policy.ts";
+import { PERMISSIONS, roleAtLeast, type Permission } from "@/server/core/access/policy.ts";
 import { useTRPC } from "./trpc.ts";
 
 export function useMe() {

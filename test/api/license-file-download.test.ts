@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
 import { verifyLicenseFile } from "../../sdk/src/license-file.ts";
 import { issueAccessToken } from "../../src/server/auth/jwt.ts";
-import { hashPassword } from "../../src/server/auth/password.ts";
+import { hashPassword } from "../../src/server/crypto/password.ts";
 import type { Role } from "../../src/server/core/context.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { publicKeyring } from "../../src/server/core/signing-keys/public-keyring.ts";

@@ -4,9 +4,9 @@
 // API without an entry here fails the walk.
 import { beforeAll, describe, expect, it } from "vitest";
 import { issueAccessToken } from "../../src/server/auth/jwt.ts";
-import { hashPassword } from "../../src/server/auth/password.ts";
-import { totpCode } from "../../src/server/auth/totp.ts";
-import { roleAtLeast } from "../../src/server/auth/policy.ts";
+import { hashPassword } from "../../src/server/crypto/password.ts";
+import { totpCode } from "../../src/server/core/two-factor/totp.ts";
+import { roleAtLeast } from "../../src/server/core/access/policy.ts";
 import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
 import { ROLES, type Actor, type Role } from "../../src/server/core/context.ts";
 import { createFeature } from "../../src/server/core/features/create-feature.ts";

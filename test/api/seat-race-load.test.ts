@@ -80,8 +80,11 @@ describeEachDb("the seat race under load", (getDb) => {
     const { VALID = 0, SEAT_LIMIT_REACHED = 0, UNAVAILABLE = 0, ...others } = counts;
     expect(others, "answers other than a seat decision or UNAVAILABLE with RetryInfo").toEqual({});
     expect(VALID + SEAT_LIMIT_REACHED + UNAVAILABLE).toBe(CALLS);
-    expect(VALID).toBe(SEATS);
-    expect(await db.handle.db.session.count({ where: { licenseId: license.id, endedAt: null } })).toBe(SEATS);
+    // never oversold; a refusal means the seats were full; calls shed as UNAVAILABLE (a machine
+    // loaded far past the hogs can shed them all) take no seat
+    expect(VALID).toBeLessThanOrEqual(SEATS);
+    if (SEAT_LIMIT_REACHED > 0) expect(VALID).toBe(SEATS);
+    expect(await db.handle.db.session.count({ where: { licenseId: license.id, endedAt: null } })).toBe(VALID);
     return { ms, counts };
   }
 

@@ -285,7 +285,7 @@ describe("request body limits", () => {
     expect(await statusWhileUploading("/api/v1/client/validate", CLIENT_LIMIT + 1024)).toBe(413);
   });
 
-  it("four parallel 100 MB streamed bodies per route: all 413, fast, and the process does not grow", async () => {
+  it("four parallel 100 MB streamed bodies per route: 413 or closed, fast, the process does not grow and still answers", async () => {
     const before = rssBytes(webPid);
     const started = performance.now();
     const paths = [
@@ -311,7 +311,10 @@ describe("request body limits", () => {
       statuses.every((s) => s === 413 || s === "closed"),
       String(statuses),
     ).toBe(true);
-    expect(statuses.filter((s) => s === 413).length).toBeGreaterThan(0);
+    // (which of the two a client sees is a race between its writes and the server's close: the
+    // 413 itself is proven by the tests above) — and the server still answers afterwards
+    const after413 = await fetch(`${base}/sign-in`);
+    expect(after413.status).toBe(200);
     // 1.6 GB offered; read: at most the limits. Far less than one body's size in growth.
     expect(after - before, `RSS ${before} → ${after}`).toBeLessThan(50 * 1024 * 1024);
     expect(elapsed).toBeLessThan(20_000);

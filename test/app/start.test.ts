@@ -10,7 +10,7 @@ import { HealthDefinition } from "nice-grpc-server-health";
 import { HealthCheckResponse_ServingStatus } from "nice-grpc-server-health/lib/proto/grpc/health/v1/health";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { checkHealth, freePort } from "../../scripts/lib/launcher.ts";
-import { verifyPassword } from "../../src/server/auth/password.ts";
+import { verifyPassword } from "../../src/server/crypto/password.ts";
 import { openDatabase } from "../../src/server/db/client.ts";
 import type { DbTarget } from "../../src/server/db/provider.ts";
 import { APP_VERSION } from "../../src/server/version.ts";

@@ -3,7 +3,7 @@ import { authenticateAccessToken } from "../../src/server/auth/admin-actor.ts";
 import { issueAccessToken } from "../../src/server/auth/jwt.ts";
 import { login, type DirectoryIdentity, type LoginDeps } from "../../src/server/auth/login.ts";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from "../../src/server/auth/rate-limit.ts";
-import { totpCode } from "../../src/server/auth/totp.ts";
+import { totpCode } from "../../src/server/core/two-factor/totp.ts";
 import { changeOwnPassword } from "../../src/server/core/admins/change-own-password.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import { updateAdmin } from "../../src/server/core/admins/update-admin.ts";

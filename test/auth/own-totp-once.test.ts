@@ -2,7 +2,7 @@
 // turning 2FA off): the step is consumed with a compare-and-set, so one request succeeds and the
 // others are refused, on both databases. (Sign-in's own compare-and-set: sign-in-limits.test.ts.)
 import { describe, expect, it } from "vitest";
-import { totpCode } from "../../src/server/auth/totp.ts";
+import { totpCode } from "../../src/server/core/two-factor/totp.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import type { Actor } from "../../src/server/core/context.ts";
 import { DomainError } from "../../src/server/core/errors.ts";

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   OWNER_DISABLED_REASON,
   OWNER_WITHOUT_TWO_FACTOR_REASON,
-} from "../../src/server/auth/api-key-status.ts";
-import { totpCode } from "../../src/server/auth/totp.ts";
+} from "../../src/server/core/api-keys/key-status.ts";
+import { totpCode } from "../../src/server/core/two-factor/totp.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import { SUPER_ADMIN_ACCOUNTS_NEED_SIGNED_IN_ADMIN } from "../../src/server/core/admins/rules.ts";
 import { updateAdmin } from "../../src/server/core/admins/update-admin.ts";

@@ -5,11 +5,11 @@
 // databases. Every scrypt password check and every TOTP check is counted (the modules wrapped),
 // so "checked" below is what really ran, not what the limiter believes.
 import { afterAll, describe, expect, it, vi } from "vitest";
-import type * as PasswordModule from "../../src/server/auth/password.ts";
-import type * as TotpModule from "../../src/server/auth/totp.ts";
+import type * as PasswordModule from "../../src/server/crypto/password.ts";
+import type * as TotpModule from "../../src/server/core/two-factor/totp.ts";
 import { DEFAULT_CHECK_GATE, CheckGate } from "../../src/server/auth/check-gate.ts";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from "../../src/server/auth/rate-limit.ts";
-import { totpCode } from "../../src/server/auth/totp.ts";
+import { totpCode } from "../../src/server/core/two-factor/totp.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import type { Actor } from "../../src/server/core/context.ts";
 import { DomainError } from "../../src/server/core/errors.ts";
@@ -24,7 +24,7 @@ import { httpCall, serveFetch, type FetchServer, type HttpAnswer } from "../supp
 import { testServices } from "../support/services.ts";
 
 const checks = vi.hoisted(() => ({ password: 0, totp: 0 }));
-vi.mock("../../src/server/auth/password.ts", async (importOriginal) => {
+vi.mock("../../src/server/crypto/password.ts", async (importOriginal) => {
   const real = await importOriginal<typeof PasswordModule>();
   return {
     ...real,
@@ -34,7 +34,7 @@ vi.mock("../../src/server/auth/password.ts", async (importOriginal) => {
     },
   };
 });
-vi.mock("../../src/server/auth/totp.ts", async (importOriginal) => {
+vi.mock("../../src/server/core/two-factor/totp.ts", async (importOriginal) => {
   const real = await importOriginal<typeof TotpModule>();
   return {
     ...real,

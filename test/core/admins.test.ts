@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifyPassword } from "../../src/server/auth/password.ts";
+import { verifyPassword } from "../../src/server/crypto/password.ts";
 import { authenticateApiKey } from "../../src/server/auth/authenticate-api-key.ts";
 import { changeOwnPassword } from "../../src/server/core/admins/change-own-password.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";

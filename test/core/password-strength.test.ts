@@ -13,7 +13,7 @@ import {
   passwordUserInputs,
 } from "../../src/lib/password-strength.ts";
 import { runAdminCli } from "../../src/server/admin-cli/program.ts";
-import { generatePassword, verifyPassword } from "../../src/server/auth/password.ts";
+import { generatePassword, verifyPassword } from "../../src/server/crypto/password.ts";
 import { changeOwnPassword } from "../../src/server/core/admins/change-own-password.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import { setAdminPassword } from "../../src/server/core/admins/set-admin-password.ts";

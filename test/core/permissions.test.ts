@@ -1,7 +1,7 @@
 // The permission matrix: every domain operation, for every role, inside and outside the group of
 // the record it touches. Refused writes must leave no trace (no audit event, no change).
 import { beforeAll, describe, expect, it } from "vitest";
-import { roleAtLeast } from "../../src/server/auth/policy.ts";
+import { roleAtLeast } from "../../src/server/core/access/policy.ts";
 import { ROLES, type DomainContext, type Role } from "../../src/server/core/context.ts";
 import { DomainError } from "../../src/server/core/errors.ts";
 import { archiveCustomer } from "../../src/server/core/customers/archive-customer.ts";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/lib/launcher.ts";
-import { totpCode } from "../../src/server/auth/totp.ts";
+import { totpCode } from "../../src/server/core/two-factor/totp.ts";
 import { openDatabase, type DbHandle } from "../../src/server/db/client.ts";
 import { cleanEnv, LauncherProcess } from "../app/launcher-process.ts";
 import { launchBrowser, OUTPUT_DIR, PageWatcher, reportCspViolations, screenshot } from "./browser.ts";

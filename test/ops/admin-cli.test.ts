@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { runAdminCli } from "../../src/server/admin-cli/program.ts";
-import { verifyPassword } from "../../src/server/auth/password.ts";
+import { verifyPassword } from "../../src/server/crypto/password.ts";
 import { openDatabase } from "../../src/server/db/client.ts";
 import { createDatabase, dropDatabase, randomDatabaseName } from "../support/postgres.ts";
 

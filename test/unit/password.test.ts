@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generatePassword, hashPassword, verifyPassword } from "../../src/server/auth/password.ts";
+import { generatePassword, hashPassword, verifyPassword } from "../../src/server/crypto/password.ts";
 
 describe("passwords", () => {
   it("hash with a random salt and verify", async () => {

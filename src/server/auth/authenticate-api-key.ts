@@ -3,8 +3,8 @@ import { apiKeyMatches, apiKeyPrefix } from "../core/api-keys/api-key-format.ts"
 import { DomainError, forbidden } from "../core/errors.ts";
 import { readSettings } from "../core/settings/settings.ts";
 import type { Db } from "../db/client.ts";
-import { OWNER_WITHOUT_TWO_FACTOR_REASON } from "./api-key-status.ts";
-import { roleAtLeast } from "./policy.ts";
+import { OWNER_WITHOUT_TWO_FACTOR_REASON } from "../core/api-keys/key-status.ts";
+import { roleAtLeast } from "../core/access/policy.ts";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 const unauthenticated = () => new DomainError("UNAUTHENTICATED", "invalid, expired or revoked API key");

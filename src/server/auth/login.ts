@@ -13,13 +13,13 @@ import type { Db } from "../db/client.ts";
 import type { DbProvider } from "../db/provider.ts";
 import type { Logger } from "../logger.ts";
 import { issueAccessToken } from "./jwt.ts";
-import { hashPassword, verifyPassword } from "./password.ts";
+import { hashPassword, verifyPassword } from "../crypto/password.ts";
 import type { AttemptOutcome, LoginLimiter } from "./rate-limit.ts";
-import { checkTotp } from "./totp.ts";
+import { checkTotp } from "../core/two-factor/totp.ts";
 import { ZLoginInput, type TLoginInput } from "./login-input.ts";
 export { ZLoginInput, type TLoginInput };
 
-/** What the directory says about a person who signed in (see ldap.ts). */
+/** What the directory says about a person who signed in (see ldap/authenticate.ts). */
 export interface DirectoryIdentity {
   email: string;
   name: string;

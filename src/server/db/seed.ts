@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.ts";
-import { generatePassword, hashPassword } from "../auth/password.ts";
+import { generatePassword, hashPassword } from "../crypto/password.ts";
 import { writeAuditEvent } from "../core/audit/write-audit-event.ts";
 import { passwordProblem } from "../core/admins/password-policy.ts";
 import { systemActor } from "../core/context.ts";

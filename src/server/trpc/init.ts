@@ -1,8 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { roleAtLeast } from "../auth/policy.ts";
+import { PERMISSIONS, roleAtLeast, type Permission } from "../core/access/policy.ts";
 import { ZodError } from "zod";
-import type { Actor, DomainContext, Role } from "../core/context.ts";
+import type { Actor, DomainContext } from "../core/context.ts";
 import { DomainError } from "../core/errors.ts";
 import { invalidInput } from "../core/shared/parse-input.ts";
 import { domainContext, type ApiContext } from "./context.ts";
@@ -76,9 +76,14 @@ export const actorProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, actor, domain } });
 });
 
-/** Callers with at least `role` (the domain checks again, with groups). */
-export const adminProcedure = (role: Role) =>
+/**
+ * Callers whose role grants `permission` in the domain's table (`PERMISSIONS` in
+ * core/access/policy.ts, which the UI reads too). The domain checks again, with groups: this only
+ * refuses early, so a procedure never names a role itself.
+ */
+export const adminProcedure = (permission: Permission) =>
   actorProcedure.use(({ ctx, next }) => {
+    const role = PERMISSIONS[permission];
     if (!roleAtLeast(ctx.actor.role, role)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `needs role ${role} or higher` });
     }

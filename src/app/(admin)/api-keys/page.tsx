@@ -18,7 +18,7 @@ import { useForm } from "@/components/ui/use-form.ts";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZCreateApiKeyInput } from "@/server/core/api-keys/schemas.ts";
 import { ROLES, type Role } from "@/server/core/context.ts";
-import { roleAtLeast } from "@/server/auth/policy.ts";
+import { roleAtLeast } from "@/server/core/access/policy.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useMe } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";

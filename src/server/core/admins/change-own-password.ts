@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from "../../auth/password.ts";
+import { hashPassword, verifyPassword } from "../../crypto/password.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";

@@ -1,5 +1,5 @@
-import { hashPassword } from "../../auth/password.ts";
-import { requirePermission } from "../../auth/policy.ts";
+import { hashPassword } from "../../crypto/password.ts";
+import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";

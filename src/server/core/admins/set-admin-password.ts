@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { hashPassword } from "../../auth/password.ts";
-import { requirePermission } from "../../auth/policy.ts";
+import { hashPassword } from "../../crypto/password.ts";
+import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";

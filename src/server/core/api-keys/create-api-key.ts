@@ -1,4 +1,4 @@
-import { inGroup, requirePermission, roleAtLeast } from "../../auth/policy.ts";
+import { inGroup, requirePermission, roleAtLeast } from "../access/policy.ts";
 import { requireAdminActor } from "../admins/require-admin-actor.ts";
 import { requireGroupsExist } from "../admins/rules.ts";
 import type { DomainContext } from "../context.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
-import { apiKeyBlockedReason } from "../../auth/api-key-status.ts";
+import { apiKeyBlockedReason } from "./key-status.ts";
 import { ROLES, type Role } from "../context.ts";
 import type { Settings } from "../settings/settings.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
-import { requirePermission } from "../../auth/policy.ts";
+import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { auditReadScope } from "./audit-scope.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requirePermission } from "../../auth/policy.ts";
+import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition } from "../errors.ts";
 import { liveLicenseWhere } from "../licenses/status.ts";

@@ -1,4 +1,4 @@
-import { requireGroup, requirePermission } from "../../auth/policy.ts";
+import { requireGroup, requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";

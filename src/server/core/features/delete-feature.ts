@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requirePermission } from "../../auth/policy.ts";
+import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { groupScope, requirePermission } from "../../auth/policy.ts";
+import { groupScope, requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { containsText } from "../shared/text-search.ts";

@@ -1,4 +1,4 @@
-import { requirePermission } from "../../auth/policy.ts";
+import { requirePermission } from "../access/policy.ts";
 import { findCustomerInScope } from "../customers/find-customer.ts";
 import type { DomainContext } from "../context.ts";
 import { DomainError, failedPrecondition, invalidArgument, notFound } from "../errors.ts";

@@ -1,5 +1,5 @@
 import type { Tx } from "../../db/client.ts";
-import { inGroup } from "../../auth/policy.ts";
+import { inGroup } from "../access/policy.ts";
 import type { Actor } from "../context.ts";
 import { notFound } from "../errors.ts";
 

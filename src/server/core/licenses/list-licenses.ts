@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
-import { groupScope, inGroup, requirePermission } from "../../auth/policy.ts";
+import { groupScope, inGroup, requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId, ZPagination, zQueryInt, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";

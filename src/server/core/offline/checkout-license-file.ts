@@ -5,7 +5,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import { createLicenseFile, type LicenseFileContent } from "@license-server/sdk/offline";
-import { requirePermission } from "../../auth/policy.ts";
+import { requirePermission } from "../access/policy.ts";
 import { signEd25519 } from "../../crypto/ed25519.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument } from "../errors.ts";

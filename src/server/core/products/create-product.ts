@@ -1,4 +1,4 @@
-import { requirePermission } from "../../auth/policy.ts";
+import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";

@@ -2,7 +2,7 @@
 // can take its place).
 import { z } from "zod";
 import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
-import { requirePermission } from "../../auth/policy.ts";
+import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { lockLicense } from "../licensing/client-license.ts";

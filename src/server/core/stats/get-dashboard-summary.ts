@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { groupScope, PERMISSIONS, requirePermission, roleAtLeast } from "../../auth/policy.ts";
+import { groupScope, PERMISSIONS, requirePermission, roleAtLeast } from "../access/policy.ts";
 import { listAuditEvents, ZAuditEventDto } from "../audit/list-audit-events.ts";
 import type { DomainContext } from "../context.ts";
 import { listLicenses } from "../licenses/list-licenses.ts";

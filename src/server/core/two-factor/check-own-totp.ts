@@ -1,4 +1,4 @@
-import { checkTotp } from "../../auth/totp.ts";
+import { checkTotp } from "./totp.ts";
 import type { Tx } from "../../db/client.ts";
 import { decryptSecret } from "../../crypto/aes-gcm.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";

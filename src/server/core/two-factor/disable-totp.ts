@@ -1,4 +1,4 @@
-import { verifyPassword } from "../../auth/password.ts";
+import { verifyPassword } from "../../crypto/password.ts";
 import { requireAdminActor } from "../admins/require-admin-actor.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";

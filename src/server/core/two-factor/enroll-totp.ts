@@ -1,4 +1,4 @@
-import { newTotpSecret, totpQrCode, totpUri } from "../../auth/totp.ts";
+import { newTotpSecret, totpQrCode, totpUri } from "./totp.ts";
 import { encryptSecret } from "../../crypto/aes-gcm.ts";
 import { requireAdminActor } from "../admins/require-admin-actor.ts";
 import type { DomainContext } from "../context.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { randomInt } from "node:crypto";
-import { hashPassword, verifyPassword } from "../../auth/password.ts";
+import { hashPassword, verifyPassword } from "../../crypto/password.ts";
 
 const ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
 export const RECOVERY_CODE_COUNT = 10;

@@ -25,27 +25,27 @@ import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
 
 export const adminsRouter = router({
-  list: adminProcedure("super_admin")
+  list: adminProcedure("admin.manage")
     .meta(rest("GET", "/admins", "Admins", "List admin accounts"))
     .input(ZListAdminsInput)
     .output(zPage(ZAdminDto))
     .query(({ ctx, input }) => listAdmins(ctx.domain, input)),
-  get: adminProcedure("super_admin")
+  get: adminProcedure("admin.manage")
     .meta(rest("GET", "/admins/{id}", "Admins", "Get an admin account"))
     .input(ZGetAdminInput)
     .output(ZAdminDto)
     .query(({ ctx, input }) => getAdmin(ctx.domain, input)),
-  create: adminProcedure("super_admin")
+  create: adminProcedure("admin.manage")
     .meta(rest("POST", "/admins", "Admins", "Create an admin account"))
     .input(ZCreateAdminInput)
     .output(ZAdminDto)
     .mutation(({ ctx, input }) => createAdmin(ctx.domain, input)),
-  update: adminProcedure("super_admin")
+  update: adminProcedure("admin.manage")
     .meta(rest("PATCH", "/admins/{id}", "Admins", "Change an admin's role, groups or disabled flag"))
     .input(ZUpdateAdminInput)
     .output(ZAdminDto)
     .mutation(({ ctx, input }) => updateAdmin(ctx.domain, input)),
-  setPassword: adminProcedure("super_admin")
+  setPassword: adminProcedure("admin.manage")
     .meta(rest("POST", "/admins/{id}/password", "Admins", "Reset an admin's password"))
     .input(ZSetAdminPasswordInput)
     .output(z.object({ id: z.string() }))
@@ -53,17 +53,17 @@ export const adminsRouter = router({
 });
 
 export const apiKeysRouter = router({
-  list: adminProcedure("viewer")
+  list: adminProcedure("api_key.manage")
     .meta(rest("GET", "/api-keys", "API keys", "List your API keys"))
     .input(ZListApiKeysInput)
     .output(zPage(ZApiKeyDto))
     .query(({ ctx, input }) => listApiKeys(ctx.domain, input)),
-  create: adminProcedure("viewer")
+  create: adminProcedure("api_key.manage")
     .meta(rest("POST", "/api-keys", "API keys", "Create an API key (the key is in this response only)"))
     .input(ZCreateApiKeyInput)
     .output(z.object({ key: z.string(), apiKey: ZApiKeyDto }))
     .mutation(({ ctx, input }) => createApiKey(ctx.domain, input)),
-  revoke: adminProcedure("viewer")
+  revoke: adminProcedure("api_key.manage")
     .meta(rest("POST", "/api-keys/{id}/revoke", "API keys", "Revoke an API key"))
     .input(ZRevokeApiKeyInput)
     .output(ZApiKeyDto)
@@ -71,12 +71,12 @@ export const apiKeysRouter = router({
 });
 
 export const auditRouter = router({
-  list: adminProcedure("admin")
+  list: adminProcedure("audit.read")
     .meta(rest("GET", "/audit-events", "Audit log", "Filter the audit log"))
     .input(ZListAuditEventsInput)
     .output(zPage(ZAuditEventDto))
     .query(({ ctx, input }) => listAuditEvents(ctx.domain, input)),
-  verify: adminProcedure("admin")
+  verify: adminProcedure("audit.verify")
     .meta(
       rest(
         "POST",

@@ -19,32 +19,32 @@ const ZDeleted = z.object({ id: z.string() });
 export { ZDeleted };
 
 export const productsRouter = router({
-  list: adminProcedure("viewer")
+  list: adminProcedure("catalog.read")
     .meta(rest("GET", "/products", "Products", "List products"))
     .input(ZListProductsInput)
     .output(zPage(ZProductDto))
     .query(({ ctx, input }) => listProducts(ctx.domain, input)),
-  get: adminProcedure("viewer")
+  get: adminProcedure("catalog.read")
     .meta(rest("GET", "/products/{id}", "Products", "Get a product"))
     .input(ZGetProductInput)
     .output(ZProductDto)
     .query(({ ctx, input }) => getProduct(ctx.domain, input)),
-  create: adminProcedure("super_admin")
+  create: adminProcedure("catalog.write")
     .meta(rest("POST", "/products", "Products", "Create a product"))
     .input(ZCreateProductInput)
     .output(ZProductDto)
     .mutation(({ ctx, input }) => createProduct(ctx.domain, input)),
-  update: adminProcedure("super_admin")
+  update: adminProcedure("catalog.write")
     .meta(rest("PATCH", "/products/{id}", "Products", "Rename or describe a product"))
     .input(ZUpdateProductInput)
     .output(ZProductDto)
     .mutation(({ ctx, input }) => updateProduct(ctx.domain, input)),
-  archive: adminProcedure("super_admin")
+  archive: adminProcedure("catalog.write")
     .meta(rest("POST", "/products/{id}/archive", "Products", "Archive (or restore) a product"))
     .input(ZArchiveProductInput)
     .output(ZProductDto)
     .mutation(({ ctx, input }) => archiveProduct(ctx.domain, input)),
-  delete: adminProcedure("super_admin")
+  delete: adminProcedure("catalog.write")
     .meta(rest("DELETE", "/products/{id}", "Products", "Delete a product without active licenses"))
     .input(ZDeleteProductInput)
     .output(ZDeleted)
@@ -52,22 +52,22 @@ export const productsRouter = router({
 });
 
 export const featuresRouter = router({
-  list: adminProcedure("viewer")
+  list: adminProcedure("catalog.read")
     .meta(rest("GET", "/products/{productId}/features", "Features", "List a product's features"))
     .input(ZListFeaturesInput)
     .output(z.array(ZFeatureDto))
     .query(({ ctx, input }) => listFeatures(ctx.domain, input)),
-  create: adminProcedure("super_admin")
+  create: adminProcedure("catalog.write")
     .meta(rest("POST", "/products/{productId}/features", "Features", "Add a feature to a product"))
     .input(ZCreateFeatureInput)
     .output(ZFeatureDto)
     .mutation(({ ctx, input }) => createFeature(ctx.domain, input)),
-  update: adminProcedure("super_admin")
+  update: adminProcedure("catalog.write")
     .meta(rest("PATCH", "/features/{id}", "Features", "Edit a feature"))
     .input(ZUpdateFeatureInput)
     .output(ZFeatureDto)
     .mutation(({ ctx, input }) => updateFeature(ctx.domain, input)),
-  delete: adminProcedure("super_admin")
+  delete: adminProcedure("catalog.write")
     .meta(rest("DELETE", "/features/{id}", "Features", "Delete an unused feature"))
     .input(ZDeleteFeatureInput)
     .output(ZDeleted)

@@ -11,32 +11,32 @@ import { rest } from "../procedure.ts";
 import { ZDeleted } from "./catalog.ts";
 
 export const customersRouter = router({
-  list: adminProcedure("viewer")
+  list: adminProcedure("customer.read")
     .meta(rest("GET", "/customers", "Customers", "Search, sort and page through customers"))
     .input(ZListCustomersInput)
     .output(zPage(ZCustomerDto))
     .query(({ ctx, input }) => listCustomers(ctx.domain, input)),
-  get: adminProcedure("viewer")
+  get: adminProcedure("customer.read")
     .meta(rest("GET", "/customers/{id}", "Customers", "Get a customer"))
     .input(ZGetCustomerInput)
     .output(ZCustomerDto)
     .query(({ ctx, input }) => getCustomer(ctx.domain, input)),
-  create: adminProcedure("editor")
+  create: adminProcedure("customer.write")
     .meta(rest("POST", "/customers", "Customers", "Create a customer"))
     .input(ZCreateCustomerInput)
     .output(ZCustomerDto)
     .mutation(({ ctx, input }) => createCustomer(ctx.domain, input)),
-  update: adminProcedure("editor")
+  update: adminProcedure("customer.write")
     .meta(rest("PATCH", "/customers/{id}", "Customers", "Edit or move a customer"))
     .input(ZUpdateCustomerInput)
     .output(ZCustomerDto)
     .mutation(({ ctx, input }) => updateCustomer(ctx.domain, input)),
-  archive: adminProcedure("admin")
+  archive: adminProcedure("customer.delete")
     .meta(rest("POST", "/customers/{id}/archive", "Customers", "Archive (or restore) a customer"))
     .input(ZArchiveCustomerInput)
     .output(ZCustomerDto)
     .mutation(({ ctx, input }) => archiveCustomer(ctx.domain, input)),
-  delete: adminProcedure("admin")
+  delete: adminProcedure("customer.delete")
     .meta(rest("DELETE", "/customers/{id}", "Customers", "Delete a customer without active licenses"))
     .input(ZDeleteCustomerInput)
     .output(ZDeleted)

@@ -5,14 +5,14 @@ import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
 
 export const dashboardRouter = router({
-  summary: adminProcedure("viewer")
+  summary: adminProcedure("license.read")
     .meta(
       rest("GET", "/dashboard/summary", "Dashboard", "Counts, licenses expiring soon, recent audit events"),
     )
     .input(z.object({}))
     .output(ZDashboardSummaryDto)
     .query(({ ctx }) => getDashboardSummary(ctx.domain)),
-  activity: adminProcedure("viewer")
+  activity: adminProcedure("license.read")
     .meta(rest("GET", "/dashboard/activity", "Dashboard", "Validations and live sessions over time"))
     .input(ZGetActivityInput)
     .output(ZActivityDto)

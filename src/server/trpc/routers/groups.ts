@@ -10,27 +10,27 @@ import { rest } from "../procedure.ts";
 import { ZDeleted } from "./catalog.ts";
 
 export const groupsRouter = router({
-  list: adminProcedure("viewer")
+  list: adminProcedure("group.read")
     .meta(rest("GET", "/groups", "Groups", "List your groups (super admin: all)"))
     .input(ZListGroupsInput)
     .output(zPage(ZGroupDto))
     .query(({ ctx, input }) => listGroups(ctx.domain, input)),
-  get: adminProcedure("viewer")
+  get: adminProcedure("group.read")
     .meta(rest("GET", "/groups/{id}", "Groups", "Get a group"))
     .input(ZGetGroupInput)
     .output(ZGroupDto)
     .query(({ ctx, input }) => getGroup(ctx.domain, input)),
-  create: adminProcedure("super_admin")
+  create: adminProcedure("group.write")
     .meta(rest("POST", "/groups", "Groups", "Create a group"))
     .input(ZCreateGroupInput)
     .output(ZGroupDto)
     .mutation(({ ctx, input }) => createGroup(ctx.domain, input)),
-  update: adminProcedure("super_admin")
+  update: adminProcedure("group.write")
     .meta(rest("PATCH", "/groups/{id}", "Groups", "Rename or describe a group"))
     .input(ZUpdateGroupInput)
     .output(ZGroupDto)
     .mutation(({ ctx, input }) => updateGroup(ctx.domain, input)),
-  delete: adminProcedure("super_admin")
+  delete: adminProcedure("group.write")
     .meta(rest("DELETE", "/groups/{id}", "Groups", "Delete an empty group"))
     .input(ZDeleteGroupInput)
     .output(ZDeleted)

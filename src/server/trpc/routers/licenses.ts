@@ -14,52 +14,52 @@ import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
 
 export const licensesRouter = router({
-  list: adminProcedure("viewer")
+  list: adminProcedure("license.read")
     .meta(rest("GET", "/licenses", "Licenses", "Filter, sort and page through licenses"))
     .input(ZListLicensesInput)
     .output(zPage(ZLicenseDto))
     .query(({ ctx, input }) => listLicenses(ctx.domain, input)),
-  get: adminProcedure("viewer")
+  get: adminProcedure("license.read")
     .meta(rest("GET", "/licenses/{id}", "Licenses", "Get a license"))
     .input(z.object({ id: ZId }))
     .output(ZLicenseDto)
     .query(({ ctx, input }) => getLicense(ctx.domain, input)),
-  getByKey: adminProcedure("viewer")
+  getByKey: adminProcedure("license.read")
     .meta(rest("GET", "/licenses/by-key/{key}", "Licenses", "Find a license by its key"))
     .input(z.object({ key: z.string().trim().min(1).max(64) }))
     .output(ZLicenseDto)
     .query(({ ctx, input }) => getLicense(ctx.domain, input)),
-  create: adminProcedure("editor")
+  create: adminProcedure("license.write")
     .meta(rest("POST", "/licenses", "Licenses", "Issue a license"))
     .input(ZCreateLicenseInput)
     .output(ZLicenseDto)
     .mutation(({ ctx, input }) => createLicense(ctx.domain, input)),
-  update: adminProcedure("editor")
+  update: adminProcedure("license.write")
     .meta(rest("PATCH", "/licenses/{id}", "Licenses", "Change a license's terms"))
     .input(ZUpdateLicenseInput)
     .output(ZLicenseDto)
     .mutation(({ ctx, input }) => updateLicense(ctx.domain, input)),
-  setEntitlements: adminProcedure("editor")
+  setEntitlements: adminProcedure("license.write")
     .meta(rest("PUT", "/licenses/{id}/entitlements", "Licenses", "Replace a license's entitlements"))
     .input(ZSetEntitlementsInput)
     .output(ZLicenseDto)
     .mutation(({ ctx, input }) => setEntitlements(ctx.domain, input)),
-  renew: adminProcedure("editor")
+  renew: adminProcedure("license.write")
     .meta(rest("POST", "/licenses/{id}/renew", "Licenses", "Set a later expiry or extend by days"))
     .input(ZRenewLicenseInput)
     .output(ZLicenseDto)
     .mutation(({ ctx, input }) => renewLicense(ctx.domain, input)),
-  suspend: adminProcedure("admin")
+  suspend: adminProcedure("license.status")
     .meta(rest("POST", "/licenses/{id}/suspend", "Licenses", "Suspend an active license"))
     .input(ZSuspendLicenseInput)
     .output(ZLicenseDto)
     .mutation(({ ctx, input }) => suspendLicense(ctx.domain, input)),
-  reinstate: adminProcedure("admin")
+  reinstate: adminProcedure("license.status")
     .meta(rest("POST", "/licenses/{id}/reinstate", "Licenses", "Lift a suspension"))
     .input(ZReinstateLicenseInput)
     .output(ZLicenseDto)
     .mutation(({ ctx, input }) => reinstateLicense(ctx.domain, input)),
-  revoke: adminProcedure("admin")
+  revoke: adminProcedure("license.status")
     .meta(rest("POST", "/licenses/{id}/revoke", "Licenses", "Revoke a license for good"))
     .input(ZRevokeLicenseInput)
     .output(ZLicenseDto)

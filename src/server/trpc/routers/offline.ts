@@ -15,7 +15,7 @@ import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
 
 export const offlineRouter = router({
-  checkout: adminProcedure("editor")
+  checkout: adminProcedure("license.checkout")
     .meta(
       rest(
         "POST",
@@ -27,7 +27,7 @@ export const offlineRouter = router({
     .input(ZCheckoutLicenseFileInput)
     .output(ZLicenseFileCheckout)
     .mutation(({ ctx, input }) => checkoutLicenseFile(ctx.domain, input)),
-  issuances: adminProcedure("viewer")
+  issuances: adminProcedure("license.read")
     .meta(
       rest("GET", "/licenses/{id}/offline-issuances", "Offline", "Offline files checked out for a license"),
     )

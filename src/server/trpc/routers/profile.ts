@@ -92,7 +92,7 @@ export const settingsRouter = router({
     .input(ZNoInput)
     .output(ZSettings)
     .query(({ ctx }) => getSettings(ctx.domain)),
-  update: adminProcedure("super_admin")
+  update: adminProcedure("settings.write")
     .meta(rest("PATCH", "/settings", "Settings", "Change server settings"))
     .input(ZUpdateSettingsInput)
     .output(ZSettings)

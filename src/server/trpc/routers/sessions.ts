@@ -17,12 +17,12 @@ import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
 
 export const sessionsRouter = router({
-  list: adminProcedure("viewer")
+  list: adminProcedure("license.read")
     .meta(rest("GET", "/licenses/{licenseId}/sessions", "Sessions", "A license's sessions (open by default)"))
     .input(ZListSessionsInput)
     .output(zPage(ZSessionDto))
     .query(({ ctx, input }) => listSessions(ctx.domain, input)),
-  end: adminProcedure("admin")
+  end: adminProcedure("session.manage")
     .meta(rest("POST", "/sessions/{id}/end", "Sessions", "Force-end a session and free its seat"))
     .input(ZEndSessionInput)
     .output(ZSessionDto)
@@ -30,14 +30,14 @@ export const sessionsRouter = router({
 });
 
 export const machinesRouter = router({
-  list: adminProcedure("viewer")
+  list: adminProcedure("license.read")
     .meta(
       rest("GET", "/licenses/{licenseId}/machines", "Sessions", "Machines bound to a node-locked license"),
     )
     .input(ZListMachinesInput)
     .output(z.array(ZMachineDto))
     .query(({ ctx, input }) => listMachines(ctx.domain, input)),
-  release: adminProcedure("admin")
+  release: adminProcedure("session.manage")
     .meta(rest("POST", "/machines/{id}/release", "Sessions", "Unbind a machine (its open sessions end)"))
     .input(ZReleaseMachineInput)
     .output(ZMachineDto)
@@ -45,7 +45,7 @@ export const machinesRouter = router({
 });
 
 export const usageRouter = router({
-  get: adminProcedure("viewer")
+  get: adminProcedure("license.read")
     .meta(
       rest(
         "GET",

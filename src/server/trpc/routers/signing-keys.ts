@@ -7,12 +7,12 @@ import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
 
 export const signingKeysRouter = router({
-  list: adminProcedure("admin")
+  list: adminProcedure("signing_key.read")
     .meta(rest("GET", "/signing-keys", "Signing keys", "The keyring (active, published, optionally retired)"))
     .input(ZListSigningKeysInput)
     .output(z.array(ZSigningKeyDto))
     .query(({ ctx, input }) => listSigningKeys(ctx.domain, input)),
-  rotate: adminProcedure("super_admin")
+  rotate: adminProcedure("signing_key.manage")
     .meta(
       rest(
         "POST",
@@ -24,7 +24,7 @@ export const signingKeysRouter = router({
     .input(z.object({}))
     .output(ZSigningKeyDto)
     .mutation(({ ctx }) => rotateSigningKey(ctx.domain)),
-  retire: adminProcedure("super_admin")
+  retire: adminProcedure("signing_key.manage")
     .meta(
       rest("POST", "/signing-keys/{kid}/retire", "Signing keys", "Remove a published key from the keyring"),
     )

@@ -1,7 +1,7 @@
 // Who may do what: roles ranked viewer < editor < admin < super_admin, scoped by groups.
 // The domain calls these before every read and write; transports and the UI only mirror them.
-import type { Actor, Role } from "../core/context.ts";
-import { DomainError, forbidden } from "../core/errors.ts";
+import type { Actor, Role } from "../context.ts";
+import { DomainError, forbidden } from "../errors.ts";
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, super_admin: 3 };
 

@@ -1,7 +1,7 @@
 // Why a key that is neither revoked nor expired still does not work: its owner. Shared by the key
 // authentication (the 403 it answers) and the key listing (the `blockedReason` it shows), so the
 // two never disagree. Free of database code.
-import type { Settings } from "../core/settings/settings.ts";
+import type { Settings } from "../settings/settings.ts";
 
 export interface ApiKeyOwnerState {
   disabled: boolean;
