@@ -7,7 +7,7 @@ import { signOut } from "next-auth/react";
 import NextLink from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
-import type { Permission } from "@/server/core/access/policy.ts";
+import type { Permission } from "@/server/auth/policy.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan, useMe } from "@/hooks/use-me.ts";
 import { useUiStore, type ThemeChoice } from "@/stores/ui.ts";

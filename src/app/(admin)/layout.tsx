@@ -1,5 +1,5 @@
 import { Suspense, type ReactNode } from "react";
-import { AppShell } from "@/components/app-shell.tsx";
+import { AppShell } from "@/components/shell/app-shell.tsx";
 import { LoadingState } from "@/components/ui/states.tsx";
 
 // Everything here is per admin and per request: nothing to prerender.
