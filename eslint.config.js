@@ -39,6 +39,24 @@ export default tseslint.config(
     },
   },
   {
+    // Prisma's types come from src/server/db (client.ts re-exports them), not from a generated client
+    files: ["src/**/*.ts", "src/**/*.tsx", "grpc-gateway/**/*.ts"],
+    ignores: ["src/server/db/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "generated/prisma-(sqlite|postgresql)/",
+              message: "import Prisma's types from src/server/db/client.ts",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The domain layer is transport-free: it never imports the transports (tRPC, the gRPC sidecar,
     // Next) or the sign-in layer (auth/ imports core, not the other way round). docs/architecture.md
     files: ["src/server/core/**/*.ts"],
@@ -48,13 +66,18 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "(^|/)(auth|trpc|grpc-gateway|licensing-api|client-api|http|admin-cli)(/|$)",
+              regex: "(^|/)(auth|trpc|grpc-gateway|licensing-api|http|admin-cli)(/|$)",
               message:
                 "src/server/core is the domain layer: it must not import a transport or the auth layer",
             },
             {
               regex: "^(next|next-auth|@trpc|nice-grpc)(/|$)",
               message: "src/server/core must not depend on a transport",
+            },
+            // the Prisma rule below, again: a later block replaces a rule for its files, it does not add
+            {
+              regex: "generated/prisma-(sqlite|postgresql)/",
+              message: "import Prisma's types from src/server/db/client.ts",
             },
           ],
         },

@@ -14,8 +14,8 @@ import {
   SignedAnswer as ServerSignedAnswer,
   ValidateRequest,
 } from "../src/generated/proto/license/v1/license.ts";
-import { handleClientRestRequest } from "../src/server/client-api/rest.ts";
-import { createClientServices } from "../src/server/client-api/services.ts";
+import { handleClientRestRequest } from "../src/server/licensing-api/rest.ts";
+import { createLicensingServices } from "../src/server/licensing-api/licensing-services.ts";
 import { openDatabase } from "../src/server/db/client.ts";
 import { createLogger } from "../src/server/logger.ts";
 import {
@@ -109,7 +109,7 @@ export interface RecordedAnswers {
  */
 export async function recordSignedAnswers(seeded: Seeded, count = 64): Promise<RecordedAnswers> {
   const handle = await openDatabase(seeded.target);
-  const services = createClientServices({
+  const services = createLicensingServices({
     database: handle,
     encryptionKey: seeded.encryptionKey,
     logger: createLogger({ level: "silent" }),

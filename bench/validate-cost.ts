@@ -9,15 +9,15 @@ import {
   ValidateRequest,
   type ValidateResponse,
 } from "../src/generated/proto/license/v1/license.ts";
-import { clientOperations } from "../src/server/client-api/operations.ts";
+import { clientOperations } from "../src/server/licensing-api/operations.ts";
 import {
   clientContext,
-  createClientServices,
+  createLicensingServices,
   runClientOperation,
-} from "../src/server/client-api/services.ts";
-import { answerBinding, sealJson, sealProtobuf } from "../src/server/client-api/signed-answers.ts";
-import { issueGraceToken } from "../src/server/core/licensing/grace-token.ts";
-import { validateLicense } from "../src/server/core/licensing/validate-license.ts";
+} from "../src/server/licensing-api/licensing-services.ts";
+import { answerBinding, sealJson, sealProtobuf } from "../src/server/licensing-api/signed-answers.ts";
+import { issueGraceToken } from "../src/server/core/validation/grace-token.ts";
+import { validateLicense } from "../src/server/core/validation/validate-license.ts";
 import { openDatabase } from "../src/server/db/client.ts";
 import { createLogger } from "../src/server/logger.ts";
 import type { Seeded } from "./lib/seed.ts";
@@ -86,7 +86,7 @@ async function alternating(
 
 export async function benchValidateCost(seeded: Seeded, calls = 20_000): Promise<ValidateCost> {
   const handle = await openDatabase(seeded.target);
-  const services = createClientServices({
+  const services = createLicensingServices({
     database: handle,
     encryptionKey: seeded.encryptionKey,
     logger: createLogger({ level: "silent" }),

@@ -1,5 +1,5 @@
 // license.v1.LicenseService over the domain: each RPC is rate limited (per client address and
-// per license key), runs the shared operation (src/server/client-api/operations.ts) and answers
+// per license key), runs the shared operation (src/server/licensing-api/operations.ts) and answers
 // with a SignedAnswer: the encoded response and the server's signature over exactly those bytes.
 import type { CallContext, ServiceImplementation } from "nice-grpc";
 import type {
@@ -8,9 +8,9 @@ import type {
   SignedAnswer,
 } from "../src/generated/proto/license/v1/license.ts";
 import { clientAddress, type TrustProxy } from "../src/server/client-address.ts";
-import { clientOperations, type ClientOperation } from "../src/server/client-api/operations.ts";
-import { runClientOperation, type ClientServices } from "../src/server/client-api/services.ts";
-import { sealProtobuf, type BindableRequest } from "../src/server/client-api/signed-answers.ts";
+import { clientOperations, type ClientOperation } from "../src/server/licensing-api/operations.ts";
+import { runClientOperation, type LicensingServices } from "../src/server/licensing-api/licensing-services.ts";
+import { sealProtobuf, type BindableRequest } from "../src/server/licensing-api/signed-answers.ts";
 
 /** The address of a gRPC peer ("ipv4:127.0.0.1:5000", "ipv6:[::1]:5000") without its port. */
 export function peerAddress(peer: string): string {
@@ -33,7 +33,7 @@ export function callerAddress(context: Pick<CallContext, "peer" | "metadata">, t
 }
 
 export function licenseServiceImpl(
-  services: ClientServices,
+  services: LicensingServices,
   trustProxy: TrustProxy = false,
 ): ServiceImplementation<typeof LicenseServiceDefinition> {
   const handle =

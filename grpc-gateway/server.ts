@@ -8,7 +8,7 @@ import { errorDetailsServerMiddleware } from "nice-grpc-error-details";
 import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
 import { ServerReflection, ServerReflectionService } from "nice-grpc-server-reflection";
 import { LicenseServiceDefinition } from "../src/generated/proto/license/v1/license.ts";
-import { createClientServices, type ClientServices } from "../src/server/client-api/services.ts";
+import { createLicensingServices, type LicensingServices } from "../src/server/licensing-api/licensing-services.ts";
 import type { TrustProxy } from "../src/server/client-address.ts";
 import type { Config, GrpcTlsConfig } from "../src/server/config.ts";
 import { systemActor, type Clock } from "../src/server/core/context.ts";
@@ -57,7 +57,7 @@ export interface Gateway {
   /** host:port as listened on */
   address: string;
   health: HealthState;
-  services: ClientServices;
+  services: LicensingServices;
   /** the TLS being served; null when the sidecar listens in plaintext */
   tls: ReloadableTls | null;
   /**
@@ -82,7 +82,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   // before anything else starts: bad TLS files stop the sidecar with a TlsFilesError naming the setting
   const tls = config.grpcTls ? reloadableServerCredentials(config.grpcTls) : null;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  const services = createClientServices({
+  const services = createLicensingServices({
     database: options.db,
     encryptionKey: config.encryptionKey,
     licensing: config.licensing,

@@ -24,9 +24,9 @@ import {
   type HeartbeatRequest,
   type ValidateRequest,
 } from "../../src/generated/proto/license/v1/license.ts";
-import { clientOperations } from "../../src/server/client-api/operations.ts";
-import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
-import { runClientOperation } from "../../src/server/client-api/services.ts";
+import { clientOperations } from "../../src/server/licensing-api/operations.ts";
+import { handleClientRestRequest } from "../../src/server/licensing-api/rest.ts";
+import { runClientOperation } from "../../src/server/licensing-api/licensing-services.ts";
 import { openDatabase } from "../../src/server/db/client.ts";
 import type { DbTarget } from "../../src/server/db/provider.ts";
 import { createLogger } from "../../src/server/logger.ts";

@@ -1,5 +1,5 @@
 // The test vectors of sdk/docs/signed-answers-v1.md: signed answers of the licensing API made with
-// the server's own binding and sealing functions (src/server/client-api/signed-answers.ts), the
+// the server's own binding and sealing functions (src/server/licensing-api/signed-answers.ts), the
 // generated contract code and a fixed test key, so they come out the same byte for byte on every
 // run (Ed25519 signatures are deterministic). `npx tsx sdk/scripts/signed-answer-examples.ts
 // --write` rewrites the vectors section of the spec; without --write it prints it. A test
@@ -19,9 +19,9 @@ import {
   StatusCode,
   ValidateResponse,
 } from "../../src/generated/proto/license/v1/license.ts";
-import { answerBinding, sealJson, sealProtobuf } from "../../src/server/client-api/signed-answers.ts";
+import { answerBinding, sealJson, sealProtobuf } from "../../src/server/licensing-api/signed-answers.ts";
 import { keyId } from "../../src/server/crypto/ed25519.ts";
-import { issueGraceToken } from "../../src/server/core/licensing/grace-token.ts";
+import { issueGraceToken } from "../../src/server/core/validation/grace-token.ts";
 import type { Signer } from "../../src/server/core/signing-keys/active-signer.ts";
 import { normalizeLicenseKey } from "../src/license-key.ts";
 import { ANSWER_SIGNING_CONTEXT, formatAnswerSignatureHeader } from "../src/signed-answer.ts";

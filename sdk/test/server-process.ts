@@ -121,8 +121,8 @@ export const fingerprint = () => `machine-${randomBytes(4).toString("hex")}`;
  */
 export async function startHttpApi(server: ServerProcess): Promise<{ url: string; close(): Promise<void> }> {
   const { handleTrpcRequest } = await import("../../src/server/trpc/handlers.ts");
-  const { handleClientRestRequest } = await import("../../src/server/client-api/rest.ts");
-  const { createClientServices } = await import("../../src/server/client-api/services.ts");
+  const { handleClientRestRequest } = await import("../../src/server/licensing-api/rest.ts");
+  const { createLicensingServices } = await import("../../src/server/licensing-api/licensing-services.ts");
   const { LoginLimiter } = await import("../../src/server/auth/rate-limit.ts");
   const logger = createLogger({ level: "silent" });
   const apiServices = {
@@ -135,7 +135,7 @@ export async function startHttpApi(server: ServerProcess): Promise<{ url: string
     limiter: new LoginLimiter(),
     directory: null,
   };
-  const clientServices = createClientServices({
+  const clientServices = createLicensingServices({
     database: server.handle,
     encryptionKey: server.config.encryptionKey,
     licensing: server.config.licensing,

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../grpc-gateway/server.ts";
-import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
+import { handleClientRestRequest } from "../../src/server/licensing-api/rest.ts";
 import { publicKeyring } from "../../src/server/core/signing-keys/public-keyring.ts";
 import { openTestDb, type TestDb } from "../../test/support/db.ts";
 import { makeCustomer, makeGroup, makeLicense, makeProduct } from "../../test/support/fixtures.ts";

@@ -19,8 +19,8 @@ import {
   type ClientInfo,
   type SignedAnswer,
 } from "../../src/generated/proto/license/v1/license.ts";
-import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
-import { answerBinding } from "../../src/server/client-api/signed-answers.ts";
+import { handleClientRestRequest } from "../../src/server/licensing-api/rest.ts";
+import { answerBinding } from "../../src/server/licensing-api/signed-answers.ts";
 import { suspendLicense } from "../../src/server/core/licenses/suspend-license.ts";
 import { checkoutLicenseFile } from "../../src/server/core/offline/checkout-license-file.ts";
 import { publicKeyring } from "../../src/server/core/signing-keys/public-keyring.ts";

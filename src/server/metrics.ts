@@ -14,7 +14,7 @@ import {
   type CounterConfiguration,
 } from "prom-client";
 import { StatusCode } from "../generated/proto/license/v1/license.ts";
-import type { ClientOperation } from "./client-api/operations.ts";
+import type { ClientOperation } from "./licensing-api/operations.ts";
 import { auditCheckpointObservers } from "./core/audit/checkpoint.ts";
 import { DomainError, UNAVAILABLE_REASONS, unavailableObservers } from "./core/errors.ts";
 import { deadCutoff, seatHolderWhere } from "./core/sessions/session-rules.ts";

@@ -6,7 +6,7 @@ import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
 import type { ApiServices } from "../../src/server/trpc/context.ts";
 import { handleRestRequest, handleTrpcRequest } from "../../src/server/trpc/handlers.ts";
 import { openApiDocument } from "../../src/server/trpc/openapi.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { makeWorld, unique } from "../support/fixtures.ts";
 

@@ -10,7 +10,7 @@ import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
 import { createLicense } from "../../src/server/core/licenses/create-license.ts";
 import { handleTrpcRequest } from "../../src/server/trpc/handlers.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 import { describeEachDb } from "../support/db.ts";
 import { makeWorld, unique } from "../support/fixtures.ts";
 

@@ -14,7 +14,7 @@ import {
   RecordUsageRequest,
   ValidateRequest,
 } from "../../src/generated/proto/license/v1/license.ts";
-import { requestFromJson } from "../../src/server/client-api/request-json.ts";
+import { requestFromJson } from "../../src/server/licensing-api/request-json.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { makeWorld } from "../support/fixtures.ts";
 import { fingerprint, startLicensingServer, type LicensingServer } from "../support/licensing.ts";
@@ -227,7 +227,7 @@ describeEachDb("bad bytes on the licensing API", (getDb) => {
     expect(requestFromJson(ValidateRequest, { licenseKey: "k" }).licenseKey).toBe("k");
   });
 
-  // the REST handler (src/server/client-api/rest.ts) decodes bodies with requestFromJson
+  // the REST handler (src/server/licensing-api/rest.ts) decodes bodies with requestFromJson
   it("the REST twin: a field of the wrong JSON type (a numeric nonce) is 400 naming it", async () => {
     const response = await server.rest("validate", {
       licenseKey: world.license.key,

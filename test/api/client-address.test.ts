@@ -26,9 +26,9 @@ import {
   requestClientAddress,
   type TrustProxy,
 } from "../../src/server/client-address.ts";
-import { ClientRateLimiter, rateKey } from "../../src/server/client-api/rate-limit.ts";
-import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
-import { createClientServices, type ClientServices } from "../../src/server/client-api/services.ts";
+import { LicensingRateLimiter, rateKey } from "../../src/server/licensing-api/rate-limit.ts";
+import { handleClientRestRequest } from "../../src/server/licensing-api/rest.ts";
+import { createLicensingServices, type LicensingServices } from "../../src/server/licensing-api/licensing-services.ts";
 import { ConfigError, loadConfig, type LicensingConfig } from "../../src/server/config.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { createLogger } from "../../src/server/logger.ts";
@@ -188,7 +188,7 @@ function licensing(overrides: Partial<LicensingConfig>): LicensingConfig {
 
 interface Twin {
   server: FetchServer;
-  services: ClientServices;
+  services: LicensingServices;
   call: (
     route: string,
     body: unknown,
@@ -203,7 +203,7 @@ async function startTwin(
   options: { licensing: Partial<LicensingConfig>; trust: TrustProxy; host?: string },
 ): Promise<Twin> {
   await ensureSigningKey(db.handle, db.ctx().encryptionKey, db.clock.now());
-  const services = createClientServices({
+  const services = createLicensingServices({
     database: db.handle,
     encryptionKey: db.ctx().encryptionKey,
     licensing: licensing(options.licensing),
@@ -378,7 +378,7 @@ describeEachDb("the shared store, set up by processes starting together", (getDb
     // CREATE TABLE IF NOT EXISTS used to fall back to counting per process, unseen
     const logger = createLogger({ level: "silent" });
     const limiters = [0, 1, 2, 3].map(
-      () => new ClientRateLimiter(100, 4, { target: getDb().target, logger }),
+      () => new LicensingRateLimiter(100, 4, { target: getDb().target, logger }),
     );
     try {
       await Promise.all(limiters.map((limiter) => limiter.consume("198.51.100.200", null)));

@@ -13,7 +13,7 @@ import { handleRestRequest } from "../../src/server/trpc/handlers.ts";
 import { handleLicenseFileDownload } from "../../src/server/trpc/license-file-download.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { makeLicense, makeWorld, unique } from "../support/fixtures.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 
 const BASE = "http://127.0.0.1:3000";
 const JWT_SECRET = "d".repeat(40);

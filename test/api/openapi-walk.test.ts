@@ -19,7 +19,7 @@ import { createWebSession } from "../../src/server/core/web-sessions/store.ts";
 import type { ApiServices } from "../../src/server/trpc/context.ts";
 import { handleRestRequest } from "../../src/server/trpc/handlers.ts";
 import { openApiDocument } from "../../src/server/trpc/openapi.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { makeCustomer, makeGroup, makeLicense, makeProduct, makeWorld, unique } from "../support/fixtures.ts";
 

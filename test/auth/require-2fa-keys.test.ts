@@ -26,7 +26,7 @@ import { handleRestRequest, handleTrpcRequest } from "../../src/server/trpc/hand
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { expectDomainError } from "../support/expect-domain-error.ts";
 import { unique } from "../support/fixtures.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 
 const BASE = "http://127.0.0.1:3000";
 const PASSWORD = "require two factor keys 7";

@@ -10,7 +10,7 @@ import { handleRestRequest, handleTrpcRequest } from "../../src/server/trpc/hand
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { unique } from "../support/fixtures.ts";
 import { httpCall, serveFetch, type FetchServer } from "../support/peer-http.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 
 const PASSWORD = "correct horse battery";
 /** Failures per address before it is blocked (the default is 20; 5 keeps each scrypt-bound test short). */

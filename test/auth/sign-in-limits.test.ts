@@ -21,7 +21,7 @@ import { handleRestRequest, handleTrpcRequest } from "../../src/server/trpc/hand
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { unique } from "../support/fixtures.ts";
 import { httpCall, serveFetch, type FetchServer, type HttpAnswer } from "../support/peer-http.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 
 const checks = vi.hoisted(() => ({ password: 0, totp: 0 }));
 vi.mock("../../src/server/crypto/password.ts", async (importOriginal) => {

@@ -19,7 +19,7 @@ import type { ApiServices } from "../../src/server/trpc/context.ts";
 import { handleRestRequest, handleTrpcRequest } from "../../src/server/trpc/handlers.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { unique } from "../support/fixtures.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 
 const JWT_SECRET = "w".repeat(40);
 const PASSWORD = "web session password 1";

@@ -15,7 +15,7 @@ import type { ApiServices } from "../../src/server/trpc/context.ts";
 import { handleRestRequest, handleTrpcRequest } from "../../src/server/trpc/handlers.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { makeLicense, makeWorld, unique } from "../support/fixtures.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 
 const BASE = "http://127.0.0.1:3000";
 const PASSWORD = "Quasar-orbit-7431-velvet";

@@ -2,7 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { expect, it } from "vitest";
 import { verifyGraceToken } from "../../sdk/src/index.ts";
-import { issueGraceToken, type GraceTokenInput } from "../../src/server/core/licensing/grace-token.ts";
+import { issueGraceToken, type GraceTokenInput } from "../../src/server/core/validation/grace-token.ts";
 import { loadActiveSigner } from "../../src/server/core/signing-keys/active-signer.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { publicKeyring } from "../../src/server/core/signing-keys/public-keyring.ts";

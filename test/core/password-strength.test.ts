@@ -25,7 +25,7 @@ import { handleRestRequest, handleTrpcRequest } from "../../src/server/trpc/hand
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { expectDomainError } from "../support/expect-domain-error.ts";
 import { unique } from "../support/fixtures.ts";
-import { testServices } from "../support/services.ts";
+import { testServices } from "../support/admin-services.ts";
 
 /** what the brief names, each refused */
 const WEAK = ["aaaaaaaaaaaa", "password1234", " ".repeat(12)];

@@ -4,8 +4,8 @@
 // operations with the test clock; each test checks the database after the calls.
 import { decodeJwt } from "jose";
 import { beforeAll, expect, it } from "vitest";
-import type { ClientContext } from "../../src/server/core/licensing/client-context.ts";
-import { validateLicense } from "../../src/server/core/licensing/validate-license.ts";
+import type { LicensingContext } from "../../src/server/core/validation/licensing-context.ts";
+import { validateLicense } from "../../src/server/core/validation/validate-license.ts";
 import { updateLicense } from "../../src/server/core/licenses/update-license.ts";
 import { activateSession, type ActivateAnswer } from "../../src/server/core/sessions/activate-session.ts";
 import { deactivateSession } from "../../src/server/core/sessions/deactivate-session.ts";
@@ -26,7 +26,7 @@ const INTERVAL_S = 300;
 describeEachDb("seats hold through outages", (getDb) => {
   let db: TestDb;
   let world: Awaited<ReturnType<typeof makeWorld>>;
-  let client: ClientContext;
+  let client: LicensingContext;
 
   beforeAll(async () => {
     db = getDb();
@@ -251,7 +251,7 @@ describeEachDb("seats hold through outages", (getDb) => {
     expect(writes).toBeLessThanOrEqual(Math.ceil(beats / 4));
 
     // a crash loses the buffer (a new process, nothing flushed): the hold still covers the token
-    const crashed: ClientContext = {
+    const crashed: LicensingContext = {
       ...client,
       heartbeats: new HeartbeatBuffer(client.db, client.provider, client.logger, 0),
     };

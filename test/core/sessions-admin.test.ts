@@ -2,13 +2,14 @@
 // is driven through the domain operations here, without a transport).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
-import type { ClientContext } from "../../src/server/core/licensing/client-context.ts";
-import { validateLicense } from "../../src/server/core/licensing/validate-license.ts";
+import type { LicensingContext } from "../../src/server/core/validation/licensing-context.ts";
+import { validateLicense } from "../../src/server/core/validation/validate-license.ts";
 import { activateSession } from "../../src/server/core/sessions/activate-session.ts";
 import { endSession } from "../../src/server/core/sessions/end-session.ts";
 import { heartbeatSession } from "../../src/server/core/sessions/heartbeat-session.ts";
 import { listSessions } from "../../src/server/core/sessions/list-sessions.ts";
-import { listMachines, releaseMachine } from "../../src/server/core/sessions/machines.ts";
+import { listMachines } from "../../src/server/core/machines/list-machines.ts";
+import { releaseMachine } from "../../src/server/core/machines/release-machine.ts";
 import { getUsage } from "../../src/server/core/usage/get-usage.ts";
 import { recordUsage } from "../../src/server/core/usage/record-usage.ts";
 import { actor, describeEachDb, type TestDb } from "../support/db.ts";
@@ -19,7 +20,7 @@ import { makeLicense, makeWorld } from "../support/fixtures.ts";
 describeEachDb("sessions, machines and usage for admins", (getDb) => {
   let db: TestDb;
   let world: Awaited<ReturnType<typeof makeWorld>>;
-  let client: ClientContext;
+  let client: LicensingContext;
 
   beforeAll(async () => {
     db = getDb();

@@ -25,11 +25,11 @@ import {
   type LicenseServiceClient,
   type MessageFns,
 } from "../../src/generated/proto/license/v1/license.ts";
-import { handleClientRestRequest } from "../../src/server/client-api/rest.ts";
+import { handleClientRestRequest } from "../../src/server/licensing-api/rest.ts";
 import type { LicensingConfig } from "../../src/server/config.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { publicKeyring } from "../../src/server/core/signing-keys/public-keyring.ts";
-import type { ClientContext } from "../../src/server/core/licensing/client-context.ts";
+import type { LicensingContext } from "../../src/server/core/validation/licensing-context.ts";
 import { HeartbeatBuffer } from "../../src/server/core/sessions/heartbeat-buffer.ts";
 import { cachedSigner } from "../../src/server/core/signing-keys/active-signer.ts";
 import type { DbHandle } from "../../src/server/db/client.ts";
@@ -192,7 +192,7 @@ export function openAnswer<M extends LicenseRpc>(
  * The licensing domain's context over a test database, as a licensed client calls it (no
  * transport): its heartbeats are flushed only by hand, so tests see what a crash would leave.
  */
-export function testClientContext(db: TestDb, ip: string, heartbeatToleranceSeconds: number): ClientContext {
+export function testClientContext(db: TestDb, ip: string, heartbeatToleranceSeconds: number): LicensingContext {
   const ctx = db.ctx();
   return {
     db: ctx.db,

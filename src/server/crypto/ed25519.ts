@@ -1,4 +1,4 @@
-// Ed25519 keys with node:crypto (the fast path: ~25k signatures/s here, see TOOLCHAIN.md).
+// Ed25519 keys with node:crypto (the fast path: ~25k signatures/s here, see docs/toolchain.md).
 import {
   createHash,
   createPrivateKey,

@@ -12,6 +12,11 @@ import type { Logger } from "../logger.ts";
 export type Db = SqliteClient;
 /** What a `$transaction(async (tx) => ...)` callback receives. */
 export type Tx = Prisma.TransactionClient;
+/**
+ * Prisma's model types (selects, where inputs, payloads) for the domain: import them from here,
+ * never from a generated client (the SQLite client's types stand for both providers).
+ */
+export type { Prisma };
 
 export interface DbHandle {
   db: Db;

@@ -1,5 +1,5 @@
 // The licensing API's hot reads, in SQL prepared once, beside Prisma: a validation is a handful
-// of point lookups, and Prisma's per-query cost (~150–450 µs, see TOOLCHAIN.md) would dominate
+// of point lookups, and Prisma's per-query cost (~150–450 µs, see docs/toolchain.md) would dominate
 // them. SQLite: a read-only better-sqlite3 connection on the same file (WAL: it sees every
 // committed write at once). PostgreSQL: a small pg pool with named prepared statements. Reads are
 // never cached, so a status change is seen by the next call on every instance.

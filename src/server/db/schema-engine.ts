@@ -1,5 +1,5 @@
 // Prisma's WebAssembly schema engine, driven through a driver adapter: migrations without the
-// Rust binary that the Prisma CLI would download (see TOOLCHAIN.md).
+// Rust binary that the Prisma CLI would download (see docs/toolchain.md).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 import { ROLES, type Role } from "../context.ts";
 
 /** What may leave the domain about an admin: never the password hash, TOTP secret or codes. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 import { apiKeyBlockedReason } from "./key-status.ts";
 import { ROLES, type Role } from "../context.ts";
 import type { Settings } from "../settings/settings.ts";

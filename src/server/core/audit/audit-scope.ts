@@ -1,7 +1,7 @@
 // Which groups an audit event is about (tagged when it is written, in AuditEventGroup) and which
 // events an actor may read: super admins all; everyone else the events tagged with one of their
 // groups, the events about their own account and the events they did.
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 import type { Tx } from "../../db/client.ts";
 import type { Actor } from "../context.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";

@@ -1,6 +1,6 @@
 // Appends one record to the tamper-evident audit chain, inside the caller's transaction.
 import { createHash, createHmac, hkdfSync } from "node:crypto";
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 import type { Tx } from "../../db/client.ts";
 import type { DbProvider } from "../../db/provider.ts";
 import type { Actor } from "../context.ts";

@@ -1,6 +1,6 @@
 // The shared path of every license status change: scope check, the rule for the current status,
 // the write, open sessions ended where the license stops granting, one audit event.
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 import { requirePermission, type Permission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition } from "../errors.ts";

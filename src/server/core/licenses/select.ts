@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 import { FEATURE_KINDS, type FeatureKind } from "../features/select.ts";
 import { parseMetadata, ZMetadataOut } from "../shared/schemas.ts";
 import { effectiveStatus, LICENSE_STATUSES, type LicenseStatus } from "./status.ts";

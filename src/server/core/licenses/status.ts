@@ -1,6 +1,6 @@
 // License status as stored and as seen: an active license past its expiry is expired, whether or
 // not a job has rewritten the stored status yet.
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 
 export const LICENSE_STATUSES = ["active", "suspended", "revoked", "expired"] as const;
 export type LicenseStatus = (typeof LICENSE_STATUSES)[number];

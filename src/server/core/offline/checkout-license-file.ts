@@ -3,7 +3,7 @@
 // The format is the SDK's (sdk/docs/license-file-v1.md); this issues it and records the issuance.
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 import { createLicenseFile, type LicenseFileContent } from "@license-server/sdk/offline";
 import { requirePermission } from "../access/policy.ts";
 import { signEd25519 } from "../../crypto/ed25519.ts";
@@ -13,7 +13,7 @@ import type { FeatureKind } from "../features/select.ts";
 import { findLicenseInScope } from "../licenses/find-license.ts";
 import type { LicenseType, QuotaPeriod } from "../licenses/select.ts";
 import { effectiveStatus } from "../licenses/status.ts";
-import { ZFingerprint } from "../licensing/schemas.ts";
+import { ZFingerprint } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { LicenseStatusCode } from "@license-server/sdk/offline";
-import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
+import { asDomainContext, clientActor, type LicensingContext } from "../validation/licensing-context.ts";
 import {
   disclosable,
   entitlementViews,
@@ -13,9 +13,9 @@ import {
   type GraceGrant,
   type LicenseView,
   type Verdict,
-} from "../licensing/client-license.ts";
-import { bindMachine } from "../licensing/machine-binding.ts";
-import { ZClientRequest } from "../licensing/schemas.ts";
+} from "../validation/client-license.ts";
+import { bindMachine } from "../machines/machine-binding.ts";
+import { ZClientRequest } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { holdFor, holdsSeatOffline, tokenExpiry } from "./seat-hold.ts";
@@ -50,7 +50,7 @@ export interface ActivateAnswer {
  * machine coming back replaces its own old hold instead of taking a second seat.
  */
 export async function activateSession(
-  ctx: ClientContext,
+  ctx: LicensingContext,
   input: TActivateSessionInput,
 ): Promise<ActivateAnswer> {
   const { licenseKey, client, metadata } = parseInput(ZActivateSessionInput, input);

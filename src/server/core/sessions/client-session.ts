@@ -1,7 +1,7 @@
 // The session a client names in Heartbeat and Deactivate: it must belong to the license the
 // client holds and to the machine it runs on.
 import type { FastReads, SessionRecord } from "../../db/fast-reads.ts";
-import type { Verdict } from "../licensing/client-license.ts";
+import type { Verdict } from "../validation/client-license.ts";
 
 export type ClientSession = SessionRecord;
 

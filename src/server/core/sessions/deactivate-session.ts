@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { LicenseStatusCode } from "@license-server/sdk/offline";
-import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
-import { findClientLicense, licenseVerdict } from "../licensing/client-license.ts";
-import { ZClientRequest, ZSessionId } from "../licensing/schemas.ts";
+import { asDomainContext, clientActor, type LicensingContext } from "../validation/licensing-context.ts";
+import { findClientLicense, licenseVerdict } from "../validation/client-license.ts";
+import { ZClientRequest, ZSessionId } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { findClientSession } from "./client-session.ts";
@@ -24,7 +24,7 @@ export interface DeactivateAnswer {
  * otherwise (heartbeats stopped, an admin) while its hold still keeps a seat: the hold is freed.
  */
 export async function deactivateSession(
-  ctx: ClientContext,
+  ctx: LicensingContext,
   input: TDeactivateSessionInput,
 ): Promise<DeactivateAnswer> {
   const { licenseKey, client, sessionId } = parseInput(ZDeactivateSessionInput, input);

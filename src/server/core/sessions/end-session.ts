@@ -2,7 +2,7 @@ import { z } from "zod";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, notFound } from "../errors.ts";
-import { lockLicense } from "../licensing/client-license.ts";
+import { lockLicense } from "../validation/client-license.ts";
 import { findLicenseInScope } from "../licenses/find-license.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { LicenseStatusCode } from "@license-server/sdk/offline";
-import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
-import { findClientLicense, graceFor, licenseVerdict, type GraceGrant } from "../licensing/client-license.ts";
-import { ZClientRequest, ZSessionId } from "../licensing/schemas.ts";
+import { asDomainContext, clientActor, type LicensingContext } from "../validation/licensing-context.ts";
+import { findClientLicense, graceFor, licenseVerdict, type GraceGrant } from "../validation/client-license.ts";
+import { ZClientRequest, ZSessionId } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { findClientSession } from "./client-session.ts";
@@ -27,7 +27,7 @@ export interface HeartbeatAnswer {
  * written before the answer, when the stored one does not cover it already (seat-hold.ts).
  */
 export async function heartbeatSession(
-  ctx: ClientContext,
+  ctx: LicensingContext,
   input: THeartbeatSessionInput,
 ): Promise<HeartbeatAnswer> {
   const { licenseKey, client, sessionId } = parseInput(ZHeartbeatSessionInput, input);

@@ -1,5 +1,5 @@
 import type { DomainContext } from "../context.ts";
-import { lockLicense } from "../licensing/client-license.ts";
+import { lockLicense } from "../validation/client-license.ts";
 import { mutate } from "../shared/mutate.ts";
 import { deadCutoff, endSessions } from "./session-rules.ts";
 

@@ -10,8 +10,8 @@
 // the interval) one in four or five. The price: a machine that crashed right after such a write
 // keeps its seat for up to that margin (default 300 s interval: 15 min) beyond its last token.
 import type { Db } from "../../db/client.ts";
-import type { ClientLicense } from "../licensing/client-license.ts";
-import { graceTokenExpiry } from "../licensing/grace-token.ts";
+import type { ClientLicense } from "../validation/client-license.ts";
+import { graceTokenExpiry } from "../validation/grace-token.ts";
 
 /** How many heartbeat intervals a stored hold reaches beyond the token it was written for. */
 export const HOLD_AHEAD_INTERVALS = 3;

@@ -6,7 +6,7 @@
 // whose network was cut keeps running on that token, so its seat must stay taken for as long
 // (the invariant: never more machines running a floating license than it has seats, online or
 // offline). Only a deactivation frees the seat at once; the machine gave its token up.
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
+import type { Prisma } from "../../db/client.ts";
 import type { Tx } from "../../db/client.ts";
 import type { AuditEntry } from "../audit/write-audit-event.ts";
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import { conflict } from "../errors.ts";
-import { asDomainContext, clientActor, type ClientContext } from "../licensing/client-context.ts";
-import { findClientLicense, licenseVerdict, lockLicense, usedSince } from "../licensing/client-license.ts";
-import { checkMachine } from "../licensing/validate-license.ts";
-import { ZClientRequest } from "../licensing/schemas.ts";
+import { asDomainContext, clientActor, type LicensingContext } from "../validation/licensing-context.ts";
+import { findClientLicense, licenseVerdict, lockLicense, usedSince } from "../validation/client-license.ts";
+import { checkMachine } from "../validation/validate-license.ts";
+import { ZClientRequest } from "../validation/schemas.ts";
 import type { QuotaPeriod } from "../licenses/select.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
@@ -46,7 +46,7 @@ export interface UsageAnswer {
  * retry after a refusal is judged afresh. The quota check and the write happen with the license
  * locked: concurrent calls cannot together exceed the quota or count one key twice.
  */
-export async function recordUsage(ctx: ClientContext, input: TRecordUsageInput): Promise<UsageAnswer> {
+export async function recordUsage(ctx: LicensingContext, input: TRecordUsageInput): Promise<UsageAnswer> {
   const { licenseKey, client, featureCode, amount, idempotencyKey, sessionId } = parseInput(
     ZRecordUsageInput,
     input,

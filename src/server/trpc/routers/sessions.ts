@@ -3,13 +3,9 @@
 import { z } from "zod";
 import { endSession, ZEndSessionInput } from "../../core/sessions/end-session.ts";
 import { listSessions, ZListSessionsInput } from "../../core/sessions/list-sessions.ts";
-import {
-  listMachines,
-  releaseMachine,
-  ZListMachinesInput,
-  ZMachineDto,
-  ZReleaseMachineInput,
-} from "../../core/sessions/machines.ts";
+import { listMachines, ZListMachinesInput } from "../../core/machines/list-machines.ts";
+import { releaseMachine, ZReleaseMachineInput } from "../../core/machines/release-machine.ts";
+import { ZMachineDto } from "../../core/machines/select.ts";
 import { ZSessionDto } from "../../core/sessions/select.ts";
 import { zPage } from "../../core/shared/schemas.ts";
 import { getUsage, ZGetUsageInput, ZUsageDto } from "../../core/usage/get-usage.ts";

@@ -4,7 +4,7 @@ import { buildAuthOptions } from "@/server/auth/web-session.ts";
 import { apiRoute } from "@/server/http/api-route.ts";
 import { BodyTooLargeError, readLimitedBody } from "@/server/http/body-limit.ts";
 import { getServerRuntime } from "@/server/runtime.ts";
-import { getApiServices } from "@/server/services.ts";
+import { getApiServices } from "@/server/admin-services.ts";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

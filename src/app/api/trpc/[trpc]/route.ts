@@ -1,7 +1,7 @@
 import { apiRoute } from "@/server/http/api-route.ts";
 import { limitTrpcBody } from "@/server/http/admin-api-body.ts";
 import { withMetrics } from "@/server/metrics.ts";
-import { getApiServices } from "@/server/services.ts";
+import { getApiServices } from "@/server/admin-services.ts";
 import { handleTrpcRequest } from "@/server/trpc/handlers.ts";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@
 import { apiRoute } from "@/server/http/api-route.ts";
 import { limitRestBody } from "@/server/http/admin-api-body.ts";
 import { withMetrics } from "@/server/metrics.ts";
-import { getApiServices } from "@/server/services.ts";
+import { getApiServices } from "@/server/admin-services.ts";
 import { handleLicenseFileDownload } from "@/server/trpc/license-file-download.ts";
 
 export const dynamic = "force-dynamic";

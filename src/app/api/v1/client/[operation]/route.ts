@@ -1,10 +1,10 @@
-// The REST twin of the gRPC licensing API (see src/server/client-api/rest.ts).
+// The REST twin of the gRPC licensing API (see src/server/licensing-api/rest.ts).
 import { requestClientAddress } from "@/server/client-address.ts";
-import { handleClientRestRequest } from "@/server/client-api/rest.ts";
+import { handleClientRestRequest } from "@/server/licensing-api/rest.ts";
 import { apiRoute } from "@/server/http/api-route.ts";
 import { withMetrics } from "@/server/metrics.ts";
 import { getServerRuntime } from "@/server/runtime.ts";
-import { getClientServices } from "@/server/services.ts";
+import { getClientServices } from "@/server/admin-services.ts";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

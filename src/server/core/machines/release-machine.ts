@@ -1,51 +1,15 @@
-// Admin view of a node-locked license's bound machines, and releasing one (so another machine
-// can take its place).
+// Releasing a node-locked license's machine, so another machine can take its place.
 import { z } from "zod";
-import type { Prisma } from "../../../generated/prisma-sqlite/client.ts";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { lockLicense } from "../licensing/client-license.ts";
 import { findLicenseInScope } from "../licenses/find-license.ts";
+import { endSessions } from "../sessions/session-rules.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
-import { endSessions } from "./session-rules.ts";
-
-const machineSelect = {
-  id: true,
-  licenseId: true,
-  fingerprint: true,
-  hostname: true,
-  boundAt: true,
-  lastSeenAt: true,
-} satisfies Prisma.MachineBindingSelect;
-
-export const ZMachineDto = z.object({
-  id: z.string(),
-  licenseId: z.string(),
-  fingerprint: z.string(),
-  hostname: z.string(),
-  boundAt: z.date(),
-  lastSeenAt: z.date(),
-});
-export type MachineDto = z.infer<typeof ZMachineDto>;
-
-export const ZListMachinesInput = z.object({ licenseId: ZId });
-
-export async function listMachines(
-  ctx: DomainContext,
-  input: z.input<typeof ZListMachinesInput>,
-): Promise<MachineDto[]> {
-  requirePermission(ctx.actor, "license.read");
-  const { licenseId } = parseInput(ZListMachinesInput, input);
-  await findLicenseInScope(ctx.db, ctx.actor, licenseId);
-  return ctx.db.machineBinding.findMany({
-    where: { licenseId },
-    orderBy: [{ boundAt: "asc" }, { id: "asc" }],
-    select: machineSelect,
-  });
-}
+import { lockLicense } from "../validation/client-license.ts";
+import { machineSelect, type MachineDto } from "./select.ts";
 
 export const ZReleaseMachineInput = z.object({ id: ZId });
 

@@ -11,7 +11,7 @@ import { DomainError, invalidArgument, toDomainError } from "../core/errors.ts";
 import { HTTP_STATUS } from "./http-status.ts";
 import { clientOperations, type ClientOperation, type ClientOperationName } from "./operations.ts";
 import type { RateState } from "./rate-limit.ts";
-import { runClientOperation, type ClientServices } from "./services.ts";
+import { runClientOperation, type LicensingServices } from "./licensing-services.ts";
 import { ANSWER_SIGNATURE_HEADER } from "@license-server/sdk";
 import type { AnswerBinding } from "../../generated/proto/license/v1/license.ts";
 import { requestFromJson } from "./request-json.ts";
@@ -71,7 +71,7 @@ async function readBody(req: Request, maxBodyBytes: number): Promise<Record<stri
 
 export async function handleClientRestRequest(
   req: Request,
-  services: ClientServices,
+  services: LicensingServices,
   route: string,
   ip: string,
   maxBodyBytes = CLIENT_MAX_BODY_BYTES,

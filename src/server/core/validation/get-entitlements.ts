@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { parseInput } from "../shared/parse-input.ts";
-import type { ClientContext } from "./client-context.ts";
+import type { LicensingContext } from "./licensing-context.ts";
 import { disclosable, entitlementViews, findClientLicense, licenseVerdict } from "./client-license.ts";
 import { checkMachine, type ValidateAnswer } from "./validate-license.ts";
 import { ZClientRequest } from "./schemas.ts";
@@ -12,7 +12,7 @@ export type EntitlementsAnswer = Pick<ValidateAnswer, "status" | "message" | "se
 
 /** The features a valid license grants, with what has been used of metered ones this period. */
 export async function getEntitlements(
-  ctx: ClientContext,
+  ctx: LicensingContext,
   input: TGetEntitlementsInput,
 ): Promise<EntitlementsAnswer> {
   const { licenseKey, client } = parseInput(ZGetEntitlementsInput, input);

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { asDomainContext, clientActor, type ClientContext } from "./client-context.ts";
+import { asDomainContext, clientActor, type LicensingContext } from "./licensing-context.ts";
 import {
   disclosable,
   entitlementViews,
@@ -17,7 +17,7 @@ import {
   type LicenseView,
   type Verdict,
 } from "./client-license.ts";
-import { bindMachine, touchMachine } from "./machine-binding.ts";
+import { bindMachine, touchMachine } from "../machines/machine-binding.ts";
 import { ZClientRequest, type ClientInfo } from "./schemas.ts";
 
 export const ZValidateLicenseInput = ZClientRequest;
@@ -41,7 +41,7 @@ export interface ValidateAnswer {
  * running: its grace tokens come with Activate and Heartbeat, each covered by a seat hold.
  */
 export async function validateLicense(
-  ctx: ClientContext,
+  ctx: LicensingContext,
   input: TValidateLicenseInput,
 ): Promise<ValidateAnswer> {
   const { licenseKey, client } = parseInput(ZValidateLicenseInput, input);
@@ -69,7 +69,7 @@ export async function validateLicense(
 
 /** A node-locked license's machine check: a read when bound, a locked bind when not. */
 export async function checkMachine(
-  ctx: ClientContext,
+  ctx: LicensingContext,
   license: ClientLicense,
   client: ClientInfo,
   now: Date,

@@ -2,8 +2,8 @@
 // is bound on its first validation or activation while there is room; an admin can release it.
 import type { Tx } from "../../db/client.ts";
 import type { AuditEntry } from "../audit/write-audit-event.ts";
-import type { ClientLicense, Verdict } from "./client-license.ts";
-import type { ClientInfo } from "./schemas.ts";
+import type { ClientLicense, Verdict } from "../validation/client-license.ts";
+import type { ClientInfo } from "../validation/schemas.ts";
 
 /** lastSeenAt is refreshed at most this often: validations stay reads. */
 const LAST_SEEN_RESOLUTION_MS = 3_600_000;

@@ -8,7 +8,7 @@ import type { Actor, Clock, DomainContext } from "../context.ts";
 import type { HeartbeatBuffer } from "../sessions/heartbeat-buffer.ts";
 import type { Signer } from "../signing-keys/active-signer.ts";
 
-export interface ClientContext {
+export interface LicensingContext {
   db: Db;
   /** the hot-path reads (prepared SQL beside Prisma) */
   reads: FastReads;
@@ -37,7 +37,7 @@ export function clientActor(licenseId: string, fingerprint: string): Actor {
   };
 }
 
-export function asDomainContext(ctx: ClientContext, actor: Actor): DomainContext {
+export function asDomainContext(ctx: LicensingContext, actor: Actor): DomainContext {
   return {
     db: ctx.db,
     provider: ctx.provider,

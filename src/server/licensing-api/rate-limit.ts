@@ -21,7 +21,7 @@ export function rateKey(licenseKey: string): string {
   return normalizeLicenseKey(licenseKey) ?? licenseKey.toUpperCase();
 }
 
-export class ClientRateLimiter {
+export class LicensingRateLimiter {
   private readonly limiters: Limiters<"byKey" | "byPeer">;
 
   /** With `shared`, the counts are shared by every process using that store. */

@@ -8,7 +8,7 @@ import type { FeatureKind } from "../features/select.ts";
 import type { LicenseType, QuotaPeriod } from "../licenses/select.ts";
 import { effectiveStatus } from "../licenses/status.ts";
 import { periodStart } from "../usage/usage-period.ts";
-import type { ClientContext } from "./client-context.ts";
+import type { LicensingContext } from "./licensing-context.ts";
 import { issueGraceToken } from "./grace-token.ts";
 
 export type ClientLicense = LicenseRecord;
@@ -152,7 +152,7 @@ export interface GraceGrant {
  * expiry (see sessions/seat-hold.ts).
  */
 export async function graceFor(
-  ctx: ClientContext,
+  ctx: LicensingContext,
   license: ClientLicense,
   licenseKey: string,
   fingerprint: string,

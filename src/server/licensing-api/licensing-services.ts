@@ -1,14 +1,14 @@
 // What the licensing API's transports (the gRPC sidecar, the REST twin) share in one process.
 import type { LicensingConfig } from "../config.ts";
 import { systemClock, type Clock } from "../core/context.ts";
-import type { ClientContext } from "../core/licensing/client-context.ts";
+import type { LicensingContext } from "../core/validation/licensing-context.ts";
 import { cachedSigner, type Signer } from "../core/signing-keys/active-signer.ts";
 import type { DbHandle } from "../db/client.ts";
 import type { Logger } from "../logger.ts";
 import { HeartbeatBuffer } from "../core/sessions/heartbeat-buffer.ts";
 import { ActivityCounter } from "../core/stats/activity.ts";
 import type { ClientOperation } from "./operations.ts";
-import { ClientRateLimiter, type RateState } from "./rate-limit.ts";
+import { LicensingRateLimiter, type RateState } from "./rate-limit.ts";
 import { countRateLimited, observeClientResponse } from "../metrics.ts";
 import type { AnswerBinding } from "../../generated/proto/license/v1/license.ts";
 import { answerBinding, checkNonce, type BindableRequest } from "./signed-answers.ts";
@@ -16,21 +16,21 @@ import { answerBinding, checkNonce, type BindableRequest } from "./signed-answer
 /** How often a process adds its validation counts to the database. */
 const ACTIVITY_FLUSH_MS = 10_000;
 
-export interface ClientServices {
+export interface LicensingServices {
   handle: DbHandle;
   clock: Clock;
   logger: Logger;
   encryptionKey: Buffer;
   heartbeatToleranceSeconds: number;
   signer: () => Promise<Signer>;
-  limiter: ClientRateLimiter;
+  limiter: LicensingRateLimiter;
   activity: ActivityCounter;
   heartbeats: HeartbeatBuffer;
   /** Stops the periodic flushes and writes what is still in memory (heartbeats, counts). */
   close(): Promise<void>;
 }
 
-export function createClientServices(options: {
+export function createLicensingServices(options: {
   database: DbHandle;
   encryptionKey: Buffer;
   licensing: LicensingConfig;
@@ -38,7 +38,7 @@ export function createClientServices(options: {
   clock?: Clock;
   /** how often buffered heartbeats are written; default 1000 ms */
   heartbeatFlushMs?: number;
-}): ClientServices {
+}): LicensingServices {
   const { database, licensing } = options;
   const activity = new ActivityCounter(database.db, options.logger);
   const heartbeats = new HeartbeatBuffer(
@@ -51,7 +51,7 @@ export function createClientServices(options: {
     void activity.flush();
   }, ACTIVITY_FLUSH_MS);
   timer.unref();
-  const limiter = new ClientRateLimiter(
+  const limiter = new LicensingRateLimiter(
     licensing.rateLimitPerKey,
     licensing.rateLimitPerPeer,
     licensing.rateLimitStore === "database" ? { target: database.target, logger: options.logger } : undefined,
@@ -82,7 +82,7 @@ export async function runClientOperation<
   Req extends BindableRequest,
   Res extends { binding?: AnswerBinding },
 >(
-  services: ClientServices,
+  services: LicensingServices,
   op: ClientOperation<Req, Res>,
   request: Req,
   ip: string,
@@ -99,7 +99,7 @@ export async function runClientOperation<
   return response;
 }
 
-export function clientContext(services: ClientServices, ip: string | null): ClientContext {
+export function clientContext(services: LicensingServices, ip: string | null): LicensingContext {
   return {
     db: services.handle.db,
     reads: services.handle.reads,

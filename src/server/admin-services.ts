@@ -1,6 +1,6 @@
 // The admin API's shared services for the Next route handlers, on top of the process runtime.
 import { directoryFor } from "./auth/directory.ts";
-import { createClientServices, type ClientServices } from "./client-api/services.ts";
+import { createLicensingServices, type LicensingServices } from "./licensing-api/licensing-services.ts";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from "./auth/rate-limit.ts";
 import { ensureAuditCheckpointer } from "./core/audit/checkpointer.ts";
 import { systemClock } from "./core/context.ts";
@@ -44,14 +44,14 @@ export function getApiServices(): Promise<ApiServices> {
 }
 
 const CLIENT_KEY = Symbol.for("license-server.client-services");
-const clientHolder = globalThis as unknown as { [CLIENT_KEY]?: Promise<ClientServices> };
+const clientHolder = globalThis as unknown as { [CLIENT_KEY]?: Promise<LicensingServices> };
 
 /** The licensing API's services for the REST twin (the sidecar makes its own). */
-export function getClientServices(): Promise<ClientServices> {
+export function getClientServices(): Promise<LicensingServices> {
   clientHolder[CLIENT_KEY] ??= getServerRuntime()
     .then(withAuditCheckpointer)
     .then(({ config, logger, database }) =>
-      createClientServices({
+      createLicensingServices({
         database,
         encryptionKey: config.encryptionKey,
         licensing: config.licensing,

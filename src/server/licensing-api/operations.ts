@@ -25,10 +25,10 @@ import {
   type ClientInfo,
   type MessageFns,
 } from "../../generated/proto/license/v1/license.ts";
-import type { ClientContext } from "../core/licensing/client-context.ts";
-import type { EntitlementView, GraceGrant, LicenseView } from "../core/licensing/client-license.ts";
-import { getEntitlements } from "../core/licensing/get-entitlements.ts";
-import { validateLicense } from "../core/licensing/validate-license.ts";
+import type { LicensingContext } from "../core/validation/licensing-context.ts";
+import type { EntitlementView, GraceGrant, LicenseView } from "../core/validation/client-license.ts";
+import { getEntitlements } from "../core/validation/get-entitlements.ts";
+import { validateLicense } from "../core/validation/validate-license.ts";
 import { activateSession } from "../core/sessions/activate-session.ts";
 import { deactivateSession } from "../core/sessions/deactivate-session.ts";
 import { heartbeatSession } from "../core/sessions/heartbeat-session.ts";
@@ -92,7 +92,7 @@ export interface ClientOperation<Req, Res> {
   response: MessageFns<Res>;
   /** the license key the request names (for per-key rate limits), if any */
   licenseKey(request: Req): string | null;
-  run(ctx: ClientContext, request: Req): Promise<Res>;
+  run(ctx: LicensingContext, request: Req): Promise<Res>;
   /** operations counted as validations on the dashboard: whether the answer was VALID */
   validation?: (response: Res) => boolean;
 }
