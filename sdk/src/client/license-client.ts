@@ -3,13 +3,13 @@
 // outages, buffered usage, and events. See sdk/README.md.
 //
 // This class is the coordinator: it owns the public API, the persisted state and the published
-// result, and hands the work to its parts through a ClientContext (sdk/src/client/README.md):
+// result, and hands the work to its parts through a SharedClientState (sdk/src/client/README.md):
 // offline-tiers.ts (clock guard, .lic, grace token), session-keeper.ts (validation, session,
 // heartbeats, reconnect) and usage-queue.ts (metered usage).
 import { normalizeLicenseKey } from "../license-key.ts";
 import { AnswerKeyring } from "../signed-answer.ts";
 import { emptyState, StateCache, type CacheState, type PendingUsage } from "./cache.ts";
-import type { ClientContext } from "./client-context.ts";
+import type { SharedClientState } from "./shared-state.ts";
 import { TypedEmitter, type LicenseClientEvents } from "./events.ts";
 import { defaultFingerprint } from "./fingerprint.ts";
 import { OfflineTiers } from "./offline-tiers.ts";
@@ -56,7 +56,7 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
     this.cacheWasCorrupt = loaded?.corrupt ?? false;
     this.state = loaded?.state ?? emptyState();
 
-    const context: ClientContext = {
+    const context: SharedClientState = {
       options,
       licenseKey,
       fingerprint,

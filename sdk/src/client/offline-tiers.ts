@@ -5,7 +5,7 @@
 import type { StatusCode } from "../generated/proto/license/v1/license.ts";
 import { verifyGraceToken } from "../grace-token.ts";
 import { verifyLicenseFile } from "../license-file.ts";
-import { MAX_TIMER_MS, type ClientContext } from "./client-context.ts";
+import { MAX_TIMER_MS, type SharedClientState } from "./shared-state.ts";
 import { entitlementInfo, fromLicenseFile, licenseDetails, reviveDates, statusName } from "./convert.ts";
 import type { EntitlementInfo, LicenseDetails, ValidationResult } from "./types.ts";
 
@@ -21,11 +21,11 @@ export interface OnlineAnswer {
 }
 
 export class OfflineTiers {
-  private readonly ctx: ClientContext;
+  private readonly ctx: SharedClientState;
   private graceTimer: NodeJS.Timeout | undefined;
   private graceWarned: string | undefined;
 
-  constructor(ctx: ClientContext) {
+  constructor(ctx: SharedClientState) {
     this.ctx = ctx;
   }
 

@@ -2,14 +2,14 @@
 // server's interval, deactivation), reconnecting with backoff through an outage, and the
 // online/offline transitions. When no verified answer comes, the offline tiers decide. Part of
 // LicenseClient (see sdk/src/client/README.md).
-import { MAX_TIMER_MS, type ClientContext, type Connectivity } from "./client-context.ts";
+import { MAX_TIMER_MS, type SharedClientState, type Connectivity } from "./shared-state.ts";
 import { statusName } from "./convert.ts";
 import { invalidResult, type OfflineTiers } from "./offline-tiers.ts";
 import { RequestRejectedError, TransportUnavailableError } from "./transport.ts";
 import type { ValidationResult } from "./types.ts";
 
 export class SessionKeeper implements Connectivity {
-  private readonly ctx: ClientContext;
+  private readonly ctx: SharedClientState;
   private readonly tiers: OfflineTiers;
   /** sends the queued usage (after an activation or a good heartbeat) */
   private readonly flushUsage: () => Promise<unknown>;
@@ -19,7 +19,7 @@ export class SessionKeeper implements Connectivity {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
 
-  constructor(ctx: ClientContext, tiers: OfflineTiers, flushUsage: () => Promise<unknown>) {
+  constructor(ctx: SharedClientState, tiers: OfflineTiers, flushUsage: () => Promise<unknown>) {
     this.ctx = ctx;
     this.tiers = tiers;
     this.flushUsage = flushUsage;

@@ -3,18 +3,18 @@
 // the server is back, counted once. Part of LicenseClient (see sdk/src/client/README.md).
 import { randomUUID } from "node:crypto";
 import type { PendingUsage } from "./cache.ts";
-import type { ClientContext, Connectivity } from "./client-context.ts";
+import type { SharedClientState, Connectivity } from "./shared-state.ts";
 import { statusName } from "./convert.ts";
 import { RequestRejectedError } from "./transport.ts";
 import type { UsageResult } from "./types.ts";
 
 export class UsageQueue {
-  private readonly ctx: ClientContext;
+  private readonly ctx: SharedClientState;
   private readonly connectivity: Connectivity;
   /** the flush running now: the next one waits for it, so records go out once and in order */
   private flushing: Promise<Map<string, UsageResult>> | undefined;
 
-  constructor(ctx: ClientContext, connectivity: Connectivity) {
+  constructor(ctx: SharedClientState, connectivity: Connectivity) {
     this.ctx = ctx;
     this.connectivity = connectivity;
   }

@@ -14,7 +14,7 @@ export type EmitEvent = <K extends keyof LicenseClientEvents>(
   payload: LicenseClientEvents[K],
 ) => void;
 
-export interface ClientContext {
+export interface SharedClientState {
   readonly options: LicenseClientOptions;
   /** the key in its canonical form: what the server hashes into grace tokens and answers */
   readonly licenseKey: string;
