@@ -5,8 +5,7 @@ import { errorSummary } from "../src/server/error-summary.ts";
 import { ConfigError, loadConfig, type Config } from "../src/server/config.ts";
 import { logPoolErrors, openDatabase, type DbHandle } from "../src/server/db/client.ts";
 import { createLogger } from "../src/server/logger.ts";
-import { scheduleBackups, type BackupSchedule } from "../src/server/core/backups/schedule-backups.ts";
-import { startAuditCheckpointer } from "../src/server/core/audit/checkpointer.ts";
+import { startSidecarJobs } from "../src/server/jobs/sidecar-jobs.ts";
 import { observeGrpcCall, serverMetrics } from "../src/server/metrics.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
 import { createGatewayServer, grpcAddress } from "./server.ts";
@@ -69,24 +68,8 @@ async function main(): Promise<void> {
       );
     }
   }
-  const backups: BackupSchedule | undefined = config.backup.schedule
-    ? scheduleBackups({
-        pattern: config.backup.schedule,
-        dir: config.backup.dir,
-        retention: config.backup.retention,
-        database: config.database,
-        key: config.backup.key,
-        encryptionKey: config.encryptionKey,
-        logger,
-      })
-    : undefined;
-  // the audit chain's signed head in DATA_DIR/audit-head.json, after this process's audit writes
-  const checkpointer = startAuditCheckpointer({
-    db: database.db,
-    encryptionKey: config.encryptionKey,
-    logger,
-    dataDir: config.dataDir,
-  });
+  // scheduled backups and the audit checkpointer (src/server/jobs)
+  const jobs = startSidecarJobs(config, database, logger);
   logger.info(
     { address: gateway.address, provider: database.provider, metricsPort: metricsServer?.port ?? null },
     "gRPC gateway listening",
@@ -102,8 +85,7 @@ async function main(): Promise<void> {
     logger.info({ reason }, "gRPC gateway stopping");
     void (async () => {
       await gateway.shutdown();
-      await backups?.stop();
-      await checkpointer.stop();
+      await jobs.stop();
       await metricsServer?.close();
       await database.close().catch((error: unknown) => {
         logger.warn({ err: error }, "closing the database failed");

@@ -1,6 +1,6 @@
 // The gRPC sidecar for shipped software: license.v1.LicenseService over the domain, the standard
 // health service (grpc.health.v1.Health) and server reflection, behind the middleware in
-// ./middleware.ts. It also runs the reaper that ends sessions whose heartbeats stopped.
+// ./middleware.ts. It also starts the session reaper (src/server/jobs/session-reaper.ts).
 import { readFileSync } from "node:fs";
 import { ServerCredentials } from "@grpc/grpc-js";
 import { createServer, type Server } from "nice-grpc";
@@ -8,12 +8,14 @@ import { errorDetailsServerMiddleware } from "nice-grpc-error-details";
 import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
 import { ServerReflection, ServerReflectionService } from "nice-grpc-server-reflection";
 import { LicenseServiceDefinition } from "../src/generated/proto/license/v1/license.ts";
-import { createLicensingServices, type LicensingServices } from "../src/server/licensing-api/licensing-services.ts";
+import {
+  createLicensingServices,
+  type LicensingServices,
+} from "../src/server/licensing-api/licensing-services.ts";
 import type { TrustProxy } from "../src/server/client-address.ts";
 import type { Config, GrpcTlsConfig } from "../src/server/config.ts";
-import { systemActor, type Clock } from "../src/server/core/context.ts";
-import { reapDeadSessions } from "../src/server/core/sessions/reap-sessions.ts";
-import { sampleActiveSessions } from "../src/server/core/stats/activity.ts";
+import type { Clock } from "../src/server/core/context.ts";
+import { startSessionReaper } from "../src/server/jobs/session-reaper.ts";
 import type { DbHandle } from "../src/server/db/client.ts";
 import type { Logger } from "../src/server/logger.ts";
 import { licenseServiceImpl } from "./license-service.ts";
@@ -138,54 +140,25 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     }
   };
 
-  // The reaper: one run at a time; a shutdown waits for the running one.
-  const reaperCtx = {
-    db: options.db.db,
-    provider: options.db.provider,
+  // the session reaper and activity sampling (src/server/jobs): one run at a time
+  const reaper = startSessionReaper({
+    database: options.db,
     clock: services.clock,
     logger,
-    actor: systemActor,
-    ip: null,
     encryptionKey: config.encryptionKey,
-  };
-  let reaping: Promise<number> | undefined;
-  const reap = () => {
-    // this process's buffered heartbeats first, so their sessions are not taken for dead
-    reaping ??= services.heartbeats
-      .flush()
-      .then(() => reapDeadSessions(reaperCtx, config.licensing.heartbeatToleranceSeconds))
-      .then(async (ended) => {
-        await sampleActiveSessions(
-          options.db.db,
-          services.clock.now(),
-          config.licensing.heartbeatToleranceSeconds,
-        );
-        return ended;
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, "the session reaper failed");
-        return 0;
-      })
-      .finally(() => {
-        reaping = undefined;
-      });
-    return reaping;
-  };
-  const interval = config.licensing.reaperIntervalSeconds;
-  const reaperTimer =
-    interval > 0
-      ? setInterval(() => {
-          void reap();
-        }, interval * 1000)
-      : undefined;
-  reaperTimer?.unref();
+    heartbeats: services.heartbeats,
+    toleranceSeconds: config.licensing.heartbeatToleranceSeconds,
+    intervalSeconds: config.licensing.reaperIntervalSeconds,
+  });
+  const reap = () => reaper.runNow();
 
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
     stopping ??= (async () => {
       health.setStatus("unhealthy");
       health.setStatus("unhealthy", LicenseServiceDefinition.fullName);
-      clearInterval(reaperTimer);
+      // no new reaper runs from here on; a running one is waited for below
+      const reaperStopped = reaper.stop();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => {
@@ -203,7 +176,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       clearTimeout(timer);
       // Every call has written what it writes; let a running reaper finish its transaction too,
       // then write the validation counts still in memory.
-      await reaping;
+      await reaperStopped;
       await services.close();
     })();
     return stopping;

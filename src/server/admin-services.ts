@@ -2,7 +2,7 @@
 import { directoryFor } from "./auth/directory.ts";
 import { createLicensingServices, type LicensingServices } from "./licensing-api/licensing-services.ts";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from "./auth/rate-limit.ts";
-import { ensureAuditCheckpointer } from "./core/audit/checkpointer.ts";
+import { ensureAuditCheckpointer } from "./jobs/audit-checkpointer.ts";
 import { systemClock } from "./core/context.ts";
 import { getServerRuntime, type ServerRuntime } from "./runtime.ts";
 import type { ApiServices } from "./trpc/context.ts";

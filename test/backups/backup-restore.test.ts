@@ -10,7 +10,7 @@ import { createBackup } from "../../src/server/core/backups/create-backup.ts";
 import { restoreBackup } from "../../src/server/core/backups/restore-backup.ts";
 import { BACKUP_TABLES, delegate, modelNames, scalarColumns } from "../../src/server/core/backups/tables.ts";
 import { describeBackup, verifyBackup } from "../../src/server/core/backups/verify-backup.ts";
-import { pruneBackups, backupFileName } from "../../src/server/core/backups/schedule-backups.ts";
+import { pruneBackups, backupFileName } from "../../src/server/core/backups/backup-retention.ts";
 import { verifyAuditChain } from "../../src/server/core/audit/verify-audit-chain.ts";
 import { createAdmin } from "../../src/server/core/admins/create-admin.ts";
 import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";

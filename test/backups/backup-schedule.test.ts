@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createBackup } from "../../src/server/core/backups/create-backup.ts";
 import { claimScheduledRun } from "../../src/server/core/backups/claim-scheduled-run.ts";
-import { scheduleBackups } from "../../src/server/core/backups/schedule-backups.ts";
+import { scheduleBackups } from "../../src/server/jobs/scheduled-backups.ts";
 import { verifyBackup } from "../../src/server/core/backups/verify-backup.ts";
 import { ConfigError, loadConfig } from "../../src/server/config.ts";
 import { openDatabase } from "../../src/server/db/client.ts";

@@ -15,7 +15,7 @@ import {
   type AuditAnchor,
   type AuditCheckpoint,
 } from "../../src/server/core/audit/checkpoint.ts";
-import { startAuditCheckpointer } from "../../src/server/core/audit/checkpointer.ts";
+import { startAuditCheckpointer } from "../../src/server/jobs/audit-checkpointer.ts";
 import {
   verifyWholeAuditChain,
   type AuditChainReport,

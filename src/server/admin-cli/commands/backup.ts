@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { createBackup } from "../../core/backups/create-backup.ts";
-import { backupFileName, pruneBackups } from "../../core/backups/schedule-backups.ts";
+import { backupFileName, pruneBackups } from "../../core/backups/backup-retention.ts";
 import { serverConfig, withDatabase } from "../context.ts";
 import { mib, output, type CliIo } from "../io.ts";
 import { Progress } from "../progress.ts";

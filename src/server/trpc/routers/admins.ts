@@ -14,7 +14,7 @@ import {
   ZAuditEventDto,
   ZListAuditEventsInput,
 } from "../../core/audit/list-audit-events.ts";
-import { runningAuditAnchor } from "../../core/audit/checkpointer.ts";
+import { runningAuditAnchor } from "../../jobs/audit-checkpointer.ts";
 import {
   AUDIT_CHAIN_BREAKS,
   verifyAuditChain,

@@ -7,8 +7,8 @@ import {
   type AuditAnchor,
   type CheckpointDeps,
   type CheckpointOutcome,
-} from "./checkpoint.ts";
-import { auditWriteObservers } from "./write-audit-event.ts";
+} from "../core/audit/checkpoint.ts";
+import { auditWriteObservers } from "../core/audit/write-audit-event.ts";
 
 export interface AuditCheckpointer {
   anchor: AuditAnchor;

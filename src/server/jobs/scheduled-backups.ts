@@ -2,42 +2,15 @@
 // files kept in BACKUP_DIR). The sidecar runs the schedule; each run opens a connection of its own,
 // so the snapshot never holds up the licensing calls. With several instances on one database, each
 // scheduled run is claimed in the database first, so one instance takes it.
-import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Cron } from "croner";
-import type { Logger } from "../../logger.ts";
-import { openDatabase } from "../../db/client.ts";
-import type { DbTarget } from "../../db/provider.ts";
-import { systemClock, type Clock } from "../context.ts";
-import { BACKUP_EXTENSION } from "./backup-file.ts";
-import { claimScheduledRun } from "./claim-scheduled-run.ts";
-import { createBackup, type BackupResult } from "./create-backup.ts";
-export { scheduleProblem } from "./schedule-pattern.ts";
-
-const FILE_PATTERN = new RegExp(`^backup-\\d{8}T\\d{6}Z${BACKUP_EXTENSION.replace(".", "\\.")}$`);
-
-/** `backup-20261129T020000Z.lsbackup`: names sort by time. */
-export function backupFileName(at: Date): string {
-  const stamp = at
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d{3}Z$/, "Z");
-  return `backup-${stamp}${BACKUP_EXTENSION}`;
-}
-
-/** Deletes all but the newest `keep` backups named by backupFileName in `dir`; returns what went. */
-export function pruneBackups(dir: string, keep: number): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((name) => FILE_PATTERN.test(name));
-  } catch {
-    return [];
-  }
-  names.sort();
-  const doomed = names.slice(0, Math.max(0, names.length - keep));
-  for (const name of doomed) rmSync(join(dir, name), { force: true });
-  return doomed;
-}
+import type { Logger } from "../logger.ts";
+import { openDatabase } from "../db/client.ts";
+import type { DbTarget } from "../db/provider.ts";
+import { systemClock, type Clock } from "../core/context.ts";
+import { backupFileName, pruneBackups } from "../core/backups/backup-retention.ts";
+import { claimScheduledRun } from "../core/backups/claim-scheduled-run.ts";
+import { createBackup, type BackupResult } from "../core/backups/create-backup.ts";
 
 export interface BackupScheduleOptions {
   pattern: string;
