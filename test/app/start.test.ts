@@ -272,10 +272,12 @@ describe("npm start", () => {
         LICENSE_SERVER_ADMIN_PASSWORD: "change-me-at-once",
       });
       const ready = await waitUntilReady(run);
-      const script = `set -euo pipefail\n${(block ?? "")
-        .replaceAll("127.0.0.1:3000", `127.0.0.1:${port}`)
-        .replaceAll("127.0.0.1:50051", `127.0.0.1:${grpcPort}`)}`;
-      const { stdout } = await promisify(execFile)("bash", ["-c", script], { timeout: 90_000 });
+      // as written: the block reads PORT and GRPC_PORT from the environment, as the server does
+      const script = `set -euo pipefail\n${block ?? ""}`;
+      const { stdout } = await promisify(execFile)("bash", ["-c", script], {
+        timeout: 90_000,
+        env: { ...process.env, PORT: String(port), GRPC_PORT: String(grpcPort) },
+      });
       const lines = stdout.trim().split("\n");
       expect(lines).toHaveLength(11);
       expect(lines[0]).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
