@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { createCustomer } from "../../src/server/core/customers/create-customer.ts";
 import { createFeature } from "../../src/server/core/features/create-feature.ts";
 import { createGroup } from "../../src/server/core/groups/create-group.ts";
-import { createLicense, type TCreateLicenseInput } from "../../src/server/core/licenses/create-license.ts";
+import { createLicense } from "../../src/server/core/licenses/create-license.ts";
+import { type TCreateLicenseInput } from "../../src/server/core/licenses/schemas.ts";
 import { createProduct } from "../../src/server/core/products/create-product.ts";
 import type { TestDb } from "./db.ts";
 

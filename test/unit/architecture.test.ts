@@ -78,6 +78,15 @@ describe("architecture", () => {
     expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
   });
 
+  it("schemas have one home: an operation does not re-export the area's schemas.ts", () => {
+    const offenders = core.filter(
+      (file) =>
+        !file.endsWith("schemas.ts") &&
+        /^export (type )?\{[^}]*\bZ[A-Z]\w*/m.test(readFileSync(file, "utf8")),
+    );
+    expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
   it("every admin procedure names a permission of the domain's table, never a role", () => {
     const routers = filesUnder(join(ROOT, "src/server/trpc"), /\.ts$/);
     const calls = routers.flatMap((file) =>

@@ -7,7 +7,6 @@ import { revokeAdminWebSessions } from "../web-sessions/store.ts";
 import { requireStrongPassword } from "./password-policy.ts";
 import { requireAdminActor } from "./require-admin-actor.ts";
 import { ZChangeOwnPasswordInput, type TChangeOwnPasswordInput } from "./schemas.ts";
-export { ZChangeOwnPasswordInput, type TChangeOwnPasswordInput };
 
 export async function changeOwnPassword(
   ctx: DomainContext,

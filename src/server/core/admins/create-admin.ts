@@ -7,7 +7,6 @@ import { requireStrongPassword } from "./password-policy.ts";
 import { requireGroupsExist, requireSignedInForSuperAdmin } from "./rules.ts";
 import { adminSelect, toAdminDto, type AdminDto } from "./select.ts";
 import { ZCreateAdminInput, type TCreateAdminInput } from "./schemas.ts";
-export { ZCreateAdminInput, type TCreateAdminInput };
 
 export async function createAdmin(ctx: DomainContext, input: TCreateAdminInput): Promise<AdminDto> {
   requirePermission(ctx.actor, "admin.manage");

@@ -7,7 +7,6 @@ import { revokeAdminWebSessions } from "../web-sessions/store.ts";
 import { requireAnotherSuperAdmin, requireGroupsExist, requireSignedInForSuperAdmin } from "./rules.ts";
 import { adminSelect, toAdminDto, type AdminDto } from "./select.ts";
 import { ZUpdateAdminInput, type TUpdateAdminInput } from "./schemas.ts";
-export { ZUpdateAdminInput, type TUpdateAdminInput };
 
 export async function updateAdmin(ctx: DomainContext, input: TUpdateAdminInput): Promise<AdminDto> {
   requirePermission(ctx.actor, "admin.manage");

@@ -9,7 +9,6 @@ import { readSettings } from "../settings/settings.ts";
 import { generateApiKey } from "./api-key-format.ts";
 import { apiKeySelect, toApiKeyDto, type ApiKeyDto } from "./select.ts";
 import { ZCreateApiKeyInput, type TCreateApiKeyInput } from "./schemas.ts";
-export { ZCreateApiKeyInput, type TCreateApiKeyInput };
 
 /** The key itself is in the result once and never again. */
 export async function createApiKey(

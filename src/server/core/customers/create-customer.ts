@@ -4,8 +4,7 @@ import { notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { customerSelect, toCustomerDto, type CustomerDto } from "./select.ts";
-import { ZCustomerFields, ZCreateCustomerInput, type TCreateCustomerInput } from "./schemas.ts";
-export { ZCustomerFields, ZCreateCustomerInput, type TCreateCustomerInput };
+import { ZCreateCustomerInput, type TCreateCustomerInput } from "./schemas.ts";
 
 export async function createCustomer(ctx: DomainContext, input: TCreateCustomerInput): Promise<CustomerDto> {
   requirePermission(ctx.actor, "customer.write");

@@ -6,7 +6,6 @@ import { parseInput } from "../shared/parse-input.ts";
 import { findCustomerInScope } from "./find-customer.ts";
 import { customerSelect, toCustomerDto, type CustomerDto } from "./select.ts";
 import { ZUpdateCustomerInput, type TUpdateCustomerInput } from "./schemas.ts";
-export { ZUpdateCustomerInput, type TUpdateCustomerInput };
 
 export async function updateCustomer(ctx: DomainContext, input: TUpdateCustomerInput): Promise<CustomerDto> {
   requirePermission(ctx.actor, "customer.write");

@@ -4,8 +4,7 @@ import { failedPrecondition, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { featureSelect, toFeatureDto, type FeatureDto } from "./select.ts";
-import { ZFeatureUnit, ZCreateFeatureInput, type TCreateFeatureInput } from "./schemas.ts";
-export { ZFeatureUnit, ZCreateFeatureInput, type TCreateFeatureInput };
+import { ZCreateFeatureInput, type TCreateFeatureInput } from "./schemas.ts";
 
 export async function createFeature(ctx: DomainContext, input: TCreateFeatureInput): Promise<FeatureDto> {
   requirePermission(ctx.actor, "catalog.write");

@@ -5,7 +5,7 @@ import { invalidArgument, notFound } from "../errors.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZDescription, ZId, ZName } from "../shared/schemas.ts";
-import { ZFeatureUnit } from "./create-feature.ts";
+import { ZFeatureUnit } from "./schemas.ts";
 import { featureSelect, toFeatureDto, type FeatureDto } from "./select.ts";
 
 /** Code and kind are fixed once created: licenses and shipped software depend on them. */

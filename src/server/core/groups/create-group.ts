@@ -4,7 +4,6 @@ import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { groupSelect, toGroupDto, type GroupDto } from "./select.ts";
 import { ZCreateGroupInput, type TCreateGroupInput } from "./schemas.ts";
-export { ZCreateGroupInput, type TCreateGroupInput };
 
 export async function createGroup(ctx: DomainContext, input: TCreateGroupInput): Promise<GroupDto> {
   requirePermission(ctx.actor, "group.write");

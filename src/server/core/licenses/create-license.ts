@@ -7,13 +7,7 @@ import { parseInput } from "../shared/parse-input.ts";
 import { resolveEntitlements } from "./entitlements.ts";
 import { generateLicenseKey } from "./license-key.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
-import {
-  DEFAULT_GRACE_PERIOD_HOURS,
-  ZLicenseTerms,
-  ZCreateLicenseInput,
-  type TCreateLicenseInput,
-} from "./schemas.ts";
-export { ZLicenseTerms, ZCreateLicenseInput, type TCreateLicenseInput };
+import { DEFAULT_GRACE_PERIOD_HOURS, ZCreateLicenseInput, type TCreateLicenseInput } from "./schemas.ts";
 
 const KEY_ATTEMPTS = 5;
 

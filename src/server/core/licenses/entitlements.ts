@@ -2,8 +2,7 @@ import type { z } from "zod";
 import type { Tx } from "../../db/client.ts";
 import { invalidArgument, type FieldIssue } from "../errors.ts";
 import { type QuotaPeriod } from "./select.ts";
-import { ZEntitlementInput, ZEntitlementList } from "./schemas.ts";
-export { ZEntitlementInput, ZEntitlementList };
+import type { ZEntitlementList } from "./schemas.ts";
 
 export interface ResolvedEntitlement {
   featureId: string;

@@ -4,7 +4,6 @@ import { parseInput } from "../shared/parse-input.ts";
 import { changeLicenseStatus } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
 import { ZRenewLicenseInput, type TRenewLicenseInput } from "./schemas.ts";
-export { ZRenewLicenseInput, type TRenewLicenseInput };
 
 /** Sets a later expiry; an expired license becomes active again, a suspended one stays suspended. */
 export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput): Promise<LicenseDto> {

@@ -3,7 +3,6 @@ import { parseInput } from "../shared/parse-input.ts";
 import { changeLicenseStatus } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
 import { ZRevokeLicenseInput, type TRevokeLicenseInput } from "./schemas.ts";
-export { ZRevokeLicenseInput, type TRevokeLicenseInput };
 
 /** Ends a license for good: a revoked license never validates or changes again. */
 export async function revokeLicense(ctx: DomainContext, input: TRevokeLicenseInput): Promise<LicenseDto> {

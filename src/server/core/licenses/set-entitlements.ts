@@ -5,7 +5,8 @@ import { failedPrecondition } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
-import { resolveEntitlements, ZEntitlementList } from "./entitlements.ts";
+import { resolveEntitlements } from "./entitlements.ts";
+import { ZEntitlementList } from "./schemas.ts";
 import { findLicenseInScope } from "./find-license.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 

@@ -3,7 +3,6 @@ import { parseInput } from "../shared/parse-input.ts";
 import { changeLicenseStatus } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
 import { ZSuspendLicenseInput, type TSuspendLicenseInput } from "./schemas.ts";
-export { ZSuspendLicenseInput, type TSuspendLicenseInput };
 
 /** Stops an active license from validating until it is reinstated; ends its open sessions. */
 export async function suspendLicense(ctx: DomainContext, input: TSuspendLicenseInput): Promise<LicenseDto> {

@@ -6,7 +6,6 @@ import { parseInput } from "../shared/parse-input.ts";
 import { findLicenseInScope } from "./find-license.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 import { ZUpdateLicenseInput, type TUpdateLicenseInput } from "./schemas.ts";
-export { ZUpdateLicenseInput, type TUpdateLicenseInput };
 
 export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInput): Promise<LicenseDto> {
   requirePermission(ctx.actor, "license.write");

@@ -4,7 +4,6 @@ import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { productSelect, toProductDto, type ProductDto } from "./select.ts";
 import { ZCreateProductInput, type TCreateProductInput } from "./schemas.ts";
-export { ZCreateProductInput, type TCreateProductInput };
 
 export async function createProduct(ctx: DomainContext, input: TCreateProductInput): Promise<ProductDto> {
   requirePermission(ctx.actor, "catalog.write");

@@ -1,7 +1,6 @@
 import type { DomainContext } from "../context.ts";
-import { ZTotpCode, ZConfirmTotpInput, type TConfirmTotpInput } from "./schemas.ts";
+import type { TConfirmTotpInput } from "./schemas.ts";
 import { storeRecoveryCodes } from "./store-recovery-codes.ts";
-export { ZTotpCode, ZConfirmTotpInput, type TConfirmTotpInput };
 
 /** Turns TOTP on with a code from the enrolled secret; returns the recovery codes, once. */
 export function confirmTotp(

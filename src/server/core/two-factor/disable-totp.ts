@@ -7,7 +7,6 @@ import { parseInput } from "../shared/parse-input.ts";
 import { readSettings } from "../settings/settings.ts";
 import { checkOwnTotp } from "./check-own-totp.ts";
 import { ZDisableTotpInput, type TDisableTotpInput } from "./schemas.ts";
-export { ZDisableTotpInput, type TDisableTotpInput };
 
 /** Turns TOTP off: needs the password and a current code; refused while 2FA is required. */
 export async function disableTotp(ctx: DomainContext, input: TDisableTotpInput): Promise<{ disabled: true }> {

@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { createAdmin, ZCreateAdminInput } from "../../core/admins/create-admin.ts";
+import { createAdmin } from "../../core/admins/create-admin.ts";
+import { ZCreateAdminInput, ZUpdateAdminInput } from "../../core/admins/schemas.ts";
 import { getAdmin, ZGetAdminInput } from "../../core/admins/get-admin.ts";
 import { listAdmins, ZListAdminsInput } from "../../core/admins/list-admins.ts";
 import { ZAdminDto } from "../../core/admins/select.ts";
 import { setAdminPassword, ZSetAdminPasswordInput } from "../../core/admins/set-admin-password.ts";
-import { updateAdmin, ZUpdateAdminInput } from "../../core/admins/update-admin.ts";
-import { createApiKey, ZCreateApiKeyInput } from "../../core/api-keys/create-api-key.ts";
+import { updateAdmin } from "../../core/admins/update-admin.ts";
+import { createApiKey } from "../../core/api-keys/create-api-key.ts";
+import { ZCreateApiKeyInput } from "../../core/api-keys/schemas.ts";
 import { listApiKeys, ZListApiKeysInput } from "../../core/api-keys/list-api-keys.ts";
 import { revokeApiKey, ZRevokeApiKeyInput } from "../../core/api-keys/revoke-api-key.ts";
 import { ZApiKeyDto } from "../../core/api-keys/select.ts";

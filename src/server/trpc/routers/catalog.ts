@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { createFeature, ZCreateFeatureInput } from "../../core/features/create-feature.ts";
+import { createFeature } from "../../core/features/create-feature.ts";
+import { ZCreateFeatureInput } from "../../core/features/schemas.ts";
 import { deleteFeature, ZDeleteFeatureInput } from "../../core/features/delete-feature.ts";
 import { listFeatures, ZListFeaturesInput } from "../../core/features/list-features.ts";
 import { ZFeatureDto } from "../../core/features/select.ts";
 import { updateFeature, ZUpdateFeatureInput } from "../../core/features/update-feature.ts";
 import { archiveProduct, ZArchiveProductInput } from "../../core/products/archive-product.ts";
-import { createProduct, ZCreateProductInput } from "../../core/products/create-product.ts";
+import { createProduct } from "../../core/products/create-product.ts";
+import { ZCreateProductInput } from "../../core/products/schemas.ts";
 import { deleteProduct, ZDeleteProductInput } from "../../core/products/delete-product.ts";
 import { getProduct, ZGetProductInput } from "../../core/products/get-product.ts";
 import { listProducts, ZListProductsInput } from "../../core/products/list-products.ts";

@@ -1,10 +1,11 @@
 import { archiveCustomer, ZArchiveCustomerInput } from "../../core/customers/archive-customer.ts";
-import { createCustomer, ZCreateCustomerInput } from "../../core/customers/create-customer.ts";
+import { createCustomer } from "../../core/customers/create-customer.ts";
+import { ZCreateCustomerInput, ZUpdateCustomerInput } from "../../core/customers/schemas.ts";
 import { deleteCustomer, ZDeleteCustomerInput } from "../../core/customers/delete-customer.ts";
 import { getCustomer, ZGetCustomerInput } from "../../core/customers/get-customer.ts";
 import { listCustomers, ZListCustomersInput } from "../../core/customers/list-customers.ts";
 import { ZCustomerDto } from "../../core/customers/select.ts";
-import { updateCustomer, ZUpdateCustomerInput } from "../../core/customers/update-customer.ts";
+import { updateCustomer } from "../../core/customers/update-customer.ts";
 import { zPage } from "../../core/shared/schemas.ts";
 import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";

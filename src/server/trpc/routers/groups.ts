@@ -1,4 +1,5 @@
-import { createGroup, ZCreateGroupInput } from "../../core/groups/create-group.ts";
+import { createGroup } from "../../core/groups/create-group.ts";
+import { ZCreateGroupInput } from "../../core/groups/schemas.ts";
 import { deleteGroup, ZDeleteGroupInput } from "../../core/groups/delete-group.ts";
 import { getGroup, ZGetGroupInput } from "../../core/groups/get-group.ts";
 import { listGroups, ZListGroupsInput } from "../../core/groups/list-groups.ts";

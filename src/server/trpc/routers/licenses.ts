@@ -1,14 +1,21 @@
 import { z } from "zod";
-import { createLicense, ZCreateLicenseInput } from "../../core/licenses/create-license.ts";
+import { createLicense } from "../../core/licenses/create-license.ts";
+import {
+  ZCreateLicenseInput,
+  ZRenewLicenseInput,
+  ZRevokeLicenseInput,
+  ZSuspendLicenseInput,
+  ZUpdateLicenseInput,
+} from "../../core/licenses/schemas.ts";
 import { getLicense } from "../../core/licenses/get-license.ts";
 import { listLicenses, ZListLicensesInput } from "../../core/licenses/list-licenses.ts";
 import { reinstateLicense, ZReinstateLicenseInput } from "../../core/licenses/reinstate-license.ts";
-import { renewLicense, ZRenewLicenseInput } from "../../core/licenses/renew-license.ts";
-import { revokeLicense, ZRevokeLicenseInput } from "../../core/licenses/revoke-license.ts";
+import { renewLicense } from "../../core/licenses/renew-license.ts";
+import { revokeLicense } from "../../core/licenses/revoke-license.ts";
 import { ZLicenseDto } from "../../core/licenses/select.ts";
 import { setEntitlements, ZSetEntitlementsInput } from "../../core/licenses/set-entitlements.ts";
-import { suspendLicense, ZSuspendLicenseInput } from "../../core/licenses/suspend-license.ts";
-import { updateLicense, ZUpdateLicenseInput } from "../../core/licenses/update-license.ts";
+import { suspendLicense } from "../../core/licenses/suspend-license.ts";
+import { updateLicense } from "../../core/licenses/update-license.ts";
 import { ZId, zPage } from "../../core/shared/schemas.ts";
 import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";

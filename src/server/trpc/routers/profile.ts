@@ -1,12 +1,14 @@
 import { z } from "zod";
-import { changeOwnPassword, ZChangeOwnPasswordInput } from "../../core/admins/change-own-password.ts";
+import { changeOwnPassword } from "../../core/admins/change-own-password.ts";
+import { ZChangeOwnPasswordInput } from "../../core/admins/schemas.ts";
 import { getProfile } from "../../core/admins/get-profile.ts";
 import { ZAdminDto } from "../../core/admins/select.ts";
 import { getSettings } from "../../core/settings/get-settings.ts";
 import { ZSettings } from "../../core/settings/settings.ts";
 import { updateSettings, ZUpdateSettingsInput } from "../../core/settings/update-settings.ts";
-import { confirmTotp, ZConfirmTotpInput } from "../../core/two-factor/confirm-totp.ts";
-import { disableTotp, ZDisableTotpInput } from "../../core/two-factor/disable-totp.ts";
+import { confirmTotp } from "../../core/two-factor/confirm-totp.ts";
+import { ZConfirmTotpInput, ZDisableTotpInput } from "../../core/two-factor/schemas.ts";
+import { disableTotp } from "../../core/two-factor/disable-totp.ts";
 import { enrollTotp } from "../../core/two-factor/enroll-totp.ts";
 import { regenerateRecoveryCodes } from "../../core/two-factor/regenerate-recovery-codes.ts";
 import { endOwnWebSession, ZEndOwnWebSessionInput } from "../../core/web-sessions/end-own-web-session.ts";
