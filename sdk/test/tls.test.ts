@@ -10,6 +10,7 @@ import type { Gateway } from "../../grpc-gateway/server.ts";
 import { handleClientRestRequest } from "../../src/server/licensing-api/rest.ts";
 import { publicKeyring } from "../../src/server/core/signing-keys/public-keyring.ts";
 import { openTestDb, type TestDb } from "../../test/support/db.ts";
+import { missingTools } from "../../test/support/system-tools.ts";
 import { makeCustomer, makeGroup, makeLicense, makeProduct } from "../../test/support/fixtures.ts";
 import { startTlsGateway, TestPki, type Pem } from "../../test/support/tls.ts";
 import { LicenseClient } from "../src/client/license-client.ts";
@@ -20,6 +21,7 @@ import {
   TransportUnavailableError,
   type LicenseTransport,
 } from "../src/client/transport.ts";
+import { maybeSet } from "../../test/support/maybe-set.ts";
 
 /** The REST twin of `gateway`'s services behind node:https with `pem`. */
 async function startHttpsTwin(gateway: Gateway, pem: Pem): Promise<{ url: string; server: Server }> {
@@ -51,7 +53,7 @@ const publicKeys = (transport: LicenseTransport) =>
     transport.close();
   });
 
-describe("SDK transports with tls", () => {
+describe.skipIf(missingTools("openssl"))("SDK transports with tls", () => {
   let db: TestDb;
   let pki: TestPki;
   let vendorCa: Pem;
@@ -86,14 +88,15 @@ describe("SDK transports with tls", () => {
     mitmTwin = await startHttpsTwin(gateway, mitm);
   });
   afterAll(async () => {
-    for (const server of [twin.server, mitmTwin.server]) {
-      server.closeAllConnections();
-      server.close();
+    // (beforeAll may have failed half-way: close what it opened)
+    for (const server of [maybeSet(twin)?.server, maybeSet(mitmTwin)?.server]) {
+      server?.closeAllConnections();
+      server?.close();
     }
-    await gateway.shutdown();
-    await mitmGateway.shutdown();
-    await db.close();
-    pki.remove();
+    await maybeSet(gateway)?.shutdown();
+    await maybeSet(mitmGateway)?.shutdown();
+    await maybeSet(db)?.close();
+    maybeSet(pki)?.remove();
   });
 
   const grpc = (tls?: LicenseTlsOptions, g = gateway, scheme = "") =>

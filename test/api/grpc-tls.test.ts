@@ -11,6 +11,7 @@ import { connect as tlsConnect } from "node:tls";
 import { ChannelCredentials } from "@grpc/grpc-js";
 import { ClientError, createChannel, createClient, Status, type Channel } from "nice-grpc";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { missingTools } from "../support/system-tools.ts";
 import type { Gateway } from "../../grpc-gateway/server.ts";
 import { TlsFilesError } from "../../grpc-gateway/tls.ts";
 import { serverIdentityCheck, spkiPin } from "../../sdk/src/client/tls.ts";
@@ -25,6 +26,7 @@ import { ServerProcess } from "../../sdk/test/server-process.ts";
 import { openTestDb, type TestDb } from "../support/db.ts";
 import { makeWorld } from "../support/fixtures.ts";
 import { startTlsGateway, TestPki, type Pem } from "../support/tls.ts";
+import { maybeSet } from "../support/maybe-set.ts";
 
 const nonce = () => randomBytes(16);
 
@@ -65,7 +67,7 @@ function servedPin(port: number, ca: Pem): Promise<string> {
   });
 }
 
-describe("gRPC sidecar over TLS", () => {
+describe.skipIf(missingTools("openssl"))("gRPC sidecar over TLS", () => {
   let db: TestDb;
   let pki: TestPki;
   let ca: Pem;
@@ -93,8 +95,9 @@ describe("gRPC sidecar over TLS", () => {
     await Promise.all(gateways.splice(0).map((g) => g.shutdown()));
   });
   afterAll(async () => {
-    await db.close();
-    pki.remove();
+    // (beforeAll may have failed half-way)
+    await maybeSet(db)?.close();
+    maybeSet(pki)?.remove();
   });
 
   it("answers Validate to a client trusting the test CA", async () => {
@@ -244,7 +247,7 @@ describe("gRPC sidecar over TLS", () => {
   });
 });
 
-describe("the sidecar process (npm run gateway) with TLS", () => {
+describe.skipIf(missingTools("openssl"))("the sidecar process (npm run gateway) with TLS", () => {
   let sidecar: ServerProcess;
   let pki: TestPki;
 
@@ -254,8 +257,8 @@ describe("the sidecar process (npm run gateway) with TLS", () => {
     pki = new TestPki();
   });
   afterAll(async () => {
-    await sidecar.close();
-    pki.remove();
+    await maybeSet(sidecar)?.close();
+    maybeSet(pki)?.remove();
   });
 
   const spawnGateway = (env: Record<string, string>) => {

@@ -26,6 +26,7 @@ import { openTestDb, type TestDb } from "../support/db.ts";
 import { startLicensingServer, type LicensingServer } from "../support/licensing.ts";
 import { missingTools, toolPath } from "../support/system-tools.ts";
 import { TestPki, type Pem } from "../support/tls.ts";
+import { maybeSet } from "../support/maybe-set.ts";
 
 const CONF = join(import.meta.dirname, "..", "..", "deployment", "nginx", "license-server.conf");
 
@@ -202,10 +203,12 @@ describe.skipIf(nginxMissing)("nginx in front of the web app and the gRPC sideca
       nginx.kill("SIGQUIT");
       await exited;
     }
-    await sidecar.close();
-    await new Promise((resolve) => backend.close(resolve));
-    await db.close();
-    pki.remove();
+    // (beforeAll may have failed half-way: close what it opened)
+    await maybeSet(sidecar)?.close();
+    const server = maybeSet(backend);
+    if (server) await new Promise((resolve) => server.close(resolve));
+    await maybeSet(db)?.close();
+    maybeSet(pki)?.remove();
   });
 
   it("a gRPC call passes through TLS to the sidecar (grpc_pass over HTTP/2)", async () => {
