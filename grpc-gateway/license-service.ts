@@ -9,7 +9,10 @@ import type {
 } from "../src/generated/proto/license/v1/license.ts";
 import { clientAddress, type TrustProxy } from "../src/server/client-address.ts";
 import { clientOperations, type ClientOperation } from "../src/server/licensing-api/operations.ts";
-import { runClientOperation, type LicensingServices } from "../src/server/licensing-api/licensing-services.ts";
+import {
+  runClientOperation,
+  type LicensingServices,
+} from "../src/server/licensing-api/licensing-services.ts";
 import { sealProtobuf, type BindableRequest } from "../src/server/licensing-api/signed-answers.ts";
 
 /** The address of a gRPC peer ("ipv4:127.0.0.1:5000", "ipv6:[::1]:5000") without its port. */

@@ -28,7 +28,10 @@ import {
 } from "../../src/server/client-address.ts";
 import { LicensingRateLimiter, rateKey } from "../../src/server/licensing-api/rate-limit.ts";
 import { handleClientRestRequest } from "../../src/server/licensing-api/rest.ts";
-import { createLicensingServices, type LicensingServices } from "../../src/server/licensing-api/licensing-services.ts";
+import {
+  createLicensingServices,
+  type LicensingServices,
+} from "../../src/server/licensing-api/licensing-services.ts";
 import { ConfigError, loadConfig, type LicensingConfig } from "../../src/server/config.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { createLogger } from "../../src/server/logger.ts";

@@ -192,7 +192,11 @@ export function openAnswer<M extends LicenseRpc>(
  * The licensing domain's context over a test database, as a licensed client calls it (no
  * transport): its heartbeats are flushed only by hand, so tests see what a crash would leave.
  */
-export function testClientContext(db: TestDb, ip: string, heartbeatToleranceSeconds: number): LicensingContext {
+export function testClientContext(
+  db: TestDb,
+  ip: string,
+  heartbeatToleranceSeconds: number,
+): LicensingContext {
   const ctx = db.ctx();
   return {
     db: ctx.db,

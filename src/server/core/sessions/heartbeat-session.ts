@@ -1,7 +1,12 @@
 import type { z } from "zod";
 import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import { asDomainContext, clientActor, type LicensingContext } from "../validation/licensing-context.ts";
-import { findClientLicense, graceFor, licenseVerdict, type GraceGrant } from "../validation/client-license.ts";
+import {
+  findClientLicense,
+  graceFor,
+  licenseVerdict,
+  type GraceGrant,
+} from "../validation/client-license.ts";
 import { ZClientRequest, ZSessionId } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
