@@ -148,14 +148,14 @@ describe.skipIf(browserMissing())("admin UI in a browser: admins, API keys and t
       await signIn(editorPage, editorWatcher, EDITOR);
       await editorPage.goto(`${base}/profile`);
       const fill = async (current: string) => {
-        await editorPage.getByLabel("Current password").fill(current);
+        await editorPage.getByLabel(/^Current password/).fill(current);
         await editorPage.getByLabel(/^New password/).fill(EDITOR.newPassword);
         await editorPage.getByLabel("Repeat the new password").fill(EDITOR.newPassword);
         await editorPage.getByRole("button", { name: "Change password" }).click();
       };
       await editorWatcher.allowDuring(/status of 400/, async () => {
         await fill("not my password at all");
-        await expectInvalid(editorPage.getByLabel("Current password"));
+        await expectInvalid(editorPage.getByLabel(/^Current password/));
       });
       await editorPage.getByText("is not your current password").first().waitFor();
       expect(await stored()).toEqual(before);
