@@ -11,10 +11,7 @@ export interface CliIo {
   cwd: string;
 }
 
-/** JSON with --json, else the text; one trailing newline either way. */
-export function print(io: CliIo, json: boolean | undefined, value: unknown, text: string): void {
-  io.stdout(json ? JSON.stringify(value, null, 2) + "\n" : text.endsWith("\n") ? text : `${text}\n`);
-}
+export { printResult as print, mib } from "./run-program.ts";
 
 /** A one-line progress report on stderr for long steps (terminals only). */
 export class Progress {
@@ -53,5 +50,3 @@ export class Progress {
     this.shown = false;
   }
 }
-
-export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

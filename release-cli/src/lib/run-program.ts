@@ -1,4 +1,4 @@
-// How both command lines run: license-release (src/cli.ts) and the server's admin CLI
+// How both command lines run and print their results: license-release (src/cli.ts) and the server's admin CLI
 // (src/server/admin-cli/program.ts). Parses the arguments, runs the command, and turns what it
 // threw into an exit code and one line on stderr. It needs only commander's types, so it lives in
 // the release CLI's own package (which must not reach outside its folder) and the admin CLI
@@ -25,6 +25,18 @@ export interface RunOptions {
 }
 
 const errorMessage = (error: unknown) => (error as Error).message;
+
+/** A command's result: JSON with --json, else the text; one trailing newline either way. */
+export function printResult(
+  io: { stdout: (text: string) => void },
+  json: boolean | undefined,
+  value: unknown,
+  text: string,
+): void {
+  io.stdout(json ? JSON.stringify(value, null, 2) + "\n" : text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /**
  * Runs the program on the user's arguments; returns the exit code: 0 ok (help and version

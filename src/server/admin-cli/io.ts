@@ -1,7 +1,7 @@
 // What the admin CLI's commands print and read through: the process in scripts/admin.ts, a
-// recorder in the tests. Failures are a CliError (one line, an exit code), the same class the
-// release CLI's runner reports (release-cli/src/lib/run-program.ts).
-export { CliError } from "../../../release-cli/src/lib/run-program.ts";
+// recorder in the tests. Failures are a CliError (one line, an exit code) and results print as the
+// release CLI's do: both come from its runner (release-cli/src/lib/run-program.ts).
+export { CliError, mib, printResult as output } from "../../../release-cli/src/lib/run-program.ts";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -12,10 +12,3 @@ export interface CliIo {
   /** whether stderr is a terminal (progress lines) */
   interactive: boolean;
 }
-
-/** JSON with --json, else the text; one trailing newline either way. */
-export function output(io: CliIo, json: boolean | undefined, value: unknown, text: string): void {
-  io.stdout(json ? JSON.stringify(value, null, 2) + "\n" : text.endsWith("\n") ? text : `${text}\n`);
-}
-
-export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
