@@ -15,6 +15,7 @@ import { openDatabase } from "../../src/server/db/client.ts";
 import type { DbTarget } from "../../src/server/db/provider.ts";
 import { APP_VERSION } from "../../src/server/version.ts";
 import { createDatabase, dropDatabase, randomDatabaseName } from "../support/postgres.ts";
+import { missingTools } from "../support/system-tools.ts";
 import { cleanEnv, isAlive, LauncherProcess, type LogLine } from "./launcher-process.ts";
 
 /** Enough for a `next build` on a busy 2-core machine plus the start. */
@@ -255,7 +256,7 @@ describe("npm start", () => {
     BOOT_TIMEOUT_MS + STOP_TIMEOUT_MS,
   );
 
-  it(
+  it.skipIf(missingTools("curl", "openssl"))(
     "runs the README's curl session as written",
     async () => {
       const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");

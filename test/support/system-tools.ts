@@ -1,15 +1,16 @@
 // Programs from outside npm that some suites run: OpenLDAP's slapd and slapadd (the LDAP tests),
 // openssl (test certificates), chromium (the browser tests), promtool (the deployment's Prometheus
-// files) and nginx (the reverse proxy). Global setup looks for them once (findSystemTools) and
-// prints what is missing; a suite that needs a missing one is skipped (missingTools, for
-// describe.skipIf). Under CI=true a missing program fails the run instead (.ci/run installs them).
+// files), nginx (the reverse proxy) and curl (the README's curl session). Global setup looks for
+// them once (findSystemTools) and prints what is missing; a suite that needs a missing one is
+// skipped (missingTools, for describe.skipIf). Under CI=true a missing program fails the run
+// instead (.ci/run installs them).
 // Programs are looked up on PATH, and in the sbin next to each bin on it (Debian puts slapd and
 // nginx in /usr/sbin, which a normal user's PATH lacks); CHROMIUM_PATH names the browser directly.
 import { accessSync, constants, statSync } from "node:fs";
 import { basename, delimiter, dirname, join } from "node:path";
 import { inject } from "vitest";
 
-export type SystemTool = "slapd" | "slapadd" | "openssl" | "chromium" | "promtool" | "nginx";
+export type SystemTool = "slapd" | "slapadd" | "openssl" | "chromium" | "promtool" | "nginx" | "curl";
 
 /** Where global setup found each program; null: not installed. */
 export type SystemToolPaths = Record<SystemTool, string | null>;
@@ -58,6 +59,11 @@ export const SYSTEM_TOOLS: Record<SystemTool, DebianPackage> = {
     install: "apt-get install -y nginx",
     neededBy: "the reverse-proxy suite (test/ops/nginx-proxy)",
   },
+  curl: {
+    name: "curl",
+    install: "apt-get install -y curl",
+    neededBy: "the README's curl session (test/app/start.test.ts)",
+  },
 };
 
 function isExecutableFile(path: string): boolean {
@@ -91,6 +97,7 @@ export function findSystemTools(env: NodeJS.ProcessEnv = process.env): SystemToo
     chromium: chromium ? (isExecutableFile(chromium) ? chromium : null) : onPath("chromium", path),
     promtool: onPath("promtool", path),
     nginx: onPath("nginx", path),
+    curl: onPath("curl", path),
   };
 }
 
