@@ -79,6 +79,7 @@ export async function benchGrpc(
     fingerprint,
     clientVersion: "1.0.0",
     hostname: "bench",
+    components: [],
   });
   // distinct keys and machines, as many clients would send them
   const validateBodies = seeded.keys.slice(0, 20_000).map((key, i) =>

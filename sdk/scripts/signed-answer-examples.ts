@@ -109,6 +109,7 @@ function bindingOf(request: VectorRequest) {
             fingerprint: request.fingerprint,
             clientVersion: "2.4.1",
             hostname: "cad-workstation-7",
+            components: [],
           },
         }
       : {}),

@@ -16,5 +16,15 @@ export const LICENSE_STATUS_CODES = [
   "QUOTA_EXCEEDED",
   /** the license starts in the future */
   "NOT_YET_VALID",
+  /** expired with expiry strategy maintain_versions, and this version was released after the expiry */
+  "VERSION_NOT_COVERED",
+  /** a trial license whose trial period is over */
+  "TRIAL_EXPIRED",
+  /** the license requires an online check-in and the last one is too long ago (offline tiers) */
+  "OVERDUE",
+  /** StartTrial: this machine (fingerprint or components) has had this product's trial */
+  "TRIAL_ALREADY_USED",
+  /** StartTrial: the product offers no trial */
+  "TRIAL_NOT_AVAILABLE",
 ] as const;
 export type LicenseStatusCode = (typeof LICENSE_STATUS_CODES)[number];

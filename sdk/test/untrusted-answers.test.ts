@@ -425,7 +425,7 @@ describeEachDb("LicenseClient and answers it cannot verify", (getDb) => {
         );
         const request = {
           licenseKey: license.key,
-          client: { productCode, fingerprint, clientVersion: "", hostname: "" },
+          client: { productCode, fingerprint, clientVersion: "", hostname: "", components: [] },
         };
         const genuine = await verified.call("validate", request);
         expect(genuine.answer.status).toBe(StatusCode.STATUS_CODE_VALID);

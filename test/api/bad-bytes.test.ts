@@ -66,6 +66,7 @@ describeEachDb("bad bytes on the licensing API", (getDb) => {
     fingerprint: fingerprint(),
     clientVersion: "1.0.0",
     hostname: "host",
+    components: [],
   });
   /** A well-formed RecordUsage request, without its amount: callers append one. */
   const usage = () =>

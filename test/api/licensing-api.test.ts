@@ -61,6 +61,7 @@ describeEachDb("licensing API", (getDb) => {
     fingerprint: fp,
     clientVersion: "1.2.3",
     hostname: "build-host",
+    components: [],
   });
 
   beforeAll(async () => {

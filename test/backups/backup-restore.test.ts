@@ -89,7 +89,78 @@ async function fillDatabase(db: TestDb): Promise<void> {
     ],
   });
   await d.machineBinding.createMany({
-    data: [{ licenseId: world.license.id, fingerprint: "host-1", boundAt: at, lastSeenAt: at }],
+    data: [
+      {
+        licenseId: world.license.id,
+        fingerprint: "host-1",
+        components: JSON.stringify({ board: "b1", disk: "d1" }),
+        boundAt: at,
+        lastSeenAt: at,
+      },
+    ],
+  });
+  const policy = await d.policy.create({
+    data: {
+      productId: world.product.id,
+      name: "Pro — yearly",
+      type: "floating",
+      seatLimit: 5,
+      durationDays: 365,
+      durationFrom: "first_activation",
+      heartbeatIntervalSeconds: 300,
+      gracePeriodHours: 1,
+      offlineAllowanceDays: 30,
+      checkInIntervalDays: 14,
+      expiryStrategy: "maintain_versions",
+      overage: "x1_25",
+      machineMatching: "most",
+    },
+    select: { id: true },
+  });
+  await d.policyEntitlement.createMany({
+    data: [{ policyId: policy.id, featureId: world.features.apiCalls.id, quota: 500, quotaPeriod: "month" }],
+  });
+  await d.license.update({
+    where: { id: second.id },
+    data: { policyId: policy.id, overrides: JSON.stringify(["seatLimit"]), lastCheckInAt: at },
+  });
+  await d.release.createMany({
+    data: [
+      { productId: world.product.id, version: "2.4.0", releasedAt: at, notes: "Ünïcødé notes" },
+      { productId: world.product.id, version: "3.0.0-beta.1", releasedAt: new Date(at.getTime() + 1) },
+    ],
+  });
+  const trialPolicy = await d.policy.create({
+    data: {
+      productId: world.product.id,
+      name: "Trial",
+      kind: "trial",
+      type: "node_locked",
+      seatLimit: 1,
+      durationDays: 14,
+      heartbeatIntervalSeconds: 300,
+      gracePeriodHours: 24,
+      offlineAllowanceDays: 0,
+      trialCustomerId: other.id,
+    },
+    select: { id: true },
+  });
+  const trialLicense = await makeLicense(db, other.id, world.product.id, { type: "node_locked" });
+  await d.license.update({ where: { id: trialLicense.id }, data: { trial: true, policyId: trialPolicy.id } });
+  await d.trial.createMany({
+    data: [
+      {
+        productId: world.product.id,
+        policyId: trialPolicy.id,
+        licenseId: trialLicense.id,
+        fingerprint: "trial-host",
+        components: JSON.stringify({ mac: "m1" }),
+        hostname: "laptop",
+        ip: "192.0.2.7",
+        startedAt: at,
+        expiresAt: new Date(at.getTime() + 14 * 86_400_000),
+      },
+    ],
   });
   await d.usageRecord.createMany({
     data: [

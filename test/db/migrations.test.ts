@@ -47,8 +47,8 @@ describe("migrations", () => {
           const tables = await handle.db.$queryRawUnsafe<{ n: bigint }[]>(
             "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
           );
-          // 20 models + _prisma_migrations
-          expect(Number(tables[0]?.n)).toBe(21);
+          // 24 models + _prisma_migrations
+          expect(Number(tables[0]?.n)).toBe(25);
         } finally {
           await handle.close();
         }

@@ -77,6 +77,8 @@ export function clientInfo(options: LicenseClientOptions, fingerprint: string): 
     fingerprint,
     clientVersion: options.clientVersion ?? "",
     hostname: options.hostname ?? osHostname(),
+    // machine components (hashed) arrive with the tolerant-matching work: none sent yet
+    components: [],
   };
 }
 

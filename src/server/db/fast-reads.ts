@@ -19,8 +19,19 @@ export interface LicenseRecord {
   heartbeatIntervalSeconds: number;
   gracePeriodHours: number;
   offlineAllowanceDays: number;
+  /** the policy's name, null when the license has none */
+  policyName: string | null;
+  durationDays: number | null;
+  durationFrom: string;
+  activatedAt: Date | null;
+  checkInIntervalDays: number | null;
+  lastCheckInAt: Date | null;
+  expiryStrategy: string;
+  overage: string;
+  machineMatching: string;
+  trial: boolean;
   customer: { name: string };
-  product: { code: string };
+  product: { id: string; code: string };
   entitlements: {
     quota: number | null;
     quotaPeriod: string;
@@ -55,6 +66,9 @@ export interface FastReads {
 // planner scans it for the join, and the statement took 40 µs instead of 13 (bench/README.md).
 const LICENSE_SQL = `SELECT l."id", l."key", l."status", l."type", l."seatLimit", l."startsAt", l."expiresAt",
   l."heartbeatIntervalSeconds", l."gracePeriodHours", l."offlineAllowanceDays",
+  l."durationDays", l."durationFrom", l."activatedAt", l."checkInIntervalDays", l."lastCheckInAt",
+  l."expiryStrategy", l."overage", l."machineMatching", l."trial", l."productId",
+  (SELECT y."name" FROM "Policy" y WHERE y."id" = l."policyId") AS "policyName",
   (SELECT c."name" FROM "Customer" c WHERE c."id" = l."customerId") AS "customerName",
   (SELECT p."code" FROM "Product" p WHERE p."id" = l."productId") AS "productCode"
   FROM "License" l WHERE l."key" = $1`;
@@ -75,6 +89,9 @@ function licenseFullSql(withUsage: boolean): string {
     : "";
   return `SELECT l."id", l."key", l."status", l."type", l."seatLimit", l."startsAt", l."expiresAt",
   l."heartbeatIntervalSeconds", l."gracePeriodHours", l."offlineAllowanceDays",
+  l."durationDays", l."durationFrom", l."activatedAt", l."checkInIntervalDays", l."lastCheckInAt",
+  l."expiryStrategy", l."overage", l."machineMatching", l."trial", l."productId",
+  (SELECT y."name" FROM "Policy" y WHERE y."id" = l."policyId") AS "policyName",
   c."name" AS "customerName", p."code" AS "productCode",
   COALESCE((SELECT json_agg(json_build_object(
       'quota', e."quota", 'quotaPeriod', e."quotaPeriod", 'id', f."id", 'code', f."code", 'name', f."name",
@@ -104,6 +121,18 @@ interface LicenseRow {
   heartbeatIntervalSeconds: Int;
   gracePeriodHours: Int;
   offlineAllowanceDays: Int;
+  durationDays: Int | null;
+  durationFrom: string;
+  activatedAt: unknown;
+  checkInIntervalDays: Int | null;
+  lastCheckInAt: unknown;
+  expiryStrategy: string;
+  overage: string;
+  machineMatching: string;
+  /** SQLite: 0 or 1 */
+  trial: boolean | number;
+  productId: string;
+  policyName: string | null;
   customerName: string;
   productCode: string;
 }
@@ -143,8 +172,18 @@ function toLicense(
     heartbeatIntervalSeconds: Number(row.heartbeatIntervalSeconds),
     gracePeriodHours: Number(row.gracePeriodHours),
     offlineAllowanceDays: Number(row.offlineAllowanceDays),
+    policyName: row.policyName,
+    durationDays: row.durationDays === null ? null : Number(row.durationDays),
+    durationFrom: row.durationFrom,
+    activatedAt: row.activatedAt === null ? null : date(row.activatedAt),
+    checkInIntervalDays: row.checkInIntervalDays === null ? null : Number(row.checkInIntervalDays),
+    lastCheckInAt: row.lastCheckInAt === null ? null : date(row.lastCheckInAt),
+    expiryStrategy: row.expiryStrategy,
+    overage: row.overage,
+    machineMatching: row.machineMatching,
+    trial: row.trial === true || row.trial === 1,
     customer: { name: row.customerName },
-    product: { code: row.productCode },
+    product: { id: row.productId, code: row.productCode },
     entitlements: entitlements.map((e) => ({
       quota: e.quota === null ? null : Number(e.quota),
       quotaPeriod: e.quotaPeriod,

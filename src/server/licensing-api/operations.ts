@@ -7,6 +7,7 @@ import {
   DeactivateRequest,
   DeactivateResponse,
   Entitlement,
+  ExpiryStrategy,
   FeatureKind,
   GetEntitlementsRequest,
   GetEntitlementsResponse,
@@ -16,9 +17,11 @@ import {
   HeartbeatResponse,
   LicenseInfo,
   LicenseType,
+  MachineMatching,
   QuotaPeriod,
   RecordUsageRequest,
   RecordUsageResponse,
+  Standing as ProtoStanding,
   StatusCode,
   ValidateRequest,
   ValidateResponse,
@@ -26,7 +29,12 @@ import {
   type MessageFns,
 } from "../../generated/proto/license/v1/license.ts";
 import type { LicensingContext } from "../core/validation/licensing-context.ts";
-import type { EntitlementView, GraceGrant, LicenseView } from "../core/validation/client-license.ts";
+import type {
+  EntitlementView,
+  GraceGrant,
+  LicenseView,
+  Standing,
+} from "../core/validation/client-license.ts";
 import { getEntitlements } from "../core/validation/get-entitlements.ts";
 import { validateLicense } from "../core/validation/validate-license.ts";
 import { activateSession } from "../core/sessions/activate-session.ts";
@@ -53,13 +61,35 @@ const QUOTA_PERIODS = {
   month: QuotaPeriod.QUOTA_PERIOD_MONTH,
 };
 
+const EXPIRY_STRATEGIES = {
+  restrict: ExpiryStrategy.EXPIRY_STRATEGY_RESTRICT,
+  maintain_versions: ExpiryStrategy.EXPIRY_STRATEGY_MAINTAIN_VERSIONS,
+  allow: ExpiryStrategy.EXPIRY_STRATEGY_ALLOW,
+};
+const MACHINE_MATCHINGS = {
+  fingerprint: MachineMatching.MACHINE_MATCHING_FINGERPRINT,
+  any: MachineMatching.MACHINE_MATCHING_ANY,
+  most: MachineMatching.MACHINE_MATCHING_MOST,
+  all: MachineMatching.MACHINE_MATCHING_ALL,
+};
+
 function licenseInfo(view: LicenseView | null): LicenseInfo | undefined {
   if (!view) return undefined;
   return LicenseInfo.fromPartial({
     ...view,
     type: LICENSE_TYPES[view.type],
     expiresAt: view.expiresAt ?? undefined,
+    expiryStrategy: EXPIRY_STRATEGIES[view.expiryStrategy],
+    checkInIntervalDays: view.checkInIntervalDays ?? 0,
+    policyName: view.policyName ?? "",
+    machineMatching: MACHINE_MATCHINGS[view.machineMatching],
   });
+}
+
+/** The answer's Standing; absent when there is nothing to say. */
+export function standing(value: Standing | null | undefined): ProtoStanding | undefined {
+  if (!value) return undefined;
+  return ProtoStanding.fromPartial({ ...value, nextCheckInAt: value.nextCheckInAt ?? undefined });
 }
 
 function entitlement(view: EntitlementView): Entitlement {
@@ -75,7 +105,13 @@ function grace(grant: GraceGrant | null) {
   return { graceToken: grant?.token ?? "", graceTokenExpiresAt: grant?.expiresAt };
 }
 
-const NO_CLIENT: ClientInfo = { productCode: "", fingerprint: "", clientVersion: "", hostname: "" };
+const NO_CLIENT: ClientInfo = {
+  productCode: "",
+  fingerprint: "",
+  clientVersion: "",
+  hostname: "",
+  components: [],
+};
 
 /**
  * The domain's input shape of the fields every request naming a license carries. A missing

@@ -30,6 +30,12 @@ export const PERMISSIONS = {
   "signing_key.read": "admin",
   "signing_key.manage": "super_admin",
   "session.manage": "admin",
+  "policy.read": "viewer",
+  "policy.write": "super_admin",
+  "release.read": "viewer",
+  "release.write": "admin",
+  "trial.read": "viewer",
+  "trial.convert": "editor",
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -53,6 +59,12 @@ const DESCRIPTIONS: Record<Permission, string> = {
   "signing_key.read": "list signing keys",
   "signing_key.manage": "rotate or retire signing keys",
   "session.manage": "end sessions or release machines",
+  "policy.read": "read policies",
+  "policy.write": "create or change policies (a change reaches every license that inherits it)",
+  "release.read": "read releases",
+  "release.write": "publish or delete releases",
+  "trial.read": "read trials",
+  "trial.convert": "convert trials to paid licenses",
 };
 
 export function requirePermission(actor: Actor, permission: Permission): void {

@@ -8,6 +8,18 @@ export const LICENSE_TYPES = ["floating", "node_locked"] as const;
 export type LicenseType = (typeof LICENSE_TYPES)[number];
 export const QUOTA_PERIODS = ["total", "day", "month"] as const;
 export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
+/** restrict: refused after expiry; maintain_versions: versions released before it keep working; allow: keeps working */
+export const EXPIRY_STRATEGIES = ["restrict", "maintain_versions", "allow"] as const;
+export type ExpiryStrategy = (typeof EXPIRY_STRATEGIES)[number];
+/** seats beyond the limit a floating license may take: none, 25 %, 50 %, 100 % more, or any number */
+export const OVERAGE_LEVELS = ["none", "x1_25", "x1_5", "x2", "always"] as const;
+export type Overage = (typeof OVERAGE_LEVELS)[number];
+/** how a machine is recognised: the same fingerprint, or any / most / all of its components */
+export const MACHINE_MATCHING = ["fingerprint", "any", "most", "all"] as const;
+export type MachineMatching = (typeof MACHINE_MATCHING)[number];
+/** when a duration starts counting */
+export const DURATION_FROM = ["issue", "first_activation"] as const;
+export type DurationFrom = (typeof DURATION_FROM)[number];
 
 export const licenseSelect = {
   id: true,

@@ -5,7 +5,7 @@ import type { Db, Tx } from "../../db/client.ts";
 import type { FastReads, LicenseRecord } from "../../db/fast-reads.ts";
 import type { DbProvider } from "../../db/provider.ts";
 import type { FeatureKind } from "../features/select.ts";
-import type { LicenseType, QuotaPeriod } from "../licenses/select.ts";
+import type { ExpiryStrategy, LicenseType, MachineMatching, QuotaPeriod } from "../licenses/select.ts";
 import { effectiveStatus } from "../licenses/status.ts";
 import { periodStart } from "../usage/usage-period.ts";
 import type { LicensingContext } from "./licensing-context.ts";
@@ -71,7 +71,33 @@ export interface LicenseView {
   heartbeatIntervalSeconds: number;
   gracePeriodHours: number;
   offlineAllowanceDays: number;
+  expiryStrategy: ExpiryStrategy;
+  /** null: no check-in required */
+  checkInIntervalDays: number | null;
+  trial: boolean;
+  policyName: string | null;
+  machineMatching: MachineMatching;
 }
+
+/**
+ * What an answer says about the license beyond its status (proto Standing): honoured past its
+ * expiry, the next required check-in, a seat in overage, a machine recognised by its components.
+ */
+export interface Standing {
+  expired: boolean;
+  nextCheckInAt: Date | null;
+  overage: boolean;
+  seatsInUse: number;
+  machineUpdated: boolean;
+}
+
+export const NO_STANDING: Standing = {
+  expired: false,
+  nextCheckInAt: null,
+  overage: false,
+  seatsInUse: 0,
+  machineUpdated: false,
+};
 
 export function licenseView(license: ClientLicense): LicenseView {
   return {
@@ -85,6 +111,11 @@ export function licenseView(license: ClientLicense): LicenseView {
     heartbeatIntervalSeconds: license.heartbeatIntervalSeconds,
     gracePeriodHours: license.gracePeriodHours,
     offlineAllowanceDays: license.offlineAllowanceDays,
+    expiryStrategy: license.expiryStrategy as ExpiryStrategy,
+    checkInIntervalDays: license.checkInIntervalDays,
+    trial: license.trial,
+    policyName: license.policyName,
+    machineMatching: license.machineMatching as MachineMatching,
   };
 }
 

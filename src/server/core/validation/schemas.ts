@@ -22,11 +22,40 @@ export const ZLicenseKey = z
 
 export const ZFingerprint = z.string().trim().min(1, "is required").max(256);
 
+/** Kinds of machine components the SDK collects (sdk/docs/machine-components.md); others are accepted too. */
+export const ZMachineComponent = z.object({
+  kind: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(32)
+    .regex(/^[a-z0-9_]+$/, "must be lower-case letters, digits or _"),
+  hash: z.string().trim().min(1, "is required").max(128),
+});
+
+/** The components as a map kind -> hash; a kind listed twice is an error. */
+export const ZMachineComponents = z
+  .array(ZMachineComponent)
+  .max(16)
+  .default([])
+  .superRefine((list, issues) => {
+    const seen = new Set<string>();
+    list.forEach((c, index) => {
+      if (seen.has(c.kind))
+        issues.addIssue({ code: "custom", path: [index, "kind"], message: "listed twice" });
+      seen.add(c.kind);
+    });
+  })
+  .transform((list) => Object.fromEntries(list.map((c) => [c.kind, c.hash])) as Record<string, string>);
+export type MachineComponents = Record<string, string>;
+
 export const ZClientInfo = z.object({
   productCode: z.string().trim().min(1, "is required").max(64),
   fingerprint: ZFingerprint,
   clientVersion: z.string().trim().max(100).default(""),
   hostname: z.string().trim().max(255).default(""),
+  /** hashed hardware components (optional): policies may match machines by them */
+  components: ZMachineComponents,
 });
 export type ClientInfo = z.output<typeof ZClientInfo>;
 
