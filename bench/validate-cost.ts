@@ -154,6 +154,7 @@ export async function benchValidateCost(seeded: Seeded, calls = 20_000): Promise
           featureCodes: ["a", "b"],
           licenseExpiresAt: null,
           gracePeriodHours: 72,
+          checkInIntervalDays: null,
           now,
         }),
       ),

@@ -127,6 +127,7 @@ function validateResponse(boundTo: VectorRequest): ValidateResponse {
     featureCodes: ["api-calls", "export-pdf"],
     licenseExpiresAt: LICENSE_EXPIRES,
     gracePeriodHours: 72,
+    checkInIntervalDays: null,
     now: SERVER_TIME,
   });
   return ValidateResponse.fromPartial({

@@ -21,6 +21,7 @@ function input(db: TestDb, extra: Partial<GraceTokenInput> = {}): GraceTokenInpu
     featureCodes: ["export-pdf"],
     licenseExpiresAt: null,
     gracePeriodHours: 72,
+    checkInIntervalDays: null,
     now: db.clock.now(),
     ...extra,
   };

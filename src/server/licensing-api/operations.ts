@@ -153,6 +153,7 @@ export const clientOperations = {
         entitlements: answer.entitlements.map(entitlement),
         serverTime: answer.serverTime,
         ...grace(answer.grace),
+        standing: standing(answer.standing),
       });
     },
   }),
@@ -175,6 +176,7 @@ export const clientOperations = {
         entitlements: answer.entitlements.map(entitlement),
         serverTime: answer.serverTime,
         ...grace(answer.grace),
+        standing: standing(answer.standing),
       });
     },
   }),
@@ -191,6 +193,7 @@ export const clientOperations = {
         heartbeatDeadline: answer.heartbeatDeadline ?? undefined,
         serverTime: answer.serverTime,
         ...grace(answer.grace),
+        standing: standing(answer.standing),
       });
     },
   }),

@@ -12,8 +12,10 @@ import {
   type EntitlementView,
   type GraceGrant,
   type LicenseView,
+  type Standing,
   type Verdict,
 } from "../validation/client-license.ts";
+import { checkIn } from "../validation/check-in.ts";
 import { bindMachine } from "../machines/machine-binding.ts";
 import { ZClientRequest } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
@@ -40,6 +42,8 @@ export interface ActivateAnswer {
   license: LicenseView | null;
   entitlements: EntitlementView[];
   grace: GraceGrant | null;
+  /** VALID answers only */
+  standing: Standing | null;
 }
 
 /**
@@ -65,6 +69,7 @@ export async function activateSession(
     license: view,
     entitlements: [],
     grace: null,
+    standing: null,
   });
 
   const license = await findClientLicense(ctx.reads, licenseKey, now);
@@ -178,5 +183,6 @@ export async function activateSession(
     license: view,
     entitlements: await entitlementViews(ctx.reads, license, now),
     grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now, outcome.sessionId),
+    standing: await checkIn(ctx, license, now),
   };
 }

@@ -6,7 +6,9 @@ import {
   graceFor,
   licenseVerdict,
   type GraceGrant,
+  type Standing,
 } from "../validation/client-license.ts";
+import { checkIn } from "../validation/check-in.ts";
 import { ZClientRequest, ZSessionId } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
@@ -23,6 +25,8 @@ export interface HeartbeatAnswer {
   serverTime: Date;
   heartbeatDeadline: Date | null;
   grace: GraceGrant | null;
+  /** VALID answers only */
+  standing: Standing | null;
 }
 
 /**
@@ -43,6 +47,7 @@ export async function heartbeatSession(
     serverTime: now,
     heartbeatDeadline: null,
     grace: null,
+    standing: null,
   });
   const license = await findClientLicense(ctx.reads, licenseKey);
   const verdict = licenseVerdict(license, client.productCode, now);
@@ -81,5 +86,6 @@ export async function heartbeatSession(
     serverTime: now,
     heartbeatDeadline: deadline,
     grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now, session.id),
+    standing: await checkIn(ctx, license, now),
   };
 }

@@ -16,7 +16,10 @@ import { graceTokenExpiry } from "../validation/grace-token.ts";
 /** How many heartbeat intervals a stored hold reaches beyond the token it was written for. */
 export const HOLD_AHEAD_INTERVALS = 3;
 
-type HoldTerms = Pick<ClientLicense, "type" | "heartbeatIntervalSeconds" | "gracePeriodHours" | "expiresAt">;
+type HoldTerms = Pick<
+  ClientLicense,
+  "type" | "heartbeatIntervalSeconds" | "gracePeriodHours" | "expiresAt" | "checkInIntervalDays"
+>;
 
 /** Whether the license's grace tokens need a seat hold (node-locked ones are backed by the binding). */
 export function holdsSeatOffline(license: Pick<ClientLicense, "type">): boolean {
@@ -28,6 +31,7 @@ export function tokenExpiry(license: HoldTerms, now: Date): Date {
   return graceTokenExpiry({
     licenseExpiresAt: license.expiresAt,
     gracePeriodHours: license.gracePeriodHours,
+    checkInIntervalDays: license.checkInIntervalDays,
     now,
   });
 }

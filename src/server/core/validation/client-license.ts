@@ -199,6 +199,7 @@ export async function graceFor(
     featureCodes: license.entitlements.map((e) => e.feature.code),
     licenseExpiresAt: license.expiresAt,
     gracePeriodHours: license.gracePeriodHours,
+    checkInIntervalDays: license.checkInIntervalDays,
     now,
   });
 }

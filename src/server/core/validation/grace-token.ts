@@ -11,6 +11,8 @@ export interface GraceTokenInput {
   featureCodes: string[];
   licenseExpiresAt: Date | null;
   gracePeriodHours: number;
+  /** days between required check-ins (null: none): the token ends at the next one (claim `nci`) */
+  checkInIntervalDays: number | null;
   now: Date;
   /** the session the token is a lease of (claim `sid`); absent for a node-locked Validate */
   sessionId?: string;
@@ -20,13 +22,31 @@ function base64url(text: string): string {
   return Buffer.from(text, "utf8").toString("base64url");
 }
 
-type ExpiryInput = Pick<GraceTokenInput, "licenseExpiresAt" | "gracePeriodHours" | "now">;
+type ExpiryInput = Pick<
+  GraceTokenInput,
+  "licenseExpiresAt" | "gracePeriodHours" | "checkInIntervalDays" | "now"
+>;
 
-/** `exp` of a token issued at `now`: the grace period, never beyond the license's own expiry. */
-function expirySeconds(input: ExpiryInput): { iat: number; exp: number; lexp: number | null } {
+/**
+ * `exp` of a token issued at `now`: the grace period, never beyond the license's own expiry nor
+ * the next required check-in (`nci`, null when the license requires none).
+ */
+function expirySeconds(input: ExpiryInput): {
+  iat: number;
+  exp: number;
+  lexp: number | null;
+  nci: number | null;
+} {
   const iat = Math.floor(input.now.getTime() / 1000);
   const lexp = input.licenseExpiresAt ? Math.floor(input.licenseExpiresAt.getTime() / 1000) : null;
-  return { iat, lexp, exp: Math.min(iat + input.gracePeriodHours * 3600, lexp ?? Number.MAX_SAFE_INTEGER) };
+  const days = input.checkInIntervalDays;
+  const nci = days === null || days <= 0 ? null : iat + days * 86_400;
+  const exp = Math.min(
+    iat + input.gracePeriodHours * 3600,
+    lexp ?? Number.MAX_SAFE_INTEGER,
+    nci ?? Number.MAX_SAFE_INTEGER,
+  );
+  return { iat, lexp, nci, exp };
 }
 
 /**
@@ -37,9 +57,12 @@ export function graceTokenExpiry(input: ExpiryInput): Date {
   return new Date(expirySeconds(input).exp * 1000);
 }
 
-/** A token valid for the license's grace period, never beyond the license's own expiry. */
+/**
+ * A token valid for the license's grace period, never beyond the license's own expiry nor its
+ * next required check-in.
+ */
 export function issueGraceToken(signer: Signer, input: GraceTokenInput): { token: string; expiresAt: Date } {
-  const { iat, exp, lexp } = expirySeconds(input);
+  const { iat, exp, lexp, nci } = expirySeconds(input);
   // A compact JWS written directly (node:crypto signs; jose verifies it in the SDK and the tests):
   // on every validation and heartbeat, jose's SignJWT cost more than the signature itself.
   const header = { alg: "EdDSA", kid: signer.kid, typ: GRACE_TOKEN_TYPE };
@@ -52,6 +75,7 @@ export function issueGraceToken(signer: Signer, input: GraceTokenInput): { token
     iss: GRACE_TOKEN_ISSUER,
     sub: input.licenseId,
     ...(input.sessionId === undefined ? {} : { sid: input.sessionId }),
+    ...(nci === null ? {} : { nci }),
     iat,
     exp,
   };

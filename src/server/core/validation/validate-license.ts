@@ -15,8 +15,10 @@ import {
   type EntitlementView,
   type GraceGrant,
   type LicenseView,
+  type Standing,
   type Verdict,
 } from "./client-license.ts";
+import { checkIn } from "./check-in.ts";
 import { bindMachine, touchMachine } from "../machines/machine-binding.ts";
 import { ZClientRequest, type ClientInfo } from "./schemas.ts";
 
@@ -32,6 +34,8 @@ export interface ValidateAnswer {
   entitlements: EntitlementView[];
   /** VALID node-locked answers only (a floating license's tokens come with a session's seat) */
   grace: GraceGrant | null;
+  /** VALID answers only */
+  standing: Standing | null;
 }
 
 /**
@@ -49,7 +53,7 @@ export async function validateLicense(
   const license = await findClientLicense(ctx.reads, licenseKey, now);
   let verdict = licenseVerdict(license, client.productCode, now);
   if (!license || !disclosable(verdict)) {
-    return { ...verdict, serverTime: now, license: null, entitlements: [], grace: null };
+    return { ...verdict, serverTime: now, license: null, entitlements: [], grace: null, standing: null };
   }
   if (verdict.status === "VALID" && license.type === "node_locked") {
     verdict = await checkMachine(ctx, license, client, now);
@@ -64,6 +68,7 @@ export async function validateLicense(
       valid && license.type === "node_locked"
         ? await graceFor(ctx, license, licenseKey, client.fingerprint, now)
         : null,
+    standing: valid ? await checkIn(ctx, license, now) : null,
   };
 }
 
