@@ -28,6 +28,8 @@ const NAV: { title: string; items: NavItem[] }[] = [
       { href: "/customers", label: "Customers" },
       { href: "/licenses", label: "Licenses" },
       { href: "/products", label: "Products" },
+      { href: "/policies", label: "Policies", permission: "policy.read" },
+      { href: "/trials", label: "Trials", permission: "trial.read" },
     ],
   },
   {
