@@ -24,6 +24,8 @@ export interface GraceTokenClaims extends JWTPayload {
   lexp: number | null;
   /** the session whose seat the token is a lease on (Activate and Heartbeat answers) */
   sid?: string;
+  /** the next required online check-in (licenses with a check-in interval); `exp` is never later */
+  nci?: number;
 }
 
 export interface PublicKeyEntry {
@@ -41,9 +43,13 @@ export type GraceTokenResult =
         | "UNKNOWN_KEY"
         | "BAD_SIGNATURE"
         | "EXPIRED"
+        /** past the token's `nci`: the license required an online check-in by then */
+        | "OVERDUE"
         | "FINGERPRINT_MISMATCH"
         | "LICENSE_MISMATCH"
         | "PRODUCT_MISMATCH";
+      /** OVERDUE: when the check-in was due */
+      checkInBy?: Date;
     };
 
 async function sha256Hex(text: string): Promise<string> {
@@ -85,11 +91,17 @@ export async function verifyGraceToken(
     });
     claims = verified.payload;
   } catch (error) {
-    if (error instanceof errors.JWTExpired) return { valid: false, reason: "EXPIRED" };
+    if (error instanceof errors.JWTExpired) {
+      // the signature verified before the claims were checked: the payload is the server's
+      const overdue = checkInDue(error.payload, Number.POSITIVE_INFINITY);
+      return overdue ?? { valid: false, reason: "EXPIRED" };
+    }
     if (error instanceof errors.JWSSignatureVerificationFailed)
       return { valid: false, reason: "BAD_SIGNATURE" };
     return { valid: false, reason: "MALFORMED" };
   }
+  const overdue = checkInDue(claims, (options.now ?? new Date()).getTime());
+  if (overdue) return overdue;
   if (claims.fp !== options.fingerprint) return { valid: false, reason: "FINGERPRINT_MISMATCH" };
   if (options.licenseKey !== undefined && claims.lkh !== (await licenseKeyHash(options.licenseKey))) {
     return { valid: false, reason: "LICENSE_MISMATCH" };
@@ -98,6 +110,21 @@ export async function verifyGraceToken(
     return { valid: false, reason: "PRODUCT_MISMATCH" };
   }
   return { valid: true, claims, expiresAt: new Date((claims.exp ?? 0) * 1000) };
+}
+
+/**
+ * OVERDUE when the token's check-in deadline (`nci`) is what ends it: reached at `nowMs`, or (an
+ * expired token, nowMs = ∞) not later than its `exp`, so a grace period that ran out first stays
+ * EXPIRED.
+ */
+function checkInDue(
+  claims: JWTPayload,
+  nowMs: number,
+): { valid: false; reason: "OVERDUE"; checkInBy: Date } | null {
+  const { nci, exp } = claims;
+  if (typeof nci !== "number") return null;
+  const due = nowMs >= nci * 1000 && (typeof exp !== "number" || nci <= exp);
+  return due ? { valid: false, reason: "OVERDUE", checkInBy: new Date(nci * 1000) } : null;
 }
 
 function base64UrlDecode(text: string): Uint8Array {

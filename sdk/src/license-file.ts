@@ -165,6 +165,10 @@ export async function verifyLicenseFile(
   const skew = (options.clockSkewSeconds ?? 300) * 1000;
   const expiresAt = Date.parse(payload.expiresAt);
   if (now + skew < Date.parse(payload.notBefore)) return fail("NOT_YET_VALID");
+  // whichever ends the file first decides: its expiry, or the check-in it requires (a tie: OVERDUE)
+  const checkInBy = payload.checkInBy === undefined ? null : Date.parse(payload.checkInBy);
+  if (checkInBy !== null && now >= checkInBy && checkInBy <= expiresAt)
+    return { valid: false, reason: "OVERDUE", checkInBy: new Date(checkInBy) };
   if (now >= expiresAt) return fail("EXPIRED");
   if (payload.fingerprint !== null) {
     if (options.fingerprint === undefined) return fail("FINGERPRINT_REQUIRED");

@@ -23,6 +23,8 @@ export interface CachedResult {
   license: unknown;
   entitlements: unknown;
   checkedAt: number;
+  /** the last online answer's check-in deadline (ms since the epoch); absent: none required */
+  nextCheckInAt?: number;
 }
 
 export interface CacheState {

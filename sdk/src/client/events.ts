@@ -13,6 +13,8 @@ export interface LicenseClientEvents {
   "grace-expiring": { expiresAt: Date; remainingMs: number };
   /** the license, or the grace or .lic validity, ran out */
   expired: ValidationResult;
+  /** offline past the license's required check-in: the offline tiers refuse until it validates online */
+  overdue: ValidationResult;
   "feature-changed": { added: EntitlementInfo[]; removed: EntitlementInfo[] };
   "session-ended": { sessionId: string; reason: string };
   "clock-tampered": { now: Date; highWater: Date };

@@ -2,7 +2,7 @@
 // high-water mark of signed times; a clock set back beyond the tolerance is CLOCK_TAMPERED), the
 // `.lic` file, the grace token (verified before it is kept and again when it decides) and the watch
 // on the grace period's end. Part of LicenseClient (see sdk/src/client/README.md).
-import type { StatusCode } from "../generated/proto/license/v1/license.ts";
+import type { Standing, StatusCode } from "../generated/proto/license/v1/license.ts";
 import { verifyGraceToken } from "../grace-token.ts";
 import { verifyLicenseFile } from "../license-file.ts";
 import { MAX_TIMER_MS, type SharedClientState } from "./shared-state.ts";
@@ -18,6 +18,7 @@ export interface OnlineAnswer {
   graceTokenExpiresAt?: Date | undefined;
   /** empty: none */
   graceToken: string;
+  standing?: Standing | undefined;
 }
 
 export class OfflineTiers {
@@ -45,6 +46,7 @@ export class OfflineTiers {
       license: licenseDetails(answer.license),
       entitlements: answer.entitlements.map(entitlementInfo),
       validUntil: status === "VALID" ? (answer.graceTokenExpiresAt ?? null) : null,
+      nextCheckInAt: status === "VALID" ? (answer.standing?.nextCheckInAt ?? null) : null,
       checkedAt,
     };
     const { state } = this.ctx;
@@ -56,6 +58,7 @@ export class OfflineTiers {
         license: result.license,
         entitlements: result.entitlements,
         checkedAt: result.checkedAt.getTime(),
+        ...(result.nextCheckInAt ? { nextCheckInAt: result.nextCheckInAt.getTime() } : {}),
       };
     } else {
       delete state.graceToken;
@@ -87,6 +90,18 @@ export class OfflineTiers {
     this.ctx.state.graceToken = token;
   }
 
+  /**
+   * A verified VALID heartbeat's check-in deadline, kept with the last online result (the app
+   * reads it from the saved state, e.g. to say "connect before …").
+   */
+  noteCheckIn(standing: Standing | undefined): void {
+    const last = this.ctx.state.lastOnline;
+    if (!last) return;
+    const next = standing?.nextCheckInAt;
+    if (next) last.nextCheckInAt = next.getTime();
+    else delete last.nextCheckInAt;
+  }
+
   /** Raises the clock's high-water mark: only ever with a verified, signed time. */
   observe(time: Date): void {
     const { state } = this.ctx;
@@ -113,6 +128,12 @@ export class OfflineTiers {
     const keys = options.publicKeys;
     const reasons: string[] = [];
     let fileExpired = false;
+    let graceExpired = false;
+    /** the earliest check-in deadline a tier refused for (OVERDUE) */
+    let overdueSince: Date | null = null;
+    const overdue = (checkInBy: Date | undefined) => {
+      if (checkInBy && (!overdueSince || checkInBy < overdueSince)) overdueSince = checkInBy;
+    };
 
     if (options.licenseFile) {
       const file = await verifyLicenseFile(options.licenseFile, keys, {
@@ -132,11 +153,13 @@ export class OfflineTiers {
           license,
           entitlements,
           validUntil: file.expiresAt,
+          nextCheckInAt: file.payload.checkInBy ? new Date(file.payload.checkInBy) : null,
           checkedAt: at,
         };
       }
       reasons.push(`license file: ${file.reason}`);
       if (file.reason === "EXPIRED") fileExpired = true;
+      if (file.reason === "OVERDUE") overdue(file.checkInBy);
     }
 
     const token = state.graceToken;
@@ -163,15 +186,29 @@ export class OfflineTiers {
           license: (cached?.license ?? null) as LicenseDetails | null,
           entitlements,
           validUntil: grace.expiresAt,
+          nextCheckInAt: grace.claims.nci === undefined ? null : new Date(grace.claims.nci * 1000),
           checkedAt: at,
         };
       }
       reasons.push(`grace token: ${grace.reason}`);
-      if (grace.reason === "EXPIRED") {
-        const result = invalidResult("EXPIRED", "the server is unreachable and the grace period is over", at);
-        this.ctx.emit("expired", result);
-        return result;
-      }
+      if (grace.reason === "EXPIRED") graceExpired = true;
+      if (grace.reason === "OVERDUE") overdue(grace.checkInBy);
+    }
+    // a missed check-in first: connecting is what the license requires now
+    const dueBy = overdueSince as Date | null;
+    if (dueBy) {
+      const result = invalidResult(
+        "OVERDUE",
+        `the server is unreachable and a check-in with the license server was due by ${dueBy.toISOString()}${reasons.length > 1 ? ` (${reasons.join("; ")})` : ""}`,
+        at,
+      );
+      this.ctx.emit("overdue", result);
+      return result;
+    }
+    if (graceExpired) {
+      const result = invalidResult("EXPIRED", "the server is unreachable and the grace period is over", at);
+      this.ctx.emit("expired", result);
+      return result;
     }
     if (fileExpired) {
       const result = invalidResult(
@@ -245,6 +282,7 @@ export function invalidResult(
     license: null,
     entitlements: [],
     validUntil: null,
+    nextCheckInAt: null,
     checkedAt: at,
   };
 }

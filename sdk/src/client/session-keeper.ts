@@ -135,6 +135,7 @@ export class SessionKeeper implements Connectivity {
       if (status === "VALID") {
         this.tiers.observe(serverTime);
         await this.tiers.keepGraceToken(answer.graceToken, serverTime);
+        this.tiers.noteCheckIn(answer.standing);
         ctx.save();
         const interval = ctx.last()?.license?.heartbeatIntervalSeconds ?? 300;
         // after an outage the result was offline: validate online again to refresh it

@@ -47,6 +47,11 @@ export interface ValidationResult {
   entitlements: EntitlementInfo[];
   /** how long this result holds without the server: the grace token's or the file's expiry */
   validUntil: Date | null;
+  /**
+   * licenses with required check-ins: validate online before this (the server's deadline, or the
+   * grace token's or file's); past it the offline tiers answer OVERDUE. null: none required
+   */
+  nextCheckInAt: Date | null;
   /** when the decision was made (the server's time when online) */
   checkedAt: Date;
 }

@@ -35,6 +35,11 @@ export interface LicenseFilePayload {
   notBefore: string;
   /** the file is not valid from this time on; never after the license's own expiry */
   expiresAt: string;
+  /**
+   * v1 addition, optional: the license requires online check-ins and the next one is due by this
+   * time (the file's expiresAt is never later); past it a verifier answers OVERDUE
+   */
+  checkInBy?: string;
   /** the machine the file is bound to, or null: any machine */
   fingerprint: string | null;
   license: {
@@ -70,6 +75,8 @@ export type LicenseFileFailure =
   /** the file is bound to another machine (for an encrypted file: it cannot be decrypted with this one) */
   | "FINGERPRINT_MISMATCH"
   | "EXPIRED"
+  /** past the file's `checkInBy`: the license required an online check-in by then */
+  | "OVERDUE"
   | "NOT_YET_VALID"
   /** the file is for another license key than the one given */
   | "LICENSE_MISMATCH"
@@ -78,4 +85,9 @@ export type LicenseFileFailure =
 
 export type LicenseFileResult =
   | { valid: true; payload: LicenseFilePayload; kid: string; encrypted: boolean; expiresAt: Date }
-  | { valid: false; reason: LicenseFileFailure };
+  | {
+      valid: false;
+      reason: LicenseFileFailure;
+      /** OVERDUE: when the check-in was due */
+      checkInBy?: Date;
+    };

@@ -13,6 +13,7 @@ export function payloadInOrder(p: LicenseFilePayload): LicenseFilePayload {
     issuedAt: p.issuedAt,
     notBefore: p.notBefore,
     expiresAt: p.expiresAt,
+    ...(p.checkInBy === undefined ? {} : { checkInBy: p.checkInBy }),
     fingerprint: p.fingerprint,
     license: {
       id: p.license.id,
@@ -35,7 +36,10 @@ export function payloadInOrder(p: LicenseFilePayload): LicenseFilePayload {
   };
 }
 
-/** The payload if it has every member of version 1 with the right type (unknown members are ignored). */
+/**
+ * The payload if it has every member of version 1 with the right type, and the optional ones
+ * (`checkInBy`) absent or right (unknown members are ignored).
+ */
 export function checkPayload(value: unknown): LicenseFilePayload | "MALFORMED" | "UNSUPPORTED" {
   if (!isRecord(value)) return "MALFORMED";
   if (typeof value.v !== "number") return "MALFORMED";
@@ -47,6 +51,7 @@ export function checkPayload(value: unknown): LicenseFilePayload | "MALFORMED" |
     isTimestamp(value.issuedAt) &&
     isTimestamp(value.notBefore) &&
     isTimestamp(value.expiresAt) &&
+    (value.checkInBy === undefined || isTimestamp(value.checkInBy)) &&
     (value.fingerprint === null || isString(value.fingerprint)) &&
     isRecord(license) &&
     isString(license.id) &&

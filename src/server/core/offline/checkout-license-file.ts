@@ -1,5 +1,6 @@
 // Checks out an offline license file (.lic): the license's terms signed with the active key, valid
-// for up to the license's offline allowance, optionally bound to a machine and encrypted for it.
+// for up to the license's offline allowance (and never past its next required check-in: member
+// `checkInBy`, see docs/check-ins.md), optionally bound to a machine and encrypted for it.
 // The format is the SDK's (sdk/docs/license-file-v1.md); this issues it and records the issuance.
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -13,6 +14,7 @@ import type { FeatureKind } from "../features/select.ts";
 import { findLicenseInScope } from "../licenses/find-license.ts";
 import type { LicenseType, QuotaPeriod } from "../licenses/select.ts";
 import { effectiveStatus } from "../licenses/status.ts";
+import { nextCheckIn } from "../validation/check-in.ts";
 import { ZFingerprint } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
@@ -53,6 +55,7 @@ const fileLicenseSelect = {
   type: true,
   seatLimit: true,
   offlineAllowanceDays: true,
+  checkInIntervalDays: true,
   customer: { select: { id: true, name: true } },
   product: { select: { id: true, code: true, name: true } },
   entitlements: {
@@ -101,9 +104,12 @@ export async function checkoutLicenseFile(
         { path: "fingerprint", message: "is required for a node-locked license" },
       ]);
     }
-    // never past the license's own expiry; not valid before the license starts
+    // never past the license's own expiry nor its next required check-in; not valid before the
+    // license starts
     let expiresAt = new Date(now.getTime() + days * DAY_MS);
     if (scoped.expiresAt !== null && scoped.expiresAt < expiresAt) expiresAt = scoped.expiresAt;
+    const checkInBy = nextCheckIn(license, now);
+    if (checkInBy !== null && checkInBy < expiresAt) expiresAt = checkInBy;
     const notBefore = scoped.startsAt > now ? scoped.startsAt : now;
     if (notBefore >= expiresAt) {
       throw failedPrecondition(
@@ -118,6 +124,7 @@ export async function checkoutLicenseFile(
       issuedAt: now.toISOString(),
       notBefore: notBefore.toISOString(),
       expiresAt: expiresAt.toISOString(),
+      ...(checkInBy === null ? {} : { checkInBy: checkInBy.toISOString() }),
       fingerprint,
       license: {
         id: scoped.id,
@@ -168,6 +175,7 @@ export async function checkoutLicenseFile(
         kid: signer.kid,
         days,
         expiresAt: expiresAt.toISOString(),
+        ...(checkInBy === null ? {} : { checkInBy: checkInBy.toISOString() }),
         fingerprint,
         encrypted: parsed.encrypt,
         sha256,
