@@ -17,6 +17,7 @@ import { StatusCode } from "../generated/proto/license/v1/license.ts";
 import type { ClientOperation } from "./licensing-api/operations.ts";
 import { auditCheckpointObservers } from "./core/audit/checkpoint.ts";
 import { DomainError, UNAVAILABLE_REASONS, unavailableObservers } from "./core/errors.ts";
+import { overageObservers } from "./core/sessions/overage.ts";
 import { deadCutoff, seatHolderWhere } from "./core/sessions/session-rules.ts";
 import type { Db } from "./db/client.ts";
 import { APP_VERSION } from "./version.ts";
@@ -84,6 +85,11 @@ class ServerMetrics {
     name: `${PREFIX}rate_limited_total`,
     help: "Licensing API calls refused by a rate limit (per license key or per client address)",
     labelNames: ["rpc"] as const,
+  });
+  readonly overageSessions = this.counter({
+    name: `${PREFIX}overage_sessions_total`,
+    help: "Sessions started beyond their floating license's seat limit (overage), by product code",
+    labelNames: ["product"] as const,
   });
   readonly unavailable = this.counter({
     name: `${PREFIX}unavailable_total`,
@@ -275,6 +281,11 @@ export function observeClientResponse<Req, Res>(op: ClientOperation<Req, Res>, r
 // Each database error that becomes UNAVAILABLE, once, whichever transport answers it.
 unavailableObservers.add((reason) => {
   serverMetrics().unavailable.inc({ reason });
+});
+
+// Each session granted in overage (beyond its license's seat limit), by product.
+overageObservers.add((grant) => {
+  serverMetrics().overageSessions.inc({ product: grant.productCode });
 });
 
 // Each audit checkpoint this process writes: its head and time.

@@ -52,13 +52,20 @@ export interface SessionRecord {
   graceUntil: Date | null;
 }
 
+export interface MachineRecord {
+  id: string;
+  lastSeenAt: Date;
+  components: string;
+}
+
 export interface FastReads {
   /** with `now`, a reader may also compute each metered entitlement's use in its current period */
   licenseByKey(key: string, now?: Date): Promise<LicenseRecord | null>;
   /** sum of a feature's usage since `since` (null: ever) */
   usedSince(licenseId: string, featureId: string, since: Date | null): Promise<number>;
   session(id: string): Promise<SessionRecord | null>;
-  machine(licenseId: string, fingerprint: string): Promise<{ id: string; lastSeenAt: Date } | null>;
+  /** a node-locked license's binding of this machine; components: the stored JSON (kind -> hash) */
+  machine(licenseId: string, fingerprint: string): Promise<MachineRecord | null>;
   close(): Promise<void>;
 }
 
@@ -105,7 +112,7 @@ const LICENSE_ONLY_SQL = licenseFullSql(false);
 const USAGE_SQL = `SELECT COALESCE(SUM("amount"), 0) AS "used" FROM "UsageRecord"
   WHERE "licenseId" = $1 AND "featureId" = $2 AND "recordedAt" >= $3`;
 const SESSION_SQL = `SELECT "id", "licenseId", "fingerprint", "deadlineAt", "endedAt", "endReason", "graceUntil" FROM "Session" WHERE "id" = $1`;
-const MACHINE_SQL = `SELECT "id", "lastSeenAt" FROM "MachineBinding" WHERE "licenseId" = $1 AND "fingerprint" = $2`;
+const MACHINE_SQL = `SELECT "id", "lastSeenAt", "components" FROM "MachineBinding" WHERE "licenseId" = $1 AND "fingerprint" = $2`;
 
 /** Integers as the drivers return them (pg: number or, for int8, string). */
 type Int = number | string;
@@ -234,8 +241,11 @@ function sqliteReads(path: string): FastReads {
       return Promise.resolve(row ? toSession(row, date) : null);
     },
     machine: (licenseId, fingerprint) => {
-      const row = machine.get(licenseId, fingerprint) as { id: string; lastSeenAt: string } | undefined;
-      return Promise.resolve(row ? { id: row.id, lastSeenAt: date(row.lastSeenAt) } : null);
+      const row = machine.get(licenseId, fingerprint) as
+        { id: string; lastSeenAt: string; components: string } | undefined;
+      return Promise.resolve(
+        row ? { id: row.id, lastSeenAt: date(row.lastSeenAt), components: row.components } : null,
+      );
     },
     close: () => {
       db.close();
@@ -301,10 +311,7 @@ function postgresReads(
       return row ? toSession(row, date) : null;
     },
     machine: async (licenseId, fingerprint) => {
-      const [row] = await query<{ id: string; lastSeenAt: Date }>("ls_machine", MACHINE_SQL, [
-        licenseId,
-        fingerprint,
-      ]);
+      const [row] = await query<MachineRecord>("ls_machine", MACHINE_SQL, [licenseId, fingerprint]);
       return row ?? null;
     },
     close: () => pool.end(),

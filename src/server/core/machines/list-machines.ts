@@ -5,7 +5,7 @@ import type { DomainContext } from "../context.ts";
 import { findLicenseInScope } from "../licenses/find-license.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
-import { machineSelect, type MachineDto } from "./select.ts";
+import { machineSelect, toMachineDto, type MachineDto } from "./select.ts";
 
 export const ZListMachinesInput = z.object({ licenseId: ZId });
 
@@ -16,9 +16,10 @@ export async function listMachines(
   requirePermission(ctx.actor, "license.read");
   const { licenseId } = parseInput(ZListMachinesInput, input);
   await findLicenseInScope(ctx.db, ctx.actor, licenseId);
-  return ctx.db.machineBinding.findMany({
+  const rows = await ctx.db.machineBinding.findMany({
     where: { licenseId },
     orderBy: [{ boundAt: "asc" }, { id: "asc" }],
     select: machineSelect,
   });
+  return rows.map(toMachineDto);
 }

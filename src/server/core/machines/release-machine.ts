@@ -9,7 +9,7 @@ import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
 import { lockLicense } from "../validation/client-license.ts";
-import { machineSelect, type MachineDto } from "./select.ts";
+import { machineSelect, toMachineDto, type MachineDto } from "./select.ts";
 
 export const ZReleaseMachineInput = z.object({ id: ZId });
 
@@ -37,6 +37,6 @@ export async function releaseMachine(
       targetId: machine.licenseId,
       summary: { bindingId: id, fingerprint: machine.fingerprint, hostname: machine.hostname },
     });
-    return machine;
+    return toMachineDto(machine);
   });
 }

@@ -21,6 +21,7 @@ import { ZClientRequest } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { holdFor, holdsSeatOffline, tokenExpiry } from "./seat-hold.ts";
+import { allowedSeats, notifyOverage, seatsExhaustedMessage } from "./overage.ts";
 import { deadCutoff, endSessions, liveSessionWhere, nextDeadline, seatHolderWhere } from "./session-rules.ts";
 
 const ZSessionMetadata = z
@@ -84,15 +85,28 @@ export async function activateSession(
   const deadline = nextDeadline(now, license.heartbeatIntervalSeconds);
   // the answer's grace token, covered by the hold stored in the same transaction (floating)
   const hold = holdsSeatOffline(license) ? holdFor(license, tokenExpiry(license, now)) : null;
-  type Outcome = { refusal: Verdict } | { sessionId: string; resumed: boolean };
+  type Outcome =
+    | { refusal: Verdict }
+    | { sessionId: string; resumed: boolean; seatsInUse: number; machineUpdated: boolean };
   const outcome = await mutate<Outcome>(
     asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
     async ({ tx, audit }) => {
       await lockLicense(tx, ctx.provider, license.id);
+      let machineUpdated = false;
       if (license.type === "node_locked") {
         const machine = await bindMachine(tx, license, client, now, audit);
         if (machine.status !== "VALID") return { refusal: machine };
+        machineUpdated = machine.machineUpdated === true;
       }
+      // seats held by other machines (this machine's own earlier holds do not count: see below)
+      const othersTaking = () =>
+        tx.session.count({
+          where: {
+            licenseId: license.id,
+            fingerprint: { not: client.fingerprint },
+            ...seatHolderWhere(now, tolerance),
+          },
+        });
       const own = await tx.session.findFirst({
         where: {
           licenseId: license.id,
@@ -109,7 +123,7 @@ export async function activateSession(
           data: { lastHeartbeatAt: now, deadlineAt: deadline, ...raise },
           select: { id: true },
         });
-        return { sessionId: own.id, resumed: true };
+        return { sessionId: own.id, resumed: true, seatsInUse: (await othersTaking()) + 1, machineUpdated };
       }
       // Sessions past their deadline end now rather than wait for the reaper (their grace
       // tokens' holds, if any, still count below).
@@ -120,20 +134,11 @@ export async function activateSession(
       await endSessions(tx, dead, "heartbeat_dead", now, audit);
       // This machine's own earlier holds (a session reaped or ended while it ran offline) do not
       // count: the new session replaces them, so one machine takes one seat.
-      const taken = await tx.session.count({
-        where: {
-          licenseId: license.id,
-          fingerprint: { not: client.fingerprint },
-          ...seatHolderWhere(now, tolerance),
-        },
-      });
-      if (taken >= license.seatLimit) {
-        return {
-          refusal: {
-            status: "SEAT_LIMIT_REACHED",
-            message: `all ${license.seatLimit} seat${license.seatLimit === 1 ? " is" : "s are"} in use`,
-          },
-        };
+      const taken = await othersTaking();
+      // floating licenses with an overage level may go beyond seatLimit (overage.ts)
+      const allowed = allowedSeats(license);
+      if (taken >= allowed) {
+        return { refusal: { status: "SEAT_LIMIT_REACHED", message: seatsExhaustedMessage(license) } };
       }
       // Replaced only now: a refused machine may still be running on those holds' tokens.
       const { count: replacedHolds } = await tx.session.updateMany({
@@ -169,10 +174,36 @@ export async function activateSession(
           ...(replacedHolds > 0 ? { replacedHolds } : {}),
         },
       });
-      return { sessionId: session.id, resumed: false };
+      const seatsInUse = taken + 1;
+      if (seatsInUse > license.seatLimit) {
+        audit({
+          action: "license.overage",
+          targetType: "license",
+          targetId: license.id,
+          summary: {
+            sessionId: session.id,
+            fingerprint: client.fingerprint,
+            seatsInUse,
+            seatLimit: license.seatLimit,
+            overage: license.overage,
+            // null: no cap ("always")
+            allowed: Number.isFinite(allowed) ? allowed : null,
+          },
+        });
+      }
+      return { sessionId: session.id, resumed: false, seatsInUse, machineUpdated };
     },
   );
   if ("refusal" in outcome) return refused(outcome.refusal.status, outcome.refusal.message, view);
+  const overage = outcome.seatsInUse > license.seatLimit;
+  if (overage && !outcome.resumed) {
+    notifyOverage({
+      licenseId: license.id,
+      productCode: license.product.code,
+      seatsInUse: outcome.seatsInUse,
+      seatLimit: license.seatLimit,
+    });
+  }
   return {
     status: "VALID",
     message: outcome.resumed ? "the machine's open session resumed" : "session started",
@@ -183,6 +214,11 @@ export async function activateSession(
     license: view,
     entitlements: await entitlementViews(ctx.reads, license, now),
     grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now, outcome.sessionId),
-    standing: await checkIn(ctx, license, now),
+    standing: {
+      ...(await checkIn(ctx, license, now)),
+      overage,
+      seatsInUse: outcome.seatsInUse,
+      machineUpdated: outcome.machineUpdated,
+    },
   };
 }

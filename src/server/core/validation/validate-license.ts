@@ -16,10 +16,9 @@ import {
   type GraceGrant,
   type LicenseView,
   type Standing,
-  type Verdict,
 } from "./client-license.ts";
 import { checkIn } from "./check-in.ts";
-import { bindMachine, touchMachine } from "../machines/machine-binding.ts";
+import { bindMachine, touchMachine, type MachineVerdict } from "../machines/machine-binding.ts";
 import { ZClientRequest, type ClientInfo } from "./schemas.ts";
 
 export const ZValidateLicenseInput = ZClientRequest;
@@ -55,8 +54,11 @@ export async function validateLicense(
   if (!license || !disclosable(verdict)) {
     return { ...verdict, serverTime: now, license: null, entitlements: [], grace: null, standing: null };
   }
+  let machineUpdated = false;
   if (verdict.status === "VALID" && license.type === "node_locked") {
-    verdict = await checkMachine(ctx, license, client, now);
+    const machine = await checkMachine(ctx, license, client, now);
+    verdict = machine;
+    machineUpdated = machine.machineUpdated === true;
   }
   const valid = verdict.status === "VALID";
   return {
@@ -68,20 +70,23 @@ export async function validateLicense(
       valid && license.type === "node_locked"
         ? await graceFor(ctx, license, licenseKey, client.fingerprint, now)
         : null,
-    standing: valid ? await checkIn(ctx, license, now) : null,
+    standing: valid ? { ...(await checkIn(ctx, license, now)), machineUpdated } : null,
   };
 }
 
-/** A node-locked license's machine check: a read when bound, a locked bind when not. */
+/**
+ * A node-locked license's machine check: a read when bound, a locked bind (or a binding
+ * recognised by its components and updated in place) when not.
+ */
 export async function checkMachine(
   ctx: LicensingContext,
   license: ClientLicense,
   client: ClientInfo,
   now: Date,
-): Promise<Verdict> {
+): Promise<MachineVerdict> {
   const bound = await ctx.reads.machine(license.id, client.fingerprint);
   if (bound) {
-    await touchMachine(ctx.db, bound, now);
+    await touchMachine(ctx.db, bound, now, client.components);
     return { status: "VALID", message: "the license is valid" };
   }
   return mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), async ({ tx, audit }) => {
