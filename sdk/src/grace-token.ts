@@ -24,6 +24,16 @@ export interface GraceTokenClaims extends JWTPayload {
   lexp: number | null;
   /** the session whose seat the token is a lease on (Activate and Heartbeat answers) */
   sid?: string;
+  /**
+   * the license's expiry strategy when not restrict: such a token may outlive `lexp` (allow; and
+   * maintain_versions once expired, with `mxv`)
+   */
+  exs?: "allow" | "maintain_versions";
+  /**
+   * maintain_versions past expiry: the highest version released before it; the grace tier runs
+   * only a clientVersion it covers (versionCovered), else VERSION_NOT_COVERED
+   */
+  mxv?: string;
   /** the next required online check-in (licenses with a check-in interval); `exp` is never later */
   nci?: number;
 }

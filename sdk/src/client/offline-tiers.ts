@@ -5,6 +5,7 @@
 import type { Standing, StatusCode } from "../generated/proto/license/v1/license.ts";
 import { verifyGraceToken } from "../grace-token.ts";
 import { verifyLicenseFile } from "../license-file.ts";
+import { versionCovered } from "../version-coverage.ts";
 import { MAX_TIMER_MS, type SharedClientState } from "./shared-state.ts";
 import { entitlementInfo, fromLicenseFile, licenseDetails, reviveDates, statusName } from "./convert.ts";
 import type { EntitlementInfo, LicenseDetails, ValidationResult } from "./types.ts";
@@ -172,6 +173,16 @@ export class OfflineTiers {
       });
       if (grace.valid) {
         if (grace.claims.iat !== undefined) this.raiseHighWater(new Date(grace.claims.iat * 1000));
+        const { mxv } = grace.claims;
+        const version = options.clientVersion ?? "";
+        if (mxv !== undefined && !versionCovered(version, mxv)) {
+          // the license has expired and covers only versions released before: not this one
+          return invalidResult(
+            "VERSION_NOT_COVERED",
+            `the server is unreachable and the license, expired, covers versions up to ${mxv} and its patch releases: not ${version === "" ? "an unversioned client" : `version ${version}`}`,
+            at,
+          );
+        }
         const cached = state.lastOnline ? reviveDates(state.lastOnline) : null;
         const granted = new Set(grace.claims.ent);
         const entitlements = ((cached?.entitlements ?? []) as EntitlementInfo[]).filter((e) =>

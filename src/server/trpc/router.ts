@@ -7,6 +7,7 @@ import { dashboardRouter } from "./routers/dashboard.ts";
 import { groupsRouter } from "./routers/groups.ts";
 import { licensesRouter } from "./routers/licenses.ts";
 import { offlineRouter } from "./routers/offline.ts";
+import { releasesRouter } from "./routers/releases.ts";
 import { machinesRouter, sessionsRouter, usageRouter } from "./routers/sessions.ts";
 import { signingKeysRouter } from "./routers/signing-keys.ts";
 import { authRouter, profileRouter, settingsRouter } from "./routers/profile.ts";
@@ -19,6 +20,7 @@ export const appRouter = lockInputCoercion(
     settings: settingsRouter,
     products: productsRouter,
     features: featuresRouter,
+    releases: releasesRouter,
     groups: groupsRouter,
     customers: customersRouter,
     licenses: licensesRouter,

@@ -16,6 +16,7 @@ import {
   type Verdict,
 } from "../validation/client-license.ts";
 import { checkIn } from "../validation/check-in.ts";
+import { firstActivation } from "../validation/first-activation.ts";
 import { bindMachine } from "../machines/machine-binding.ts";
 import { ZClientRequest } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
@@ -74,7 +75,7 @@ export async function activateSession(
   });
 
   const license = await findClientLicense(ctx.reads, licenseKey, now);
-  const verdict = licenseVerdict(license, client.productCode, now);
+  const verdict = await licenseVerdict(ctx, license, client, now);
   if (!license || !disclosable(verdict)) return refused(verdict.status, verdict.message, null);
   const view = licenseView(license);
   if (verdict.status !== "VALID") return refused(verdict.status, verdict.message, view);
@@ -195,6 +196,7 @@ export async function activateSession(
     },
   );
   if ("refusal" in outcome) return refused(outcome.refusal.status, outcome.refusal.message, view);
+  const activated = await firstActivation(ctx, license, client.fingerprint, now);
   const overage = outcome.seatsInUse > license.seatLimit;
   if (overage && !outcome.resumed) {
     notifyOverage({
@@ -206,16 +208,25 @@ export async function activateSession(
   }
   return {
     status: "VALID",
-    message: outcome.resumed ? "the machine's open session resumed" : "session started",
+    message: `${outcome.resumed ? "the machine's open session resumed" : "session started"}${verdict.expired ? `; ${verdict.message}` : ""}`,
     serverTime: now,
     sessionId: outcome.sessionId,
     resumed: outcome.resumed,
     heartbeatDeadline: deadline,
-    license: view,
+    license: activated === license ? view : licenseView(activated),
     entitlements: await entitlementViews(ctx.reads, license, now),
-    grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now, outcome.sessionId),
+    grace: await graceFor(
+      ctx,
+      activated,
+      licenseKey,
+      client.fingerprint,
+      now,
+      outcome.sessionId,
+      verdict.coveredVersion,
+    ),
     standing: {
       ...(await checkIn(ctx, license, now)),
+      expired: verdict.expired === true,
       overage,
       seatsInUse: outcome.seatsInUse,
       machineUpdated: outcome.machineUpdated,

@@ -30,7 +30,7 @@ export async function deactivateSession(
   const { licenseKey, client, sessionId } = parseInput(ZDeactivateSessionInput, input);
   const now = ctx.clock.now();
   const license = await findClientLicense(ctx.reads, licenseKey);
-  const verdict = licenseVerdict(license, client.productCode, now);
+  const verdict = await licenseVerdict(ctx, license, client, now);
   if (!license || verdict.status === "NOT_FOUND" || verdict.status === "PRODUCT_MISMATCH") {
     return { ...verdict, serverTime: now };
   }

@@ -50,7 +50,7 @@ export async function heartbeatSession(
     standing: null,
   });
   const license = await findClientLicense(ctx.reads, licenseKey);
-  const verdict = licenseVerdict(license, client.productCode, now);
+  const verdict = await licenseVerdict(ctx, license, client, now);
   if (!license || verdict.status !== "VALID") return refused(verdict.status, verdict.message);
 
   const found = await findClientSession(ctx.reads, license.id, sessionId, client.fingerprint);
@@ -85,7 +85,15 @@ export async function heartbeatSession(
     message: "heartbeat accepted",
     serverTime: now,
     heartbeatDeadline: deadline,
-    grace: await graceFor(ctx, license, licenseKey, client.fingerprint, now, session.id),
-    standing: await checkIn(ctx, license, now),
+    grace: await graceFor(
+      ctx,
+      license,
+      licenseKey,
+      client.fingerprint,
+      now,
+      session.id,
+      verdict.coveredVersion,
+    ),
+    standing: { ...(await checkIn(ctx, license, now)), expired: verdict.expired === true },
   };
 }

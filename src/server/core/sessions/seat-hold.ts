@@ -10,6 +10,7 @@
 // the interval) one in four or five. The price: a machine that crashed right after such a write
 // keeps its seat for up to that margin (default 300 s interval: 15 min) beyond its last token.
 import type { Db } from "../../db/client.ts";
+import type { ExpiryStrategy } from "../licenses/select.ts";
 import type { ClientLicense } from "../validation/client-license.ts";
 import { graceTokenExpiry } from "../validation/grace-token.ts";
 
@@ -18,7 +19,12 @@ export const HOLD_AHEAD_INTERVALS = 3;
 
 type HoldTerms = Pick<
   ClientLicense,
-  "type" | "heartbeatIntervalSeconds" | "gracePeriodHours" | "expiresAt" | "checkInIntervalDays"
+  | "type"
+  | "heartbeatIntervalSeconds"
+  | "gracePeriodHours"
+  | "expiresAt"
+  | "checkInIntervalDays"
+  | "expiryStrategy"
 >;
 
 /** Whether the license's grace tokens need a seat hold (node-locked ones are backed by the binding). */
@@ -32,6 +38,7 @@ export function tokenExpiry(license: HoldTerms, now: Date): Date {
     licenseExpiresAt: license.expiresAt,
     gracePeriodHours: license.gracePeriodHours,
     checkInIntervalDays: license.checkInIntervalDays,
+    expiryStrategy: license.expiryStrategy as ExpiryStrategy,
     now,
   });
 }

@@ -68,7 +68,7 @@ export async function recordUsage(ctx: LicensingContext, input: TRecordUsageInpu
   });
 
   const license = await findClientLicense(ctx.reads, licenseKey);
-  let verdict = licenseVerdict(license, client.productCode, now);
+  let verdict = await licenseVerdict(ctx, license, client, now);
   if (!license || verdict.status !== "VALID") return answer(verdict.status, verdict.message);
   if (license.type === "node_locked") {
     verdict = await checkMachine(ctx, license, client, now);

@@ -10,6 +10,7 @@ import { effectiveStatus } from "../licenses/status.ts";
 import { periodStart } from "../usage/usage-period.ts";
 import type { LicensingContext } from "./licensing-context.ts";
 import { issueGraceToken } from "./grace-token.ts";
+import { versionCoverage } from "../releases/coverage.ts";
 
 export type ClientLicense = LicenseRecord;
 
@@ -25,34 +26,88 @@ export async function findClientLicense(
 export interface Verdict {
   status: LicenseStatusCode;
   message: string;
+  /** VALID past the license's expiry (expiry strategy allow or maintain_versions): Standing.expired */
+  expired?: boolean;
+  /** maintain_versions past expiry: the highest version released before it (grace token claim `mxv`) */
+  coveredVersion?: string;
 }
 
 /**
- * Whether a license grants `productCode` at `now`, before any machine or seat is considered.
- * Order: unknown key, other product, then the license's own state (revoked is final, so first).
+ * Whether a license grants `client.productCode` at `now`, before any machine or seat is
+ * considered. Order: unknown key, other product, then the license's own state (revoked is final,
+ * so first). Past its expiry the expiry strategy decides (a trial's end is TRIAL_EXPIRED whatever
+ * it is); only an expired maintain_versions license reads anything more (the product's releases).
  */
-export function licenseVerdict(license: ClientLicense | null, productCode: string, now: Date): Verdict {
+export async function licenseVerdict(
+  ctx: Pick<LicensingContext, "db">,
+  license: ClientLicense | null,
+  client: { productCode: string; clientVersion?: string },
+  now: Date,
+): Promise<Verdict> {
   if (!license) return { status: "NOT_FOUND", message: "no license has this key" };
-  if (license.product.code !== productCode) {
-    return { status: "PRODUCT_MISMATCH", message: `this license is not for product ${productCode}` };
+  if (license.product.code !== client.productCode) {
+    return { status: "PRODUCT_MISMATCH", message: `this license is not for product ${client.productCode}` };
   }
+  let honoured: Verdict | null = null;
   switch (effectiveStatus(license, now)) {
     case "revoked":
       return { status: "REVOKED", message: "the license has been revoked" };
     case "suspended":
       return { status: "SUSPENDED", message: "the license is suspended" };
-    case "expired":
-      return {
-        status: "EXPIRED",
-        message: `the license expired${license.expiresAt ? ` on ${license.expiresAt.toISOString()}` : ""}`,
-      };
+    case "expired": {
+      const verdict = await pastExpiry(ctx, license, client.clientVersion ?? "", now);
+      if (verdict.status !== "VALID") return verdict;
+      honoured = verdict;
+      break;
+    }
     case "active":
       break;
   }
   if (license.startsAt > now) {
     return { status: "NOT_YET_VALID", message: `the license starts on ${license.startsAt.toISOString()}` };
   }
-  return { status: "VALID", message: "the license is valid" };
+  return honoured ?? { status: "VALID", message: "the license is valid" };
+}
+
+/** An expired license's verdict by its expiry strategy (see docs/releases-and-expiry.md). */
+async function pastExpiry(
+  ctx: Pick<LicensingContext, "db">,
+  license: ClientLicense,
+  clientVersion: string,
+  now: Date,
+): Promise<Verdict> {
+  const on = license.expiresAt ? ` on ${license.expiresAt.toISOString()}` : "";
+  if (license.trial) return { status: "TRIAL_EXPIRED", message: `the trial ended${on}` };
+  switch (license.expiryStrategy as ExpiryStrategy) {
+    case "allow":
+      return {
+        status: "VALID",
+        message: `the license expired${on} and is still honoured (expiry strategy allow)`,
+        expired: true,
+      };
+    case "maintain_versions": {
+      // a license expired by an admin's status change (no date) covers what was released until now
+      const coverage = await versionCoverage(
+        ctx.db,
+        license.product,
+        license.expiresAt ?? now,
+        clientVersion,
+      );
+      return coverage.covered
+        ? { status: "VALID", message: coverage.message, expired: true, coveredVersion: coverage.highest }
+        : { status: "VERSION_NOT_COVERED", message: coverage.message };
+    }
+    case "restrict":
+      return { status: "EXPIRED", message: `the license expired${on}` };
+  }
+}
+
+/**
+ * A VALID verdict after the machine check: the machine's refusal, or the license's verdict
+ * (its message and Standing.expired) with what the machine check adds.
+ */
+export function withMachine<M extends Verdict>(verdict: Verdict, machine: M): M {
+  return machine.status === "VALID" ? { ...machine, ...verdict } : machine;
 }
 
 /** Whether the caller may see the license's terms: it named the right key and product. */
@@ -189,6 +244,8 @@ export async function graceFor(
   fingerprint: string,
   now: Date,
   sessionId?: string,
+  /** the verdict's coveredVersion (maintain_versions past expiry) */
+  coveredVersion?: string,
 ): Promise<GraceGrant> {
   return issueGraceToken(await ctx.signer(), {
     ...(sessionId === undefined ? {} : { sessionId }),
@@ -200,6 +257,8 @@ export async function graceFor(
     licenseExpiresAt: license.expiresAt,
     gracePeriodHours: license.gracePeriodHours,
     checkInIntervalDays: license.checkInIntervalDays,
+    expiryStrategy: license.expiryStrategy as ExpiryStrategy,
+    ...(coveredVersion === undefined ? {} : { coveredVersion }),
     now,
   });
 }

@@ -1,7 +1,13 @@
 import type { z } from "zod";
 import { parseInput } from "../shared/parse-input.ts";
 import type { LicensingContext } from "./licensing-context.ts";
-import { disclosable, entitlementViews, findClientLicense, licenseVerdict } from "./client-license.ts";
+import {
+  disclosable,
+  entitlementViews,
+  findClientLicense,
+  licenseVerdict,
+  withMachine,
+} from "./client-license.ts";
 import { checkMachine, type ValidateAnswer } from "./validate-license.ts";
 import { ZClientRequest } from "./schemas.ts";
 
@@ -18,9 +24,9 @@ export async function getEntitlements(
   const { licenseKey, client } = parseInput(ZGetEntitlementsInput, input);
   const now = ctx.clock.now();
   const license = await findClientLicense(ctx.reads, licenseKey, now);
-  let verdict = licenseVerdict(license, client.productCode, now);
+  let verdict = await licenseVerdict(ctx, license, client, now);
   if (license && disclosable(verdict) && verdict.status === "VALID" && license.type === "node_locked") {
-    verdict = await checkMachine(ctx, license, client, now);
+    verdict = withMachine(verdict, await checkMachine(ctx, license, client, now));
   }
   const entitlements =
     license && verdict.status === "VALID" ? await entitlementViews(ctx.reads, license, now) : [];

@@ -1,6 +1,7 @@
 // Issues grace tokens (the format and its verification live in the SDK).
 import { createHash, sign } from "node:crypto";
 import { GRACE_TOKEN_ISSUER, GRACE_TOKEN_TYPE } from "@license-server/sdk/offline";
+import type { ExpiryStrategy } from "../licenses/select.ts";
 import type { Signer } from "../signing-keys/active-signer.ts";
 
 export interface GraceTokenInput {
@@ -13,6 +14,13 @@ export interface GraceTokenInput {
   gracePeriodHours: number;
   /** days between required check-ins (null: none): the token ends at the next one (claim `nci`) */
   checkInIntervalDays: number | null;
+  /**
+   * absent: restrict. allow, and maintain_versions once expired, keep working after the expiry:
+   * their tokens are not capped at it (claim `exs`)
+   */
+  expiryStrategy?: ExpiryStrategy;
+  /** maintain_versions past expiry: the highest version released before it (claim `mxv`) */
+  coveredVersion?: string;
   now: Date;
   /** the session the token is a lease of (claim `sid`); absent for a node-locked Validate */
   sessionId?: string;
@@ -24,8 +32,20 @@ function base64url(text: string): string {
 
 type ExpiryInput = Pick<
   GraceTokenInput,
-  "licenseExpiresAt" | "gracePeriodHours" | "checkInIntervalDays" | "now"
+  "licenseExpiresAt" | "gracePeriodHours" | "checkInIntervalDays" | "expiryStrategy" | "now"
 >;
+
+/**
+ * Whether a token issued at `now` ends at the license's expiry: restrict always; maintain_versions
+ * until the expiry (which versions it covers is known only then: tokens issued after it carry
+ * `mxv`); allow never.
+ */
+function cappedAtExpiry(input: ExpiryInput): boolean {
+  const strategy = input.expiryStrategy ?? "restrict";
+  if (strategy === "maintain_versions")
+    return input.licenseExpiresAt === null || input.now < input.licenseExpiresAt;
+  return strategy === "restrict";
+}
 
 /**
  * `exp` of a token issued at `now`: the grace period, never beyond the license's own expiry nor
@@ -43,7 +63,7 @@ function expirySeconds(input: ExpiryInput): {
   const nci = days === null || days <= 0 ? null : iat + days * 86_400;
   const exp = Math.min(
     iat + input.gracePeriodHours * 3600,
-    lexp ?? Number.MAX_SAFE_INTEGER,
+    (cappedAtExpiry(input) ? lexp : null) ?? Number.MAX_SAFE_INTEGER,
     nci ?? Number.MAX_SAFE_INTEGER,
   );
   return { iat, lexp, nci, exp };
@@ -75,6 +95,10 @@ export function issueGraceToken(signer: Signer, input: GraceTokenInput): { token
     iss: GRACE_TOKEN_ISSUER,
     sub: input.licenseId,
     ...(input.sessionId === undefined ? {} : { sid: input.sessionId }),
+    ...(input.expiryStrategy === undefined || input.expiryStrategy === "restrict"
+      ? {}
+      : { exs: input.expiryStrategy }),
+    ...(input.coveredVersion === undefined ? {} : { mxv: input.coveredVersion }),
     ...(nci === null ? {} : { nci }),
     iat,
     exp,

@@ -11,6 +11,7 @@ import {
   licenseVerdict,
   licenseView,
   lockLicense,
+  withMachine,
   type ClientLicense,
   type EntitlementView,
   type GraceGrant,
@@ -18,6 +19,7 @@ import {
   type Standing,
 } from "./client-license.ts";
 import { checkIn } from "./check-in.ts";
+import { firstActivation } from "./first-activation.ts";
 import { bindMachine, touchMachine, type MachineVerdict } from "../machines/machine-binding.ts";
 import { ZClientRequest, type ClientInfo } from "./schemas.ts";
 
@@ -49,18 +51,19 @@ export async function validateLicense(
 ): Promise<ValidateAnswer> {
   const { licenseKey, client } = parseInput(ZValidateLicenseInput, input);
   const now = ctx.clock.now();
-  const license = await findClientLicense(ctx.reads, licenseKey, now);
-  let verdict = licenseVerdict(license, client.productCode, now);
+  let license = await findClientLicense(ctx.reads, licenseKey, now);
+  let verdict = await licenseVerdict(ctx, license, client, now);
   if (!license || !disclosable(verdict)) {
     return { ...verdict, serverTime: now, license: null, entitlements: [], grace: null, standing: null };
   }
   let machineUpdated = false;
   if (verdict.status === "VALID" && license.type === "node_locked") {
     const machine = await checkMachine(ctx, license, client, now);
-    verdict = machine;
+    verdict = withMachine(verdict, machine);
     machineUpdated = machine.machineUpdated === true;
   }
   const valid = verdict.status === "VALID";
+  if (valid) license = await firstActivation(ctx, license, client.fingerprint, now);
   return {
     ...verdict,
     serverTime: now,
@@ -68,9 +71,11 @@ export async function validateLicense(
     entitlements: valid ? await entitlementViews(ctx.reads, license, now) : [],
     grace:
       valid && license.type === "node_locked"
-        ? await graceFor(ctx, license, licenseKey, client.fingerprint, now)
+        ? await graceFor(ctx, license, licenseKey, client.fingerprint, now, undefined, verdict.coveredVersion)
         : null,
-    standing: valid ? { ...(await checkIn(ctx, license, now)), machineUpdated } : null,
+    standing: valid
+      ? { ...(await checkIn(ctx, license, now)), machineUpdated, expired: verdict.expired === true }
+      : null,
   };
 }
 
