@@ -9,7 +9,7 @@ import { SelectInput } from "@/components/ui/select-input.tsx";
 import { StatCard } from "@/components/ui/stat-card.tsx";
 import { EmptyState, ErrorState, Loaded, LoadingState } from "@/components/ui/states.tsx";
 import { CHART_COLORS, TimeChart } from "@/components/ui/time-chart.tsx";
-import { useTRPC } from "@/hooks/trpc.ts";
+import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";
 
@@ -22,6 +22,28 @@ type RangeKey = keyof typeof RANGES;
 
 const hourFormat = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", hour: "2-digit" });
 const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short" });
+
+type TrialStats = NonNullable<RouterOutputs["dashboard"]["summary"]["trials"]>;
+
+/** The share of the last 30 days' trials that became paid licenses. */
+function TrialConversionCard({ trials }: { trials: TrialStats | null | undefined }) {
+  const recent = trials?.last30Days;
+  const rate = recent?.conversionRate;
+  return (
+    <StatCard
+      label="Trial conversion (30 days)"
+      value={!trials ? "…" : rate === null || rate === undefined ? "—" : `${Math.round(rate * 100)} %`}
+      hint={
+        recent ? (
+          <TextLink href="/trials">
+            {recent.converted} of {recent.started} trial{recent.started === 1 ? "" : "s"} converted
+            {trials.active ? `, ${trials.active} running` : ""}
+          </TextLink>
+        ) : undefined
+      }
+    />
+  );
+}
 
 export default function DashboardPage() {
   const trpc = useTRPC();
@@ -57,7 +79,7 @@ export default function DashboardPage() {
       {summary.isError ? (
         <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />
       ) : (
-        <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <div className={`grid grid-cols-2 gap-4 ${can("trial.read") ? "lg:grid-cols-5" : "lg:grid-cols-4"}`}>
           <StatCard label="Customers" value={summary.data?.customers ?? "…"} />
           <StatCard label="Active licenses" value={summary.data?.activeLicenses ?? "…"} />
           <StatCard label="Active sessions" value={summary.data?.activeSessions ?? "…"} />
@@ -66,6 +88,8 @@ export default function DashboardPage() {
             value={summary.data?.expiringSoonTotal ?? "…"}
             hint={summary.data && summary.data.expiringSoonTotal > 0 ? "renew them in time" : undefined}
           />
+          {/* known from the admin's role before the summary arrives (the server sends none without it) */}
+          {can("trial.read") ? <TrialConversionCard trials={summary.data?.trials} /> : null}
         </div>
       )}
 
