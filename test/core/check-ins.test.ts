@@ -130,6 +130,7 @@ describeEachDb("required check-ins", (getDb) => {
         gracePeriodHours: true,
         expiresAt: true,
         checkInIntervalDays: true,
+        expiryStrategy: true,
       },
     });
     expect(tokenExpiry(terms, t)).toEqual(seat.graceTokenExpiresAt);
