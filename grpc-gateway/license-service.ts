@@ -1,5 +1,5 @@
 // license.v1.LicenseService over the domain: each RPC is rate limited (per client address and
-// per license key), runs the shared operation (src/server/licensing-api/operations.ts) and answers
+// per license key; StartTrial also per address by the hour), runs the shared operation (src/server/licensing-api/operations.ts) and answers
 // with a SignedAnswer: the encoded response and the server's signature over exactly those bytes.
 import type { CallContext, ServiceImplementation } from "nice-grpc";
 import type {
@@ -54,5 +54,6 @@ export function licenseServiceImpl(
     getEntitlements: handle(ops.getEntitlements),
     recordUsage: handle(ops.recordUsage),
     getPublicKeys: handle(ops.getPublicKeys),
+    startTrial: handle(ops.startTrial),
   };
 }

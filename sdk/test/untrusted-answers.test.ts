@@ -182,6 +182,7 @@ describeEachDb("LicenseClient and answers it cannot verify", (getDb) => {
       getEntitlements: () => Promise.reject(new Error("not faked")),
       recordUsage: () => Promise.reject(new Error("not faked")),
       getPublicKeys: () => Promise.reject(new Error("not faked")),
+      startTrial: () => Promise.reject(new Error("not faked")),
     });
     const port = await fake.listen("127.0.0.1:0");
     fakes.push({ close: () => fake.shutdown() });

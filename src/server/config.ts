@@ -41,6 +41,8 @@ export const ZConfigInput = z.object({
   CLIENT_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(600),
   /** licensing API calls per minute per client address */
   CLIENT_RATE_LIMIT_PER_PEER: z.coerce.number().int().min(1).default(6000),
+  /** StartTrial calls per hour per client address (on top of the per-address limit) */
+  CLIENT_TRIAL_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** where sign-in and licensing rate limits count: "memory" (each process) or "database" (shared) */
   RATE_LIMIT_STORE: z.enum(["memory", "database"]).default("memory"),
   /**
@@ -160,6 +162,8 @@ export interface LicensingConfig {
   reaperIntervalSeconds: number;
   rateLimitPerKey: number;
   rateLimitPerPeer: number;
+  /** StartTrial calls per hour per client address (CLIENT_TRIAL_RATE_LIMIT_PER_HOUR); default 10 */
+  trialRateLimitPerHour?: number;
   /** where calls are counted; default "memory" */
   rateLimitStore?: RateLimitStore;
 }
@@ -291,6 +295,7 @@ export function loadConfig(
       reaperIntervalSeconds: settings.REAPER_INTERVAL_SECONDS,
       rateLimitPerKey: settings.CLIENT_RATE_LIMIT_PER_KEY,
       rateLimitPerPeer: settings.CLIENT_RATE_LIMIT_PER_PEER,
+      trialRateLimitPerHour: settings.CLIENT_TRIAL_RATE_LIMIT_PER_HOUR,
       rateLimitStore: settings.RATE_LIMIT_STORE,
     },
     backup: {

@@ -34,6 +34,8 @@ export interface CacheState {
   graceToken?: string;
   sessionId?: string;
   pendingUsage: PendingUsage[];
+  /** the key StartTrial gave this machine (a client made without a key uses it from then on) */
+  trialLicenseKey?: string;
 }
 
 export const emptyState = (): CacheState => ({ highWaterMs: 0, pendingUsage: [] });

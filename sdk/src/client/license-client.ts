@@ -15,7 +15,10 @@ import { defaultFingerprint } from "./fingerprint.ts";
 import { OfflineTiers } from "./offline-tiers.ts";
 import { clientInfo, transportsFor, type LicenseClientOptions } from "./options.ts";
 import { SessionKeeper } from "./session-keeper.ts";
-import type { EntitlementInfo, UsageResult, ValidationResult } from "./types.ts";
+import { StatusCode } from "../generated/proto/license/v1/license.ts";
+import { statusName } from "./convert.ts";
+import { RequestRejectedError } from "./transport.ts";
+import type { EntitlementInfo, TrialResult, UsageResult, ValidationResult } from "./types.ts";
 import { UsageQueue } from "./usage-queue.ts";
 import { VerifiedServer } from "./verified-server.ts";
 
@@ -33,9 +36,13 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
   private readonly tiers: OfflineTiers;
   private readonly session: SessionKeeper;
   private readonly usage: UsageQueue;
+  /** the key asked with: the one given, or the trial's (startTrial, or kept in the cache) */
+  private licenseKey: string;
+  private readonly options: LicenseClientOptions;
 
   constructor(options: LicenseClientOptions) {
     super();
+    this.options = options;
     const now = options.now ?? (() => new Date());
     const fingerprint = options.fingerprint ?? defaultFingerprint(options.product);
     this.fingerprint = fingerprint;
@@ -55,10 +62,16 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
     const loaded = this.cache?.load();
     this.cacheWasCorrupt = loaded?.corrupt ?? false;
     this.state = loaded?.state ?? emptyState();
+    // a client made without a key runs on the trial this machine started earlier
+    this.licenseKey = licenseKey || (this.state.trialLicenseKey ?? "");
+    if (this.licenseKey !== licenseKey) this.server.useLicenseKey(this.licenseKey);
+    const currentKey = () => this.licenseKey;
 
     const context: SharedClientState = {
       options,
-      licenseKey,
+      get licenseKey() {
+        return currentKey();
+      },
       fingerprint,
       server: this.server,
       now,
@@ -149,6 +162,52 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
    */
   async recordUsage(featureCode: string, amount = 1): Promise<UsageResult> {
     return this.usage.record(featureCode, amount);
+  }
+
+  /**
+   * Starts the product's trial on this machine (StartTrial; once per machine and product, ever).
+   * VALID: the trial's key becomes this client's key (kept in the cache, so a client made without
+   * a key on this machine uses it next time) and the answer is taken like a validation's (grace
+   * token, result, events). Refusals (TRIAL_ALREADY_USED, TRIAL_NOT_AVAILABLE) change nothing;
+   * OFFLINE when the server cannot be reached or its answer does not verify.
+   */
+  async startTrial(options: { email?: string } = {}): Promise<TrialResult> {
+    const failed = (status: "OFFLINE" | "ERROR", message: string): TrialResult => ({
+      valid: false,
+      status,
+      tier: "none",
+      message,
+      license: null,
+      entitlements: [],
+      validUntil: null,
+      nextCheckInAt: null,
+      checkedAt: (this.options.now ?? (() => new Date()))(),
+      licenseKey: null,
+    });
+    let verified;
+    try {
+      verified = await this.server.call("startTrial", {
+        client: clientInfo(this.options, this.fingerprint),
+        email: options.email ?? "",
+      });
+    } catch (error) {
+      if (error instanceof RequestRejectedError) return failed("ERROR", error.message);
+      return failed("OFFLINE", (error as Error).message);
+    }
+    const { answer, serverTime } = verified;
+    if (answer.status !== StatusCode.STATUS_CODE_VALID || !answer.licenseKey) {
+      return {
+        ...failed("ERROR", answer.message),
+        status: statusName(answer.status),
+        tier: "online",
+        checkedAt: serverTime,
+      };
+    }
+    this.licenseKey = normalizeLicenseKey(answer.licenseKey) ?? answer.licenseKey;
+    this.server.useLicenseKey(this.licenseKey);
+    this.state.trialLicenseKey = this.licenseKey;
+    const result = this.publish(await this.tiers.acceptOnline(answer, serverTime));
+    return { ...result, licenseKey: this.licenseKey };
   }
 
   /** Sends queued usage in order; stops at the first unreachable call (the rest stays queued). */

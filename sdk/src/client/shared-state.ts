@@ -16,7 +16,10 @@ export type EmitEvent = <K extends keyof LicenseClientEvents>(
 
 export interface SharedClientState {
   readonly options: LicenseClientOptions;
-  /** the key in its canonical form: what the server hashes into grace tokens and answers */
+  /**
+   * the key in its canonical form: what the server hashes into grace tokens and answers. Read it
+   * at each use: after startTrial() it is the trial's key ("" before, for a client made without one)
+   */
   readonly licenseKey: string;
   readonly fingerprint: string;
   readonly server: VerifiedServer;

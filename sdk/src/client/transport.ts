@@ -18,6 +18,8 @@ import {
   LicenseServiceDefinition,
   RecordUsageRequest,
   RecordUsageResponse,
+  StartTrialRequest,
+  StartTrialResponse,
   ValidateRequest,
   ValidateResponse,
   type LicenseServiceClient,
@@ -54,6 +56,7 @@ export interface LicenseRequests {
   getEntitlements: GetEntitlementsRequest;
   recordUsage: RecordUsageRequest;
   getPublicKeys: GetPublicKeysRequest;
+  startTrial: StartTrialRequest;
 }
 
 /** What each RPC's signed answer decodes to. */
@@ -65,6 +68,7 @@ export interface LicenseResponses {
   getEntitlements: GetEntitlementsResponse;
   recordUsage: RecordUsageResponse;
   getPublicKeys: GetPublicKeysResponse;
+  startTrial: StartTrialResponse;
 }
 
 export type LicenseRpc = keyof LicenseRequests;
@@ -109,6 +113,12 @@ export const LICENSE_RPCS: {
     request: GetPublicKeysRequest,
     response: GetPublicKeysResponse,
     route: "get-public-keys",
+  },
+  startTrial: {
+    name: "StartTrial",
+    request: StartTrialRequest,
+    response: StartTrialResponse,
+    route: "start-trial",
   },
 };
 

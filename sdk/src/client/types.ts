@@ -56,6 +56,12 @@ export interface ValidationResult {
   checkedAt: Date;
 }
 
+/** What startTrial() gives: the trial's validation, and its key when the server started one. */
+export interface TrialResult extends ValidationResult {
+  /** VALID: the trial license's key, now the client's key (kept in the cache); else null */
+  licenseKey: string | null;
+}
+
 export interface UsageResult {
   /** VALID: counted; QUEUED: stored and sent when the server is reachable; or the server's refusal */
   status: LicenseStatusCode | "QUEUED";

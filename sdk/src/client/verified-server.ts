@@ -1,6 +1,7 @@
 // The server as the client may believe it: every call carries a fresh nonce, and an answer counts
 // only when its signature verifies with an embedded key and its binding names this very request
-// (RPC, nonce, license key hash, machine, product). Anything else is untrusted: it decides nothing
+// (RPC, nonce, license key hash, machine, product; StartTrial names no key, GetPublicKeys neither
+// key nor machine). Anything else is untrusted: it decides nothing
 // and the call fails as if the server were unreachable, so the offline tiers decide. Transports
 // are tried in order (gRPC, then REST); the one that last answered is tried first.
 import { createHash, randomBytes } from "node:crypto";
@@ -38,7 +39,7 @@ export class UntrustedAnswerError extends TransportUnavailableError {
 
 /** Who is asking, as the answers must name it. */
 export interface CallerIdentity {
-  /** the license key in its canonical form (as sent) */
+  /** the license key in its canonical form (as sent); "" before a trial gave one */
   licenseKey: string;
   fingerprint: string;
   productCode: string;
@@ -54,7 +55,7 @@ export interface VerifiedAnswer<M extends LicenseRpc> {
 
 export class VerifiedServer {
   private preferred = 0;
-  private readonly licenseKeyHash: string;
+  private licenseKeyHash: string;
 
   constructor(
     private readonly transports: readonly LicenseTransport[],
@@ -63,6 +64,11 @@ export class VerifiedServer {
     private readonly onUntrusted: (error: UntrustedAnswerError) => void,
   ) {
     this.licenseKeyHash = createHash("sha256").update(identity.licenseKey).digest("hex");
+  }
+
+  /** From now on the client asks with this key (a trial's, after StartTrial): answers must name it. */
+  useLicenseKey(licenseKey: string): void {
+    this.licenseKeyHash = createHash("sha256").update(licenseKey).digest("hex");
   }
 
   get configured(): boolean {
@@ -127,13 +133,15 @@ export class VerifiedServer {
     }
     if (binding.rpc !== rpc.name) return untrusted("WRONG_RPC");
     if (!Buffer.from(binding.nonce).equals(nonce)) return untrusted("NONCE_MISMATCH");
-    const licensed = method !== "getPublicKeys";
+    // GetPublicKeys names neither key nor machine; StartTrial names the machine and no key
+    const licensed = method !== "getPublicKeys" && method !== "startTrial";
+    const machine = method !== "getPublicKeys";
     if (binding.licenseKeyHash !== (licensed ? this.licenseKeyHash : ""))
       return untrusted("LICENSE_MISMATCH");
-    if (binding.fingerprint !== (licensed ? this.identity.fingerprint : "")) {
+    if (binding.fingerprint !== (machine ? this.identity.fingerprint : "")) {
       return untrusted("FINGERPRINT_MISMATCH");
     }
-    if (binding.productCode !== (licensed ? this.identity.productCode : ""))
+    if (binding.productCode !== (machine ? this.identity.productCode : ""))
       return untrusted("PRODUCT_MISMATCH");
     return { answer, serverTime };
   }

@@ -55,6 +55,7 @@ export function createLicensingServices(options: {
     licensing.rateLimitPerKey,
     licensing.rateLimitPerPeer,
     licensing.rateLimitStore === "database" ? { target: database.target, logger: options.logger } : undefined,
+    licensing.trialRateLimitPerHour,
   );
   return {
     handle: database,
@@ -89,7 +90,9 @@ export async function runClientOperation<
   onRate?: (state: RateState) => void,
 ): Promise<Res> {
   // limits count before anything is checked, the nonce included
-  const rate = await services.limiter.consume(ip, op.licenseKey(request)).catch(countRateLimited(op.rpc));
+  const rate = await services.limiter
+    .consume(ip, op.licenseKey(request), op.trialLimited === true)
+    .catch(countRateLimited(op.rpc));
   onRate?.(rate);
   checkNonce(request.nonce);
   const response = await op.run(clientContext(services, ip), request);

@@ -22,6 +22,8 @@ import {
   RecordUsageRequest,
   RecordUsageResponse,
   Standing as ProtoStanding,
+  StartTrialRequest,
+  StartTrialResponse,
   StatusCode,
   ValidateRequest,
   ValidateResponse,
@@ -42,6 +44,7 @@ import { deactivateSession } from "../core/sessions/deactivate-session.ts";
 import { heartbeatSession } from "../core/sessions/heartbeat-session.ts";
 import { publicKeyring } from "../core/signing-keys/public-keyring.ts";
 import { recordUsage } from "../core/usage/record-usage.ts";
+import { startTrial } from "../core/trials/start-trial.ts";
 
 export function statusCode(code: LicenseStatusCode): StatusCode {
   return StatusCode[`STATUS_CODE_${code}`];
@@ -131,6 +134,8 @@ export interface ClientOperation<Req, Res> {
   run(ctx: LicensingContext, request: Req): Promise<Res>;
   /** operations counted as validations on the dashboard: whether the answer was VALID */
   validation?: (response: Res) => boolean;
+  /** StartTrial: also counted by the tighter per-address trial limit (rate-limit.ts) */
+  trialLimited?: boolean;
 }
 
 function operation<Req, Res>(op: ClientOperation<Req, Res>): ClientOperation<Req, Res> {
@@ -249,6 +254,26 @@ export const clientOperations = {
           ? QUOTA_PERIODS[answer.quotaPeriod]
           : QuotaPeriod.QUOTA_PERIOD_UNSPECIFIED,
         serverTime: answer.serverTime,
+      });
+    },
+  }),
+  startTrial: operation({
+    rpc: "StartTrial",
+    request: StartTrialRequest,
+    response: StartTrialResponse,
+    licenseKey: () => null,
+    trialLimited: true,
+    run: async (ctx, request) => {
+      const answer = await startTrial(ctx, { client: request.client ?? NO_CLIENT, email: request.email });
+      return StartTrialResponse.fromPartial({
+        status: statusCode(answer.status),
+        message: answer.message,
+        licenseKey: answer.licenseKey ?? "",
+        license: licenseInfo(answer.license),
+        entitlements: answer.entitlements.map(entitlement),
+        serverTime: answer.serverTime,
+        standing: standing(answer.standing),
+        ...grace(answer.grace),
       });
     },
   }),

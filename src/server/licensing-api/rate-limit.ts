@@ -1,9 +1,13 @@
 // Rate limits of the licensing API: per license key and per client address, over a one-minute
-// window, counted where RATE_LIMIT_STORE says (../rate-limit-store.ts).
+// window, and StartTrial per client address over an hour (it names no key, and each call may
+// issue a license), counted where RATE_LIMIT_STORE says (../rate-limit-store.ts).
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { DomainError } from "../core/errors.ts";
 import { normalizeLicenseKey } from "../core/licenses/license-key.ts";
 import { createLimiters, type Limiters, type SharedLimitStore } from "../rate-limit-store.ts";
+
+/** StartTrial calls per hour per client address when CLIENT_TRIAL_RATE_LIMIT_PER_HOUR is not set. */
+export const TRIAL_RATE_LIMIT_PER_HOUR = 10;
 
 export interface RateState {
   limit: number;
@@ -22,18 +26,20 @@ export function rateKey(licenseKey: string): string {
 }
 
 export class LicensingRateLimiter {
-  private readonly limiters: Limiters<"byKey" | "byPeer">;
+  private readonly limiters: Limiters<"byKey" | "byPeer" | "trialByPeer">;
 
   /** With `shared`, the counts are shared by every process using that store. */
   constructor(
     readonly perKey: number,
     readonly perPeer: number,
     shared?: SharedLimitStore,
+    readonly trialsPerHour = TRIAL_RATE_LIMIT_PER_HOUR,
   ) {
     this.limiters = createLimiters(
       {
         byKey: { keyPrefix: "key", points: perKey, duration: 60 },
         byPeer: { keyPrefix: "peer", points: perPeer, duration: 60 },
+        trialByPeer: { keyPrefix: "trial", points: trialsPerHour, duration: 3600 },
       },
       shared,
     );
@@ -44,11 +50,11 @@ export class LicensingRateLimiter {
   }
 
   /**
-   * Counts one call; RATE_LIMITED (with Retry-After seconds) when either limit is spent. Returns
-   * the tighter of the two states, for rate-limit headers.
+   * Counts one call; RATE_LIMITED (with Retry-After seconds) when a limit is spent. Returns the
+   * tightest state, for rate-limit headers. `trial`: a StartTrial, also counted per address by the hour.
    */
-  async consume(peer: string, licenseKey: string | null): Promise<RateState> {
-    const { byKey, byPeer } = await this.limiters.get;
+  async consume(peer: string, licenseKey: string | null, trial = false): Promise<RateState> {
+    const { byKey, byPeer, trialByPeer } = await this.limiters.get;
     const states: RateState[] = [];
     const take = async (limiter: RateLimiterAbstract, key: string, limit: number, what: string) => {
       try {
@@ -72,6 +78,7 @@ export class LicensingRateLimiter {
       }
     };
     await take(byPeer, peer, this.perPeer, "from this address");
+    if (trial) await take(trialByPeer, peer, this.trialsPerHour, "starting trials from this address");
     if (licenseKey) await take(byKey, rateKey(licenseKey), this.perKey, "for this license key");
     return states.reduce((a, b) => (b.remaining / b.limit < a.remaining / a.limit ? b : a));
   }

@@ -1,6 +1,7 @@
 // The REST twin of license.v1.LicenseService for clients that cannot speak gRPC:
 //   POST /api/v1/client/<operation>   (validate, activate, heartbeat, deactivate,
-//                                      get-entitlements, record-usage, get-public-keys)
+//                                      get-entitlements, record-usage, get-public-keys,
+//                                      start-trial)
 // Bodies and answers are the contract's messages in the proto3 JSON mapping (lowerCamelCase
 // names, enum names, RFC 3339 times, bytes in base64); the same operations run behind both
 // transports. A 200 answer is signed: `License-Signature` covers the body's exact bytes
@@ -26,6 +27,7 @@ const ROUTES: Record<string, ClientOperationName> = {
   "get-entitlements": "getEntitlements",
   "record-usage": "recordUsage",
   "get-public-keys": "getPublicKeys",
+  "start-trial": "startTrial",
 };
 export const CLIENT_REST_ROUTES = Object.keys(ROUTES);
 

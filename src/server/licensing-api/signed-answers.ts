@@ -35,6 +35,7 @@ export function checkNonce(nonce: Uint8Array): void {
   }
 }
 
+/** The binding of an answer: the key's hash is "" for requests without a key (GetPublicKeys, StartTrial). */
 export function answerBinding(rpc: string, request: BindableRequest): AnswerBinding {
   const key =
     request.licenseKey === undefined ? "" : (normalizeLicenseKey(request.licenseKey) ?? request.licenseKey);

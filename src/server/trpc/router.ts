@@ -7,9 +7,11 @@ import { dashboardRouter } from "./routers/dashboard.ts";
 import { groupsRouter } from "./routers/groups.ts";
 import { licensesRouter } from "./routers/licenses.ts";
 import { offlineRouter } from "./routers/offline.ts";
+import { policiesRouter } from "./routers/policies.ts";
 import { releasesRouter } from "./routers/releases.ts";
 import { machinesRouter, sessionsRouter, usageRouter } from "./routers/sessions.ts";
 import { signingKeysRouter } from "./routers/signing-keys.ts";
+import { trialsRouter } from "./routers/trials.ts";
 import { authRouter, profileRouter, settingsRouter } from "./routers/profile.ts";
 
 /** The admin API: tRPC at /api/trpc, and the same procedures as REST under /api/v1. */
@@ -24,6 +26,7 @@ export const appRouter = lockInputCoercion(
     groups: groupsRouter,
     customers: customersRouter,
     licenses: licensesRouter,
+    policies: policiesRouter,
     offline: offlineRouter,
     admins: adminsRouter,
     apiKeys: apiKeysRouter,
@@ -33,6 +36,7 @@ export const appRouter = lockInputCoercion(
     machines: machinesRouter,
     usage: usageRouter,
     dashboard: dashboardRouter,
+    trials: trialsRouter,
   }),
 );
 

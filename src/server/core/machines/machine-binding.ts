@@ -9,6 +9,7 @@ import type { MachineMatching } from "../licenses/select.ts";
 import type { ClientLicense, Verdict } from "../validation/client-license.ts";
 import type { ClientInfo } from "../validation/schemas.ts";
 import { bestComponentMatch, parseComponents, type Components } from "./component-match.ts";
+import { convertTrialOnKeyEntered } from "../trials/convert-trial.ts";
 
 /** lastSeenAt (and a bound machine's changed components) are written at most this often. */
 const LAST_SEEN_RESOLUTION_MS = 3_600_000;
@@ -108,6 +109,8 @@ export async function bindMachine(
       components: Object.keys(client.components).sort(),
     },
   });
+  // a paid key entered on a machine that had the product's trial converts the trial
+  await convertTrialOnKeyEntered(tx, license, client.fingerprint, now, audit);
   return { status: "VALID", message: "the machine is now bound to the license" };
 }
 

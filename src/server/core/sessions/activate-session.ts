@@ -18,6 +18,7 @@ import {
 import { checkIn } from "../validation/check-in.ts";
 import { firstActivation } from "../validation/first-activation.ts";
 import { bindMachine } from "../machines/machine-binding.ts";
+import { convertTrialOnKeyEntered } from "../trials/convert-trial.ts";
 import { ZClientRequest } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
@@ -175,6 +176,11 @@ export async function activateSession(
           ...(replacedHolds > 0 ? { replacedHolds } : {}),
         },
       });
+      // a paid key entered on a machine that had the product's trial converts the trial
+      // (node-locked licenses: when the machine is bound, in bindMachine)
+      if (license.type !== "node_locked") {
+        await convertTrialOnKeyEntered(tx, license, client.fingerprint, now, audit);
+      }
       const seatsInUse = taken + 1;
       if (seatsInUse > license.seatLimit) {
         audit({
