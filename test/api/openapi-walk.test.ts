@@ -11,6 +11,7 @@ import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
 import { ROLES, type Actor, type Role } from "../../src/server/core/context.ts";
 import { createFeature } from "../../src/server/core/features/create-feature.ts";
 import { suspendLicense } from "../../src/server/core/licenses/suspend-license.ts";
+import { createPolicy } from "../../src/server/core/policies/create-policy.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { rotateSigningKey } from "../../src/server/core/signing-keys/rotate-signing-key.ts";
 import { confirmTotp } from "../../src/server/core/two-factor/confirm-totp.ts";
@@ -93,6 +94,17 @@ async function freshSession(f: Fixtures): Promise<string> {
   });
   return session.id;
 }
+
+/** A fresh standard policy of the world's product. */
+const freshPolicy = async (f: Fixtures) =>
+  (
+    await createPolicy(f.db.ctx(), {
+      productId: f.world.product.id,
+      name: unique("walk-policy"),
+      seatLimit: 5,
+      entitlements: [{ featureId: f.world.features.exportPdf.id }],
+    })
+  ).id;
 
 /** A machine bound to a fresh node-locked license of group A. */
 async function freshMachine(f: Fixtures): Promise<string> {
@@ -460,6 +472,72 @@ const entries: Record<string, Entry> = {
     scope: "target",
     valid: async (f) => ({ params: { id: await freshLicense(f) }, body: { reason: "walk" } }),
     invalid: (f) => Promise.resolve({ params: { id: f.world.license.id }, body: { reason: ["x"] } }),
+  },
+  "licenses-issueMany": {
+    min: "editor",
+    scope: "target",
+    valid: async (f) => ({
+      body: { customerId: f.world.customer.id, policyId: await freshPolicy(f), count: 2, seatLimit: 7 },
+    }),
+    invalid: async (f) => ({
+      body: { customerId: f.world.customer.id, policyId: await freshPolicy(f), count: 1001 },
+    }),
+  },
+  "policies-list": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) => Promise.resolve({ query: { productId: f.world.product.id, includeArchived: "true" } }),
+    invalid: (f) => Promise.resolve({ query: { productId: f.world.product.id, includeArchived: "maybe" } }),
+  },
+  "policies-get": {
+    min: "viewer",
+    scope: "global",
+    valid: async (f) => ({ params: { id: await freshPolicy(f) } }),
+    invalid: () => Promise.resolve({ params: { id: "no-such-policy" } }),
+    invalidStatus: 404,
+  },
+  "policies-create": {
+    min: "super_admin",
+    scope: "global",
+    valid: (f) =>
+      Promise.resolve({
+        body: {
+          productId: f.world.product.id,
+          name: unique("walk-policy"),
+          type: "floating",
+          seatLimit: 10,
+          durationDays: 365,
+          overage: "x1_25",
+          checkInIntervalDays: 7,
+          offlineAllowanceDays: 14,
+          entitlements: [{ featureId: f.world.features.apiCalls.id, quota: 100, quotaPeriod: "month" }],
+        },
+      }),
+    invalid: (f) =>
+      Promise.resolve({
+        body: { productId: f.world.product.id, name: "contradictory", type: "node_locked", overage: "x2" },
+      }),
+  },
+  "policies-update": {
+    min: "super_admin",
+    scope: "global",
+    valid: async (f) => ({ params: { id: await freshPolicy(f) }, body: { seatLimit: 8 } }),
+    invalid: async (f) => ({
+      params: { id: await freshPolicy(f) },
+      body: { checkInIntervalDays: 30, offlineAllowanceDays: 7 },
+    }),
+  },
+  "policies-previewChange": {
+    min: "viewer",
+    scope: "global",
+    valid: async (f) => ({ params: { id: await freshPolicy(f) }, body: { seatLimit: 8 } }),
+    invalid: async (f) => ({ params: { id: await freshPolicy(f) }, body: { seatLimit: 0 } }),
+  },
+  "policies-archive": {
+    min: "super_admin",
+    scope: "global",
+    valid: async (f) => ({ params: { id: await freshPolicy(f) }, body: { archived: true } }),
+    invalid: async (f) => ({ params: { id: await freshPolicy(f) }, body: { archived: "yes" } }),
   },
   "admins-list": {
     min: "super_admin",

@@ -1,34 +1,23 @@
 import { requirePermission } from "../access/policy.ts";
-import { findCustomerInScope } from "../customers/find-customer.ts";
 import type { DomainContext } from "../context.ts";
-import { DomainError, failedPrecondition, invalidArgument, notFound } from "../errors.ts";
+import { DomainError } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { resolveEntitlements } from "./entitlements.ts";
+import { issueSummary, resolveIssueTerms } from "./issue-terms.ts";
 import { generateLicenseKey } from "./license-key.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
-import { DEFAULT_GRACE_PERIOD_HOURS, ZCreateLicenseInput, type TCreateLicenseInput } from "./schemas.ts";
+import { ZCreateLicenseInput, type TCreateLicenseInput } from "./schemas.ts";
 
 const KEY_ATTEMPTS = 5;
 
-export async function createLicense(ctx: DomainContext, input: TCreateLicenseInput): Promise<LicenseDto> {
-  requirePermission(ctx.actor, "license.write");
-  const { entitlements, metadata, ...given } = parseInput(ZCreateLicenseInput, input);
-  const terms = {
-    ...given,
-    gracePeriodHours: given.gracePeriodHours ?? DEFAULT_GRACE_PERIOD_HOURS[given.type],
-  };
-  const startsAt = terms.startsAt ?? ctx.clock.now();
-  if (terms.expiresAt && terms.expiresAt <= startsAt) {
-    throw invalidArgument("expiresAt: must be after startsAt", [
-      { path: "expiresAt", message: "must be after startsAt" },
-    ]);
-  }
-
-  // 125 random bits make a collision practically impossible; the unique index decides anyway.
+/**
+ * Retries `issue` with fresh keys while the key was taken. 125 random bits make a collision
+ * practically impossible; the unique index decides anyway.
+ */
+export async function withFreshKeys<T>(issue: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await issue(generateLicenseKey());
+      return await issue();
     } catch (error) {
       const keyTaken =
         error instanceof DomainError &&
@@ -37,27 +26,26 @@ export async function createLicense(ctx: DomainContext, input: TCreateLicenseInp
       if (!keyTaken || attempt >= KEY_ATTEMPTS) throw error;
     }
   }
+}
 
-  function issue(key: string): Promise<LicenseDto> {
-    return mutate(ctx, async ({ tx, now, audit }) => {
-      const customer = await findCustomerInScope(tx, ctx.actor, terms.customerId);
-      if (customer.archivedAt) throw failedPrecondition(`customer "${customer.name}" is archived`);
-      const product = await tx.product.findUnique({
-        where: { id: terms.productId },
-        select: { code: true, archivedAt: true },
-      });
-      if (!product) throw notFound("product", terms.productId);
-      if (product.archivedAt) throw failedPrecondition(`product ${product.code} is archived`);
-      const resolved = await resolveEntitlements(tx, terms.productId, entitlements);
+/**
+ * Issues a license: from a policy (its terms, except those the input gives: the overrides), or
+ * with the terms the input gives and the defaults.
+ */
+export async function createLicense(ctx: DomainContext, input: TCreateLicenseInput): Promise<LicenseDto> {
+  requirePermission(ctx.actor, "license.write");
+  const parsed = parseInput(ZCreateLicenseInput, input);
+  const startsAt = parsed.startsAt ?? ctx.clock.now();
 
+  return withFreshKeys(() =>
+    mutate(ctx, async ({ tx, now, audit }) => {
+      const terms = await resolveIssueTerms(tx, ctx.actor, parsed, startsAt);
       const license = await tx.license.create({
         data: {
-          ...terms,
-          key,
-          startsAt,
+          ...terms.data,
+          key: generateLicenseKey(),
           status: "active",
-          metadata: JSON.stringify(metadata),
-          entitlements: { create: resolved },
+          entitlements: { create: terms.entitlements },
         },
         select: licenseSelect,
       });
@@ -65,15 +53,9 @@ export async function createLicense(ctx: DomainContext, input: TCreateLicenseInp
         action: "license.create",
         targetType: "license",
         targetId: license.id,
-        summary: {
-          ...terms,
-          startsAt,
-          product: product.code,
-          customer: customer.name,
-          entitlements: resolved,
-        },
+        summary: issueSummary(terms),
       });
       return toLicenseDto(license, now);
-    });
-  }
+    }),
+  );
 }

@@ -1,7 +1,15 @@
 // The licenses' input schemas, free of server code: the admin UI's forms use them too.
 import { z } from "zod";
+import { addIssues, POLICY_TERMS, termContradictions } from "../policies/terms.ts";
 import { ZDateTime, ZId, ZMetadata } from "../shared/schemas.ts";
-import { LICENSE_TYPES, QUOTA_PERIODS } from "./select.ts";
+import {
+  DURATION_FROM,
+  EXPIRY_STRATEGIES,
+  LICENSE_TYPES,
+  MACHINE_MATCHING,
+  OVERAGE_LEVELS,
+  QUOTA_PERIODS,
+} from "./select.ts";
 
 export const ZEntitlementInput = z.object({
   featureId: ZId,
@@ -34,6 +42,14 @@ export const ZLicenseTerms = {
     .min(0)
     .max(24 * 90),
   offlineAllowanceDays: z.number().int().min(0).max(365),
+  /** days the license runs (from issue or from the first activation); null: perpetual */
+  durationDays: z.number().int().min(1).max(36_500).nullable(),
+  durationFrom: z.enum(DURATION_FROM),
+  /** days between required online validations; null: none required */
+  checkInIntervalDays: z.number().int().min(1).max(365).nullable(),
+  expiryStrategy: z.enum(EXPIRY_STRATEGIES),
+  overage: z.enum(OVERAGE_LEVELS),
+  machineMatching: z.enum(MACHINE_MATCHING),
   metadata: ZMetadata,
 };
 
@@ -45,34 +61,128 @@ export const ZLicenseTerms = {
  */
 export const DEFAULT_GRACE_PERIOD_HOURS = { floating: 1, node_locked: 72 } as const;
 
-export const ZCreateLicenseInput = z.object({
-  customerId: ZId,
-  productId: ZId,
-  type: ZLicenseTerms.type.default("floating"),
-  seatLimit: ZLicenseTerms.seatLimit.default(1),
-  /** defaults to now */
-  startsAt: ZDateTime.optional(),
-  /** null: perpetual */
-  expiresAt: ZDateTime.nullable().default(null),
-  heartbeatIntervalSeconds: ZLicenseTerms.heartbeatIntervalSeconds.default(300),
-  /** absent: DEFAULT_GRACE_PERIOD_HOURS of the type (floating 1, node-locked 72) */
-  gracePeriodHours: ZLicenseTerms.gracePeriodHours.optional(),
-  offlineAllowanceDays: ZLicenseTerms.offlineAllowanceDays.default(0),
-  metadata: ZLicenseTerms.metadata.default({}),
-  entitlements: ZEntitlementList.default([]),
-});
-export type TCreateLicenseInput = z.input<typeof ZCreateLicenseInput>;
+/**
+ * The grace period when none is given: DEFAULT_GRACE_PERIOD_HOURS of the type, shortened to the
+ * check-in interval when there is one (a grace token never outlives the next required check-in).
+ */
+export function defaultGracePeriodHours(
+  type: keyof typeof DEFAULT_GRACE_PERIOD_HOURS,
+  checkInIntervalDays: number | null,
+): number {
+  const hours = DEFAULT_GRACE_PERIOD_HOURS[type];
+  return checkInIntervalDays === null ? hours : Math.min(hours, checkInIntervalDays * 24);
+}
 
-/** Terms only: status changes, expiry and entitlements have their own operations. */
-export const ZUpdateLicenseInput = z.object({
-  id: ZId,
+/**
+ * The terms of a license being issued. With a policy, each term given here overrides the
+ * policy's (and is listed in the license's `overrides`); without one, absent terms take the
+ * defaults: floating, 1 seat, perpetual, heartbeat 300 s, grace per type, no offline files, no
+ * required check-in, restrict, no overage, fingerprint matching, no entitlements.
+ */
+const issueTerms = {
   type: ZLicenseTerms.type.optional(),
   seatLimit: ZLicenseTerms.seatLimit.optional(),
+  /** defaults to now */
+  startsAt: ZDateTime.optional(),
+  /** a fixed expiry (null: perpetual); or give durationDays */
+  expiresAt: ZDateTime.nullable().optional(),
+  durationDays: ZLicenseTerms.durationDays.optional(),
+  /** with a duration: "issue" (expiresAt = startsAt + durationDays) or "first_activation" */
+  durationFrom: ZLicenseTerms.durationFrom.optional(),
   heartbeatIntervalSeconds: ZLicenseTerms.heartbeatIntervalSeconds.optional(),
+  /** absent: the policy's, else defaultGracePeriodHours (floating 1, node-locked 72) */
   gracePeriodHours: ZLicenseTerms.gracePeriodHours.optional(),
   offlineAllowanceDays: ZLicenseTerms.offlineAllowanceDays.optional(),
-  metadata: ZLicenseTerms.metadata.optional(),
-});
+  checkInIntervalDays: ZLicenseTerms.checkInIntervalDays.optional(),
+  expiryStrategy: ZLicenseTerms.expiryStrategy.optional(),
+  overage: ZLicenseTerms.overage.optional(),
+  machineMatching: ZLicenseTerms.machineMatching.optional(),
+  metadata: ZLicenseTerms.metadata.default({}),
+  /** absent: the policy's entitlements (none without a policy) */
+  entitlements: ZEntitlementList.optional(),
+};
+
+function refineIssueTerms(
+  value: { expiresAt?: Date | null; durationDays?: number | null; durationFrom?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (value.expiresAt != null && value.durationDays != null) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["durationDays"],
+      message: "give either expiresAt or durationDays",
+    });
+  }
+  if (value.expiresAt != null && value.durationFrom === "first_activation") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["durationFrom"],
+      message: "a fixed expiresAt does not count from the first activation; give durationDays instead",
+    });
+  }
+  addIssues(ctx, termContradictions(value as Parameters<typeof termContradictions>[0]));
+}
+
+export const ZCreateLicenseInput = z
+  .object({
+    customerId: ZId,
+    /** required unless policyId is given (the policy's product) */
+    productId: ZId.optional(),
+    /** a standard policy of the product: the license inherits its terms */
+    policyId: ZId.optional(),
+    ...issueTerms,
+  })
+  .superRefine((value, ctx) => {
+    if (value.productId === undefined && value.policyId === undefined) {
+      ctx.addIssue({ code: "custom", path: ["productId"], message: "is required (or give a policyId)" });
+    }
+    refineIssueTerms(value, ctx);
+  });
+export type TCreateLicenseInput = z.input<typeof ZCreateLicenseInput>;
+
+/** N licenses for one customer from one policy, in one transaction. */
+export const ZIssueLicensesInput = z
+  .object({
+    customerId: ZId,
+    policyId: ZId,
+    count: z.number().int().min(1).max(1000),
+    ...issueTerms,
+  })
+  .superRefine(refineIssueTerms);
+export type TIssueLicensesInput = z.input<typeof ZIssueLicensesInput>;
+
+/**
+ * Terms only: status changes, expiry and entitlements have their own operations. On a license
+ * issued from a policy a changed term becomes an override; `inherit` resets terms to the policy's
+ * current values and drops them from the overrides.
+ */
+export const ZUpdateLicenseInput = z
+  .object({
+    id: ZId,
+    type: ZLicenseTerms.type.optional(),
+    seatLimit: ZLicenseTerms.seatLimit.optional(),
+    heartbeatIntervalSeconds: ZLicenseTerms.heartbeatIntervalSeconds.optional(),
+    gracePeriodHours: ZLicenseTerms.gracePeriodHours.optional(),
+    offlineAllowanceDays: ZLicenseTerms.offlineAllowanceDays.optional(),
+    checkInIntervalDays: ZLicenseTerms.checkInIntervalDays.optional(),
+    expiryStrategy: ZLicenseTerms.expiryStrategy.optional(),
+    overage: ZLicenseTerms.overage.optional(),
+    machineMatching: ZLicenseTerms.machineMatching.optional(),
+    metadata: ZLicenseTerms.metadata.optional(),
+    inherit: z.array(z.enum(POLICY_TERMS)).max(POLICY_TERMS.length).optional(),
+  })
+  .superRefine((value, ctx) => {
+    (value.inherit ?? []).forEach((term, index) => {
+      if (term !== "duration" && term !== "entitlements" && value[term] !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inherit", index],
+          message: `${term} is both set and inherited; do one or the other`,
+        });
+      }
+    });
+    addIssues(ctx, termContradictions(value));
+  });
 export type TUpdateLicenseInput = z.input<typeof ZUpdateLicenseInput>;
 
 export const ZRenewLicenseInput = z

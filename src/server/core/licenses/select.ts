@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "../../db/client.ts";
 import { FEATURE_KINDS, type FeatureKind } from "../features/select.ts";
+import { parseOverrides, POLICY_TERMS } from "../policies/terms.ts";
 import { parseMetadata, ZMetadataOut } from "../shared/schemas.ts";
 import { effectiveStatus, LICENSE_STATUSES, type LicenseStatus } from "./status.ts";
 
@@ -21,6 +22,13 @@ export type MachineMatching = (typeof MACHINE_MATCHING)[number];
 export const DURATION_FROM = ["issue", "first_activation"] as const;
 export type DurationFrom = (typeof DURATION_FROM)[number];
 
+/** An entitlement row (of a license or a policy) with its feature, as it leaves the server. */
+export const entitlementSelect = {
+  quota: true,
+  quotaPeriod: true,
+  feature: { select: { id: true, code: true, name: true, kind: true, unit: true } },
+} as const;
+
 export const licenseSelect = {
   id: true,
   key: true,
@@ -33,6 +41,17 @@ export const licenseSelect = {
   heartbeatIntervalSeconds: true,
   gracePeriodHours: true,
   offlineAllowanceDays: true,
+  policy: { select: { id: true, name: true } },
+  overrides: true,
+  durationDays: true,
+  durationFrom: true,
+  activatedAt: true,
+  checkInIntervalDays: true,
+  lastCheckInAt: true,
+  expiryStrategy: true,
+  overage: true,
+  machineMatching: true,
+  trial: true,
   metadata: true,
   suspendedAt: true,
   revokedAt: true,
@@ -40,14 +59,7 @@ export const licenseSelect = {
   updatedAt: true,
   customer: { select: { id: true, name: true, groupId: true } },
   product: { select: { id: true, code: true, name: true } },
-  entitlements: {
-    select: {
-      quota: true,
-      quotaPeriod: true,
-      feature: { select: { id: true, code: true, name: true, kind: true, unit: true } },
-    },
-    orderBy: { feature: { code: "asc" } },
-  },
+  entitlements: { select: entitlementSelect, orderBy: { feature: { code: "asc" } } },
   _count: { select: { sessions: { where: { endedAt: null } } } },
 } satisfies Prisma.LicenseSelect;
 
@@ -79,6 +91,22 @@ export const ZLicenseDto = z.object({
   heartbeatIntervalSeconds: z.number().int(),
   gracePeriodHours: z.number().int(),
   offlineAllowanceDays: z.number().int(),
+  /** the policy the license was issued from (it inherits the terms not in overrides) */
+  policy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** the policy terms this license sets itself */
+  overrides: z.array(z.enum(POLICY_TERMS)),
+  /** null: perpetual, or an expiry set by hand */
+  durationDays: z.number().int().nullable(),
+  durationFrom: z.enum(DURATION_FROM),
+  /** the first online validation or activation */
+  activatedAt: z.date().nullable(),
+  checkInIntervalDays: z.number().int().nullable(),
+  lastCheckInAt: z.date().nullable(),
+  expiryStrategy: z.enum(EXPIRY_STRATEGIES),
+  overage: z.enum(OVERAGE_LEVELS),
+  machineMatching: z.enum(MACHINE_MATCHING),
+  /** issued by StartTrial, not yet converted */
+  trial: z.boolean(),
   metadata: ZMetadataOut,
   suspendedAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
@@ -91,23 +119,32 @@ export const ZLicenseDto = z.object({
 });
 export type LicenseDto = z.infer<typeof ZLicenseDto>;
 
+type EntitlementRow = LicenseRow["entitlements"][number];
+
+export const toEntitlementDto = ({ feature, quota, quotaPeriod }: EntitlementRow): EntitlementDto => ({
+  featureId: feature.id,
+  code: feature.code,
+  name: feature.name,
+  kind: feature.kind as FeatureKind,
+  unit: feature.unit,
+  quota,
+  quotaPeriod: quotaPeriod as QuotaPeriod,
+});
+
 export function toLicenseDto(row: LicenseRow, now: Date): LicenseDto {
-  const { _count, entitlements, metadata, status, type, ...rest } = row;
+  const { _count, entitlements, metadata, status, type, overrides, ...rest } = row;
   return {
     ...rest,
     status: status as LicenseStatus,
     effectiveStatus: effectiveStatus(row, now),
     type: type as LicenseType,
+    overrides: parseOverrides(overrides),
+    durationFrom: rest.durationFrom as DurationFrom,
+    expiryStrategy: rest.expiryStrategy as ExpiryStrategy,
+    overage: rest.overage as Overage,
+    machineMatching: rest.machineMatching as MachineMatching,
     metadata: parseMetadata(metadata),
-    entitlements: entitlements.map(({ feature, quota, quotaPeriod }) => ({
-      featureId: feature.id,
-      code: feature.code,
-      name: feature.name,
-      kind: feature.kind as FeatureKind,
-      unit: feature.unit,
-      quota,
-      quotaPeriod: quotaPeriod as QuotaPeriod,
-    })),
+    entitlements: entitlements.map(toEntitlementDto),
     openSessions: _count.sessions,
   };
 }

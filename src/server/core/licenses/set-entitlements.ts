@@ -4,13 +4,17 @@ import type { DomainContext } from "../context.ts";
 import { failedPrecondition } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
+import { parseOverrides, sortTerms } from "../policies/terms.ts";
 import { ZId } from "../shared/schemas.ts";
 import { resolveEntitlements } from "./entitlements.ts";
 import { ZEntitlementList } from "./schemas.ts";
 import { findLicenseInScope } from "./find-license.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 
-/** Replaces the license's entitlements with the given set. */
+/**
+ * Replaces the license's entitlements with the given set. On a license issued from a policy, the
+ * entitlements become an override: the policy's later entitlement changes no longer reach it.
+ */
 export const ZSetEntitlementsInput = z.object({ id: ZId, entitlements: ZEntitlementList });
 export type TSetEntitlementsInput = z.input<typeof ZSetEntitlementsInput>;
 
@@ -36,11 +40,24 @@ export async function setEntitlements(ctx: DomainContext, input: TSetEntitlement
         select: { id: true },
       });
     }
+    const own = await tx.license.findUniqueOrThrow({
+      where: { id },
+      select: { policyId: true, overrides: true },
+    });
+    const overrides = parseOverrides(own.overrides);
+    const override = own.policyId !== null && !overrides.includes("entitlements");
+    if (override) {
+      await tx.license.update({
+        where: { id },
+        data: { overrides: JSON.stringify(sortTerms([...overrides, "entitlements"])) },
+        select: { id: true },
+      });
+    }
     audit({
       action: "license.entitlements",
       targetType: "license",
       targetId: id,
-      summary: { from: before, to: resolved },
+      summary: { from: before, to: resolved, ...(override ? { overrides: "entitlements" } : {}) },
     });
     const updated = await tx.license.findUniqueOrThrow({ where: { id }, select: licenseSelect });
     return toLicenseDto(updated, now);

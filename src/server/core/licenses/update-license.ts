@@ -1,23 +1,123 @@
+import type { Tx } from "../../db/client.ts";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
-import { failedPrecondition } from "../errors.ts";
+import { failedPrecondition, invalidArgument } from "../errors.ts";
+import { policyTermsSelect, toTermValues } from "../policies/select.ts";
+import {
+  parseOverrides,
+  refuseContradictions,
+  sortTerms,
+  termColumns,
+  termContradictions,
+  termOfColumn,
+  type PolicyTerm,
+  type TermValues,
+} from "../policies/terms.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { findLicenseInScope } from "./find-license.ts";
+import { expiryOf } from "./issue-terms.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 import { ZUpdateLicenseInput, type TUpdateLicenseInput } from "./schemas.ts";
 
+/**
+ * Changes a license's terms. On a license issued from a policy, each changed term becomes an
+ * override (a policy change no longer reaches it), and each term in `inherit` takes the policy's
+ * current value again and stops being one; inheriting the duration recomputes the expiry from it.
+ */
 export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInput): Promise<LicenseDto> {
   requirePermission(ctx.actor, "license.write");
-  const { id, metadata, ...patch } = parseInput(ZUpdateLicenseInput, input);
+  const { id, metadata, inherit = [], ...given } = parseInput(ZUpdateLicenseInput, input);
+  const patch = Object.fromEntries(
+    Object.entries(given as Record<string, unknown>).filter(([, v]) => v !== undefined),
+  ) as Partial<TermValues>;
   return mutate(ctx, async ({ tx, now, audit }) => {
     const license = await findLicenseInScope(tx, ctx.actor, id);
     if (license.status === "revoked")
       throw failedPrecondition("the license is revoked; a revoked license cannot change");
-    const before = await tx.license.findUniqueOrThrow({ where: { id }, select: licenseSelect });
-    const data = { ...patch, ...(metadata !== undefined ? { metadata: JSON.stringify(metadata) } : {}) };
-    const updated = await tx.license.update({ where: { id }, data, select: licenseSelect });
-    audit({ action: "license.update", targetType: "license", targetId: id, summary: changes(before, data) });
+    const before = await tx.license.findUniqueOrThrow({
+      where: { id },
+      select: { ...licenseSelect, policyId: true },
+    });
+    const current = toTermValues(before);
+    let overrides = parseOverrides(before.overrides);
+
+    const inherited = inherit.length > 0 ? await inheritTerms(tx, before, inherit) : undefined;
+    const data: Partial<TermValues> & { expiresAt?: Date | null; metadata?: string } = {
+      ...inherited?.data,
+      ...patch,
+      ...(metadata !== undefined ? { metadata: JSON.stringify(metadata) } : {}),
+    };
+    refuseContradictions(termContradictions({ ...current, ...data }));
+
+    const changed = changes(before as Record<string, unknown>, data);
+    if (before.policyId) {
+      const set = new Set(overrides.filter((t) => !inherit.includes(t)));
+      for (const column of Object.keys(changes(before as Record<string, unknown>, patch))) {
+        const term = termOfColumn(column);
+        if (term) set.add(term);
+      }
+      const next = sortTerms(set);
+      if (JSON.stringify(next) !== JSON.stringify(overrides))
+        changed.overrides = { from: overrides, to: next };
+      overrides = next;
+    }
+    if (inherited?.entitlements) await replaceEntitlements(tx, id, inherited.entitlements);
+    const updated = await tx.license.update({
+      where: { id },
+      data: { ...data, overrides: JSON.stringify(overrides) },
+      select: licenseSelect,
+    });
+    audit({
+      action: "license.update",
+      targetType: "license",
+      targetId: id,
+      summary: { ...changed, ...(inherit.length > 0 ? { inherited: inherit } : {}) },
+    });
     return toLicenseDto(updated, now);
   });
+}
+
+interface PolicyEntitlementRow {
+  featureId: string;
+  quota: number | null;
+  quotaPeriod: string;
+}
+
+/** The policy's current values of `terms` for this license. */
+async function inheritTerms(
+  tx: Tx,
+  license: { policyId: string | null; startsAt: Date; activatedAt: Date | null },
+  terms: PolicyTerm[],
+): Promise<{
+  data: Partial<TermValues> & { expiresAt?: Date | null };
+  entitlements?: PolicyEntitlementRow[];
+}> {
+  const policy = license.policyId
+    ? await tx.policy.findUnique({
+        where: { id: license.policyId },
+        select: {
+          ...policyTermsSelect,
+          entitlements: { select: { featureId: true, quota: true, quotaPeriod: true } },
+        },
+      })
+    : null;
+  if (!policy) {
+    throw invalidArgument("inherit: the license was not issued from a policy; there is nothing to inherit", [
+      { path: "inherit", message: "the license has no policy" },
+    ]);
+  }
+  const values = toTermValues(policy);
+  const data: Partial<TermValues> & { expiresAt?: Date | null } = {};
+  for (const term of terms) {
+    if (term === "entitlements") continue;
+    Object.assign(data, termColumns(term, values));
+    if (term === "duration") data.expiresAt = expiryOf(values, license.startsAt, license.activatedAt);
+  }
+  return { data, ...(terms.includes("entitlements") ? { entitlements: policy.entitlements } : {}) };
+}
+
+async function replaceEntitlements(tx: Tx, licenseId: string, rows: PolicyEntitlementRow[]): Promise<void> {
+  await tx.entitlement.deleteMany({ where: { licenseId } });
+  if (rows.length > 0) await tx.entitlement.createMany({ data: rows.map((e) => ({ licenseId, ...e })) });
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { createLicense } from "../../core/licenses/create-license.ts";
+import { issueLicenses } from "../../core/licenses/issue-licenses.ts";
 import {
   ZCreateLicenseInput,
+  ZIssueLicensesInput,
   ZRenewLicenseInput,
   ZRevokeLicenseInput,
   ZSuspendLicenseInput,
@@ -19,6 +21,12 @@ import { updateLicense } from "../../core/licenses/update-license.ts";
 import { ZId, zPage } from "../../core/shared/schemas.ts";
 import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";
+
+const ZIssuedLicenses = z.object({
+  customerId: z.string(),
+  policyId: z.string(),
+  licenses: z.array(z.object({ id: z.string(), key: z.string() })),
+});
 
 export const licensesRouter = router({
   list: adminProcedure("license.read")
@@ -41,6 +49,11 @@ export const licensesRouter = router({
     .input(ZCreateLicenseInput)
     .output(ZLicenseDto)
     .mutation(({ ctx, input }) => createLicense(ctx.domain, input)),
+  issueMany: adminProcedure("license.write")
+    .meta(rest("POST", "/licenses/bulk", "Licenses", "Issue N licenses for one customer from one policy"))
+    .input(ZIssueLicensesInput)
+    .output(ZIssuedLicenses)
+    .mutation(({ ctx, input }) => issueLicenses(ctx.domain, input)),
   update: adminProcedure("license.write")
     .meta(rest("PATCH", "/licenses/{id}", "Licenses", "Change a license's terms"))
     .input(ZUpdateLicenseInput)
