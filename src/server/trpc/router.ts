@@ -8,7 +8,6 @@ import { groupsRouter } from "./routers/groups.ts";
 import { licensesRouter } from "./routers/licenses.ts";
 import { offlineRouter } from "./routers/offline.ts";
 import { policiesRouter } from "./routers/policies.ts";
-import { policiesRouter } from "./routers/policies.ts";
 import { releasesRouter } from "./routers/releases.ts";
 import { machinesRouter, sessionsRouter, usageRouter } from "./routers/sessions.ts";
 import { signingKeysRouter } from "./routers/signing-keys.ts";
@@ -27,7 +26,6 @@ export const appRouter = lockInputCoercion(
     groups: groupsRouter,
     customers: customersRouter,
     licenses: licensesRouter,
-    policies: policiesRouter,
     policies: policiesRouter,
     offline: offlineRouter,
     admins: adminsRouter,
