@@ -16,6 +16,14 @@ export type {
   ValidationResult,
 } from "./client/types.ts";
 export { defaultFingerprint, machineId } from "./client/fingerprint.ts";
+export {
+  COMPONENT_KINDS,
+  collectRawComponents,
+  hashComponent,
+  machineComponents,
+  resetMachineComponents,
+} from "./client/components.ts";
+export type { ComponentKind, ComponentProbe, MachineComponent } from "./client/components.ts";
 export { RequestRejectedError, TransportUnavailableError } from "./client/transport.ts";
 export type { LicenseRequests, LicenseResponses, LicenseRpc, LicenseTransport } from "./client/transport.ts";
 export { UntrustedAnswerError } from "./client/verified-server.ts";

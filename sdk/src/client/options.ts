@@ -4,6 +4,7 @@
 import { hostname as osHostname } from "node:os";
 import type { ClientInfo } from "../generated/proto/license/v1/license.ts";
 import type { PublicKeyEntry } from "../grace-token.ts";
+import { machineComponents, type MachineComponent } from "./components.ts";
 import type { LicenseTlsOptions } from "./tls.ts";
 import { grpcTransport, restTransport, type LicenseTransport } from "./transport.ts";
 
@@ -30,6 +31,14 @@ export interface LicenseClientOptions {
   publicKeys: readonly PublicKeyEntry[];
   /** this machine's id; default: a hash of the OS machine id and the product (see defaultFingerprint) */
   fingerprint?: string;
+  /**
+   * Hashed machine components sent with every request, so that a license matching machines by
+   * components (any / most / all) recognises this machine when its fingerprint changes (see
+   * sdk/docs/machine-components.md). "auto" (default): collected from this machine (read once per
+   * process, each value hashed with the product code: no raw serial leaves the machine); false:
+   * none; a list: these (hash your own values with hashComponent).
+   */
+  components?: "auto" | false | readonly MachineComponent[];
   /** where the encrypted state (last result, grace token, queued usage) is kept; none: in memory only */
   cacheDir?: string;
   /** an offline license file's text (.lic), the tier after online */
@@ -77,9 +86,18 @@ export function clientInfo(options: LicenseClientOptions, fingerprint: string): 
     fingerprint,
     clientVersion: options.clientVersion ?? "",
     hostname: options.hostname ?? osHostname(),
-    // machine components (hashed) arrive with the tolerant-matching work: none sent yet
-    components: [],
+    components: componentsFor(options),
   };
+}
+
+/** The components every request carries (the `components` option). */
+export function componentsFor(
+  options: Pick<LicenseClientOptions, "components" | "product">,
+): MachineComponent[] {
+  const given = options.components ?? "auto";
+  if (given === false) return [];
+  if (given === "auto") return machineComponents(options.product);
+  return given.map((c) => ({ kind: c.kind, hash: c.hash }));
 }
 
 function isTransportList(
