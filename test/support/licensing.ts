@@ -21,6 +21,7 @@ import {
   HeartbeatResponse,
   LicenseServiceDefinition,
   RecordUsageResponse,
+  StartTrialResponse,
   ValidateResponse,
   type LicenseServiceClient,
   type MessageFns,
@@ -45,6 +46,7 @@ const RESPONSES = {
   getEntitlements: { name: "GetEntitlements", type: GetEntitlementsResponse },
   recordUsage: { name: "RecordUsage", type: RecordUsageResponse },
   getPublicKeys: { name: "GetPublicKeys", type: GetPublicKeysResponse },
+  startTrial: { name: "StartTrial", type: StartTrialResponse },
 };
 type LicenseRpc = keyof typeof RESPONSES;
 type LicenseResponses = {
