@@ -2,8 +2,19 @@
 import { Button } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
+import type { ReactNode } from "react";
 import { AuditList } from "@/components/audit/audit-list.tsx";
 import { DownloadLicenseFileButton, RenewButton } from "@/components/licenses/license-dialogs.tsx";
+import {
+  checkInLabel,
+  durationLabel,
+  expiryStrategyLabel,
+  machineMatchingLabel,
+  overageLabel,
+  quotaLabel,
+  termLabel,
+  typeLabel,
+} from "@/components/policies/terms.ts";
 import { StatusChip } from "@/components/ui/chips.tsx";
 import { ConfirmButton, confirmColumn } from "@/components/ui/confirm-button.tsx";
 import { CopyButton } from "@/components/ui/copy.tsx";
@@ -120,6 +131,7 @@ export default function LicensePage() {
               {l.key}
             </span>
             <StatusChip status={status} />
+            {l.trial ? <StatusChip status="trial" /> : null}
           </span>
         }
         description={
@@ -173,13 +185,49 @@ export default function LicensePage() {
         title="Terms"
         details={[
           ["Status", <StatusChip key="s" status={status} />],
-          ["Type", l.type === "node_locked" ? "node-locked" : "floating"],
+          [
+            "Policy",
+            l.policy ? (
+              <TextLink key="p" href={`/policies/${l.policy.id}`}>
+                {l.policy.name}
+              </TextLink>
+            ) : (
+              "none"
+            ),
+          ],
+          ...(l.policy
+            ? ([
+                [
+                  "Set on this license",
+                  <span key="o" data-testid="license-overrides">
+                    {l.overrides.length
+                      ? l.overrides.map(termLabel).join(", ")
+                      : "nothing: all from the policy"}
+                  </span>,
+                ],
+              ] as [string, ReactNode][])
+            : []),
+          ["Type", typeLabel(l.type)],
           ["Seats", `${sessions.data?.total ?? l.openSessions} in use of ${l.seatLimit}`],
           ["Starts", formatDateTime(l.startsAt)],
           ["Expires", l.expiresAt ? `${formatDate(l.expiresAt)} (${relativeDays(l.expiresAt)})` : "never"],
           ["Heartbeat", `every ${l.heartbeatIntervalSeconds} s`],
           ["Grace period", `${l.gracePeriodHours} h`],
           ["Offline allowance", l.offlineAllowanceDays ? `${l.offlineAllowanceDays} days` : "none"],
+          [
+            "Check-in",
+            `${checkInLabel(l.checkInIntervalDays)}${l.lastCheckInAt ? `, last ${formatDateTime(l.lastCheckInAt)}` : ""}`,
+          ],
+          ["After expiry", expiryStrategyLabel(l.expiryStrategy)],
+          l.type === "floating"
+            ? ["Overage", overageLabel(l.overage)]
+            : ["Machine matching", machineMatchingLabel(l.machineMatching)],
+          ...(l.durationDays !== null && !l.activatedAt
+            ? ([["Duration", durationLabel(l.durationDays, l.durationFrom)]] as [string, string][])
+            : []),
+          ...(l.activatedAt
+            ? ([["First activated", formatDateTime(l.activatedAt)]] as [string, string][])
+            : []),
           ["Issued", formatDateTime(l.createdAt)],
           ...(l.suspendedAt ? ([["Suspended", formatDateTime(l.suspendedAt)]] as [string, string][]) : []),
           ...(l.revokedAt ? ([["Revoked", formatDateTime(l.revokedAt)]] as [string, string][]) : []),
@@ -198,12 +246,7 @@ export default function LicensePage() {
               {
                 id: "quota",
                 label: "Quota",
-                render: (e) =>
-                  e.kind !== "metered"
-                    ? "—"
-                    : e.quota === null
-                      ? "unlimited"
-                      : `${e.quota.toLocaleString("en")} ${e.unit ?? ""} per ${e.quotaPeriod === "total" ? "license" : e.quotaPeriod}`,
+                render: quotaLabel,
               },
               {
                 id: "used",

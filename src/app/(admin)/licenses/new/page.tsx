@@ -1,9 +1,24 @@
 "use client";
-import { Button } from "@heroui/react";
+import { Button, toast } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
+import {
+  draftsOf,
+  EntitlementsEditor,
+  entitlementsInput,
+  useEntitlementDrafts,
+} from "@/components/policies/entitlements-editor.tsx";
+import {
+  DEFAULT_TERMS,
+  termsDraftOf,
+  TermsFields,
+  termsInput,
+  type TermKey,
+  type TermsDraft,
+} from "@/components/policies/terms-fields.tsx";
+import { termLabel } from "@/components/policies/terms.ts";
+import { usePolicies } from "@/components/policies/use-policy-options.ts";
 import { dateToIso, numberOrUndefined } from "@/components/ui/form-values.ts";
 import { LinkButton } from "@/components/ui/links.tsx";
 import { PageHeader, Section } from "@/components/ui/page.tsx";
@@ -13,22 +28,31 @@ import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
 import { ValidatedForm } from "@/components/ui/validated-form.tsx";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
-import { DEFAULT_GRACE_PERIOD_HOURS, ZCreateLicenseInput } from "@/server/core/licenses/schemas.ts";
-import { useTRPC } from "@/hooks/trpc.ts";
+import { ZCreateLicenseInput, ZIssueLicensesInput } from "@/server/core/licenses/schemas.ts";
+import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
 
-interface EntitlementDraft {
-  on: boolean;
-  quota: string;
-  quotaPeriod: "total" | "day" | "month";
+type Policy = RouterOutputs["policies"]["get"];
+
+function inDays(days: number): string {
+  const date = new Date();
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
 }
 
-const LICENSE_TYPE_FLOATING: "floating" | "node_locked" = "floating";
+/** What a policy fills in: its terms, and its duration as an expiry date when it counts from issue. */
+function fromPolicy(policy: Policy): TermsDraft & { expiresAt: string } {
+  return {
+    ...termsDraftOf(policy),
+    expiresAt:
+      policy.durationDays !== null && policy.durationFrom === "issue" ? inDays(policy.durationDays) : "",
+  };
+}
 
-function inOneYear(): string {
-  const date = new Date();
-  date.setUTCFullYear(date.getUTCFullYear() + 1);
-  return date.toISOString().slice(0, 10);
+/** The terms (named as `overrides` names them) whose fields differ from what the policy filled in. */
+function editedTerms(values: TermsDraft & { expiresAt: string }, filled: TermsDraft & { expiresAt: string }) {
+  const keys = Object.keys(filled) as (TermKey | "expiresAt")[];
+  return new Set(keys.filter((key) => values[key] !== filled[key]));
 }
 
 export default function NewLicensePage() {
@@ -40,30 +64,73 @@ export default function NewLicensePage() {
   const form = useForm({
     customerId: params.get("customerId") ?? "",
     productId: params.get("productId") ?? "",
-    type: LICENSE_TYPE_FLOATING,
-    seatLimit: "5",
-    expiresAt: inOneYear(),
-    heartbeatIntervalSeconds: "300",
-    gracePeriodHours: String(DEFAULT_GRACE_PERIOD_HOURS[LICENSE_TYPE_FLOATING]),
-    offlineAllowanceDays: "30",
+    policyId: "",
+    count: "1",
+    expiresAt: inDays(365),
+    ...DEFAULT_TERMS,
   });
-  const { values, errors } = form;
-  const [entitlements, setEntitlements] = useState<Record<string, EntitlementDraft>>({});
+  const { values } = form;
+  const entitlements = useEntitlementDrafts();
+  // what the chosen policy filled in: fields that differ from it are sent as overrides
+  const [filled, setFilled] = useState<{
+    policyId: string;
+    terms: TermsDraft & { expiresAt: string };
+    entitlements: string;
+  } | null>(null);
   const customers = useQuery(trpc.customers.list.queryOptions({ pageSize: 200 }));
   const products = useQuery(trpc.products.list.queryOptions({ pageSize: 200 }));
+  const policies = usePolicies(values.productId || undefined);
   const features = useQuery({
     ...trpc.features.list.queryOptions({ productId: values.productId }),
     enabled: Boolean(values.productId),
   });
+  const onIssued = () => {
+    invalidateQueries(trpc.licenses, trpc.customers, trpc.dashboard, trpc.policies);
+  };
   const create = useMutation(
     trpc.licenses.create.mutationOptions({
       onSuccess: (license) => {
-        invalidateQueries(trpc.licenses, trpc.customers, trpc.dashboard);
+        onIssued();
         router.push(`/licenses/${license.id}`);
       },
       onError: form.serverErrors,
     }),
   );
+  const issueMany = useMutation(
+    trpc.licenses.issueMany.mutationOptions({
+      onSuccess: (_issued, input) => {
+        onIssued();
+        toast.success(`${input.count} licenses issued`);
+        router.push(`/customers/${input.customerId}`);
+      },
+      onError: form.serverErrors,
+    }),
+  );
+
+  const choosePolicy = (policyId: string) => {
+    const policy = policies.find((p) => p.id === policyId);
+    form.set("policyId", policyId);
+    if (!policy) {
+      setFilled(null);
+      form.set("count", "1");
+      return;
+    }
+    const terms = fromPolicy(policy);
+    for (const [key, value] of Object.entries(terms)) form.set(key as keyof typeof terms, value as never);
+    const drafts = draftsOf(policy.entitlements);
+    entitlements.replace(drafts);
+    setFilled({
+      policyId,
+      terms,
+      entitlements: JSON.stringify(entitlementsInput(drafts, features.data ?? [])),
+    });
+  };
+  // the policy page's "Issue license" link names the policy: chosen once the policies are known
+  const [linkedPolicy, setLinkedPolicy] = useState(params.get("policyId") ?? "");
+  if (linkedPolicy && features.data && policies.some((p) => p.id === linkedPolicy)) {
+    setLinkedPolicy("");
+    choosePolicy(linkedPolicy);
+  }
 
   if (!can("license.write")) {
     return (
@@ -72,45 +139,43 @@ export default function NewLicensePage() {
   }
 
   const featureList = features.data ?? [];
-  const draftOf = (id: string): EntitlementDraft =>
-    entitlements[id] ?? { on: false, quota: "", quotaPeriod: "month" };
-  const setDraft = (id: string, change: Partial<EntitlementDraft>) => {
-    setEntitlements((current) => ({ ...current, [id]: { ...draftOf(id), ...change } }));
+  const policy = filled ? policies.find((p) => p.id === filled.policyId) : undefined;
+  const bulk = Boolean(filled) && (numberOrUndefined(values.count) ?? 1) !== 1;
+
+  /** Without a policy every term is sent; from a policy only the edited ones (its overrides). */
+  const toInput = (v: typeof values) => {
+    const terms = termsInput(v);
+    const allTerms = {
+      ...terms,
+      expiresAt: dateToIso(v.expiresAt),
+      entitlements: entitlements.input(featureList),
+    };
+    if (!filled) return allTerms;
+    const edited = editedTerms(v, filled.terms);
+    const chosen = Object.fromEntries(
+      Object.entries(allTerms).filter(([key]) =>
+        key === "entitlements"
+          ? JSON.stringify(allTerms.entitlements) !== filled.entitlements
+          : edited.has(key as TermKey | "expiresAt"),
+      ),
+    );
+    return { policyId: filled.policyId, ...chosen };
   };
 
-  const submit = form.handleSubmit(ZCreateLicenseInput, create.mutate, (v) => ({
-    customerId: v.customerId,
-    productId: v.productId,
-    type: v.type,
-    seatLimit: numberOrUndefined(v.seatLimit),
-    expiresAt: dateToIso(v.expiresAt),
-    heartbeatIntervalSeconds: numberOrUndefined(v.heartbeatIntervalSeconds),
-    gracePeriodHours: numberOrUndefined(v.gracePeriodHours),
-    offlineAllowanceDays: numberOrUndefined(v.offlineAllowanceDays),
-    entitlements: featureList
-      .filter((f) => draftOf(f.id).on)
-      .map((f) => {
-        const draft = draftOf(f.id);
-        return f.kind === "metered"
-          ? { featureId: f.id, quota: numberOrUndefined(draft.quota) ?? null, quotaPeriod: draft.quotaPeriod }
-          : { featureId: f.id };
-      }),
-  }));
+  const submit = bulk
+    ? form.handleSubmit(ZIssueLicensesInput, issueMany.mutate, (v) => ({
+        customerId: v.customerId,
+        count: numberOrUndefined(v.count) ?? 0,
+        ...toInput(v),
+        policyId: v.policyId,
+      }))
+    : form.handleSubmit(ZCreateLicenseInput, create.mutate, (v) => ({
+        customerId: v.customerId,
+        productId: v.productId,
+        ...toInput(v),
+      }));
 
-  const numberField = (
-    name: "seatLimit" | "heartbeatIntervalSeconds" | "gracePeriodHours" | "offlineAllowanceDays",
-    label: string,
-    description: string,
-  ) => (
-    <TextInput
-      label={label}
-      type="number"
-      inputMode="numeric"
-      {...form.field(name)}
-      description={description}
-      isRequired
-    />
-  );
+  const overridden = filled ? editedTerms(values, filled.terms) : new Set<string>();
 
   return (
     <>
@@ -135,125 +200,76 @@ export default function NewLicensePage() {
               }))}
               onChange={(v) => {
                 form.set("productId", v);
-                setEntitlements({});
+                form.set("policyId", "");
+                setFilled(null);
+                entitlements.replace({});
               }}
               isRequired
             />
+            {values.productId && policies.length > 0 ? (
+              <SelectInput
+                label="Policy"
+                {...form.field("policyId")}
+                placeholder="None: set the terms here"
+                options={policies.map((p) => ({ value: p.id, label: p.name }))}
+                onChange={choosePolicy}
+                description="Fills in its terms; the license follows the policy's changes for every term left as it is."
+              />
+            ) : null}
+            {filled && can("license.write") ? (
+              <TextInput
+                label="Number of licenses"
+                type="number"
+                inputMode="numeric"
+                {...form.field("count")}
+                description="More than one: that many licenses for the customer, each with its own key."
+              />
+            ) : null}
           </div>
         </Section>
         <Section title="Features and quotas">
           {!values.productId ? (
             <p className="text-sm text-muted">Choose a product to see its features.</p>
-          ) : featureList.length === 0 ? (
-            <p className="text-sm text-muted">
-              {features.isPending
-                ? "Loading features…"
-                : "This product has no features: the license grants the product as a whole."}
-            </p>
           ) : (
-            <div className="flex flex-col gap-3" role="group" aria-label="Entitled features">
-              {featureList.map((f, index) => {
-                const draft = draftOf(f.id);
-                return (
-                  <div
-                    key={f.id}
-                    className="flex flex-wrap items-end gap-4 rounded-lg border border-separator p-3"
-                  >
-                    <div className="min-w-56 flex-1">
-                      <CheckboxInput
-                        label={`${f.name} (${f.code})`}
-                        name={`feature-${f.code}`}
-                        checked={draft.on}
-                        onChange={(on) => {
-                          setDraft(f.id, { on });
-                        }}
-                        description={
-                          f.kind === "metered" ? `metered, counts ${f.unit ?? "units"}` : "on or off"
-                        }
-                      />
-                    </div>
-                    {f.kind === "metered" && draft.on ? (
-                      <>
-                        <TextInput
-                          label={`Quota for ${f.code}`}
-                          name={`quota-${f.code}`}
-                          type="number"
-                          className="w-40"
-                          value={draft.quota}
-                          placeholder="unlimited"
-                          onChange={(quota) => {
-                            setDraft(f.id, { quota });
-                          }}
-                          error={errors[`entitlements.${index}.quota`]}
-                        />
-                        <SelectInput
-                          label="Per"
-                          name={`period-${f.code}`}
-                          className="w-32"
-                          value={draft.quotaPeriod}
-                          options={[
-                            { value: "day", label: "day" },
-                            { value: "month", label: "month" },
-                            { value: "total", label: "in total" },
-                          ]}
-                          onChange={(v) => {
-                            setDraft(f.id, { quotaPeriod: v as EntitlementDraft["quotaPeriod"] });
-                          }}
-                        />
-                      </>
-                    ) : null}
-                  </div>
-                );
-              })}
-              {errors.entitlements ? <p className="text-sm text-danger">{errors.entitlements}</p> : null}
-            </div>
+            <EntitlementsEditor
+              features={features.data}
+              isPending={features.isPending}
+              drafts={entitlements}
+              errors={form.errors}
+            />
           )}
         </Section>
         <Section title="Terms">
-          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-            <SelectInput
-              label="Seats are"
-              {...form.field("type")}
-              onChange={(v) => {
-                const type = v as typeof values.type;
-                // the grace period follows the type while it still holds the other type's default
-                if (values.gracePeriodHours === String(DEFAULT_GRACE_PERIOD_HOURS[values.type])) {
-                  form.set("gracePeriodHours", String(DEFAULT_GRACE_PERIOD_HOURS[type]));
-                }
-                form.set("type", type);
-              }}
-              options={[
-                { value: "floating", label: "Floating: on any machines" },
-                { value: "node_locked", label: "Node-locked: bound to machines" },
-              ]}
-            />
-            {numberField("seatLimit", "Seats", "Live sessions (floating) or machines (node-locked).")}
+          {policy ? (
+            <p className="mb-3 text-sm text-muted" data-testid="policy-terms-note">
+              Terms of {policy.name}.{" "}
+              {overridden.size === 0
+                ? "Change a field to set that term for this license only."
+                : `Set for this license only: ${[...overridden].map((key) => termLabel(key === "expiresAt" ? "duration" : key)).join(", ")}.`}
+            </p>
+          ) : null}
+          <TermsFields
+            values={values}
+            field={(key) => form.field(key)}
+            set={(key, value) => {
+              form.set(key, value as (typeof values)[typeof key]);
+            }}
+          >
             <TextInput
               label="Expires on"
               type="date"
               {...form.field("expiresAt")}
-              description="Empty: never expires."
+              description={
+                policy && policy.durationDays !== null && policy.durationFrom === "first_activation"
+                  ? `Empty: ${policy.durationDays} days from its first activation.`
+                  : "Empty: never expires."
+              }
             />
-            {numberField(
-              "heartbeatIntervalSeconds",
-              "Heartbeat interval (seconds)",
-              "30 to 86,400; 300 is usual.",
-            )}
-            {numberField(
-              "gracePeriodHours",
-              "Grace period (hours)",
-              "How long software runs through an outage; a crashed machine's floating seat stays taken as long (default: 1 floating, 72 node-locked).",
-            )}
-            {numberField(
-              "offlineAllowanceDays",
-              "Offline allowance (days)",
-              "The longest offline .lic file; 0: none.",
-            )}
-          </div>
+          </TermsFields>
         </Section>
         <div className="flex gap-2">
-          <Button type="submit" isPending={create.isPending}>
-            Issue license
+          <Button type="submit" isPending={create.isPending || issueMany.isPending}>
+            {bulk ? `Issue ${values.count} licenses` : "Issue license"}
           </Button>
           <LinkButton variant="secondary" href="/licenses">
             Cancel

@@ -18,6 +18,8 @@ import { ZCreateFeatureInput } from "@/server/core/features/schemas.ts";
 import { ZCreateProductInput } from "@/server/core/products/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
+import { ProductPoliciesCard } from "@/components/policies/product-policies-card.tsx";
+import { ReleasesCard } from "@/components/releases/releases-card.tsx";
 
 type Feature = RouterOutputs["features"]["list"][number];
 type Product = RouterOutputs["products"]["get"];
@@ -228,6 +230,8 @@ export default function ProductPage() {
             ]}
           />
         </Section>
+        <ProductPoliciesCard productId={p.id} className="lg:col-span-3" />
+        <ReleasesCard productId={p.id} className="lg:col-span-3" />
       </RecordGrid>
       <AddFeatureDialog productId={p.id} {...adding} />
       <EditProductDialog product={p} {...editing} />
