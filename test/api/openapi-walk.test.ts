@@ -11,6 +11,7 @@ import { createApiKey } from "../../src/server/core/api-keys/create-api-key.ts";
 import { ROLES, type Actor, type Role } from "../../src/server/core/context.ts";
 import { createFeature } from "../../src/server/core/features/create-feature.ts";
 import { suspendLicense } from "../../src/server/core/licenses/suspend-license.ts";
+import { publishRelease } from "../../src/server/core/releases/publish-release.ts";
 import { createPolicy } from "../../src/server/core/policies/create-policy.ts";
 import { ensureSigningKey } from "../../src/server/core/signing-keys/ensure-signing-key.ts";
 import { rotateSigningKey } from "../../src/server/core/signing-keys/rotate-signing-key.ts";
@@ -105,6 +106,10 @@ const freshPolicy = async (f: Fixtures) =>
       entitlements: [{ featureId: f.world.features.exportPdf.id }],
     })
   ).id;
+
+/** A version no release of the walk has: 1.0.0, 1.0.1, … */
+let releaseCounter = 0;
+const freshVersion = () => `1.0.${releaseCounter++}`;
 
 /** A machine bound to a fresh node-locked license of group A. */
 async function freshMachine(f: Fixtures): Promise<string> {
@@ -303,6 +308,35 @@ const entries: Record<string, Entry> = {
     }),
     invalid: (f) => Promise.resolve({ params: { id: f.world.features.exportPdf.id } }),
     invalidStatus: 412,
+  },
+  "releases-list": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) => Promise.resolve({ params: { productId: f.world.product.id } }),
+    invalid: () => Promise.resolve({ params: { productId: "no-such-product" } }),
+    invalidStatus: 404,
+  },
+  "releases-publish": {
+    min: "admin",
+    scope: "global",
+    valid: (f) =>
+      Promise.resolve({
+        params: { productId: f.world.product.id },
+        body: { version: freshVersion(), releasedAt: "2026-01-15T00:00:00Z", notes: "walk" },
+      }),
+    invalid: (f) =>
+      Promise.resolve({ params: { productId: f.world.product.id }, body: { version: "not-semver" } }),
+  },
+  "releases-delete": {
+    min: "admin",
+    scope: "global",
+    valid: async (f) => ({
+      params: {
+        id: (await publishRelease(f.db.ctx(), { productId: f.world.product.id, version: freshVersion() })).id,
+      },
+    }),
+    invalid: () => Promise.resolve({ params: { id: "no-such-release" } }),
+    invalidStatus: 404,
   },
   "groups-list": {
     min: "viewer",
