@@ -327,6 +327,12 @@ export default function LicensePage() {
               empty={<EmptyState title="No machine bound yet" />}
               columns={[
                 machineColumn(),
+                {
+                  id: "components",
+                  label: "Components",
+                  // what tolerant matching compares (hashed); none: matched by fingerprint only
+                  render: (m) => (m.components ? m.componentKinds.join(", ") : "none"),
+                },
                 { id: "bound", label: "Bound", render: (m) => formatDateTime(m.boundAt) },
                 { id: "seen", label: "Last seen", render: (m) => formatDateTime(m.lastSeenAt) },
                 confirmColumn(
