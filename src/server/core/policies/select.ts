@@ -35,11 +35,16 @@ export const policyTermsSelect = {
 
 type TermRow = Prisma.PolicyGetPayload<{ select: typeof policyTermsSelect }>;
 
-/** A row's term columns with their types (the database holds them as checked strings). */
+/** A row's term columns (only those) with their types (the database holds them as checked strings). */
 export const toTermValues = (row: TermRow): TermValues => ({
-  ...row,
   type: row.type as LicenseType,
+  seatLimit: row.seatLimit,
+  durationDays: row.durationDays,
   durationFrom: row.durationFrom as DurationFrom,
+  heartbeatIntervalSeconds: row.heartbeatIntervalSeconds,
+  gracePeriodHours: row.gracePeriodHours,
+  offlineAllowanceDays: row.offlineAllowanceDays,
+  checkInIntervalDays: row.checkInIntervalDays,
   expiryStrategy: row.expiryStrategy as ExpiryStrategy,
   overage: row.overage as Overage,
   machineMatching: row.machineMatching as MachineMatching,
