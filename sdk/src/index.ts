@@ -12,6 +12,7 @@ export type {
   EntitlementInfo,
   LicenseDetails,
   Tier,
+  TrialResult,
   UsageResult,
   ValidationResult,
 } from "./client/types.ts";

@@ -96,6 +96,42 @@ async function freshSession(f: Fixtures): Promise<string> {
   return session.id;
 }
 
+/** A fresh trial of the world's product: its trial license is group A's (written directly). */
+async function freshTrial(f: Fixtures): Promise<string> {
+  const d = f.db.handle.db;
+  const now = f.db.clock.now();
+  const licenseId = await freshLicense(f);
+  await d.license.update({ where: { id: licenseId }, data: { trial: true } });
+  const policy = await d.policy.create({
+    data: {
+      productId: f.world.product.id,
+      name: unique("walk-trial"),
+      kind: "trial",
+      type: "node_locked",
+      seatLimit: 1,
+      durationDays: 14,
+      heartbeatIntervalSeconds: 300,
+      gracePeriodHours: 24,
+      offlineAllowanceDays: 0,
+      trialCustomerId: f.world.customer.id,
+      archivedAt: now,
+    },
+    select: { id: true },
+  });
+  const trial = await d.trial.create({
+    data: {
+      productId: f.world.product.id,
+      policyId: policy.id,
+      licenseId,
+      fingerprint: unique("fp"),
+      startedAt: now,
+      expiresAt: new Date(now.getTime() + 14 * 86_400_000),
+    },
+    select: { id: true },
+  });
+  return trial.id;
+}
+
 /** A fresh standard policy of the world's product. */
 const freshPolicy = async (f: Fixtures) =>
   (
@@ -692,6 +728,30 @@ const entries: Record<string, Entry> = {
       Promise.resolve({ params: { licenseId: f.world.license.id }, query: { granularity: "month" } }),
     invalid: (f) =>
       Promise.resolve({ params: { licenseId: f.world.license.id }, query: { granularity: "hour" } }),
+  },
+  "trials-list": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) => Promise.resolve({ query: { productId: f.world.product.id, status: "active" } }),
+    invalid: () => Promise.resolve({ query: { status: "paused" } }),
+  },
+  "trials-stats": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) => Promise.resolve({ query: { productId: f.world.product.id } }),
+    invalid: () => Promise.resolve({ query: { productId: "x".repeat(70) } }),
+  },
+  "trials-convert": {
+    min: "editor",
+    scope: "target",
+    valid: async (f) => ({
+      params: { trialId: await freshTrial(f) },
+      body: { customerId: f.world.customer.id, terms: { seatLimit: 2 } },
+    }),
+    invalid: async (f) => ({
+      params: { trialId: await freshTrial(f) },
+      body: { customerId: f.world.customer.id, policyId: "p", terms: {} },
+    }),
   },
   "dashboard-summary": {
     min: "viewer",
