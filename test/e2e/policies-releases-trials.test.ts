@@ -202,7 +202,7 @@ describe.skipIf(browserMissing())("admin UI in a browser: policies, releases and
       });
       expect(response.status).toBe(200);
       const answer = (await response.json()) as { status: string; licenseKey: string };
-      expect(answer.status).toBe("VALID");
+      expect(answer.status).toBe("STATUS_CODE_VALID");
 
       await page.goto(`${base}/`);
       const rate = page.locator('[data-stat="Trial conversion (30 days)"]');

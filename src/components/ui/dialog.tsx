@@ -38,7 +38,14 @@ export function Dialog({
     <Modal.Backdrop isOpen={isOpen} onOpenChange={onOpenChange} isDismissable={isDismissable}>
       <Modal.Container size={size}>
         <Modal.Dialog aria-label={title}>
-          {onSubmit ? <ValidatedForm onSubmit={onSubmit}>{content}</ValidatedForm> : content}
+          {onSubmit ? (
+            // a column like the dialog's own, so that a tall form's body scrolls inside the dialog
+            <ValidatedForm className="flex min-h-0 flex-col" onSubmit={onSubmit}>
+              {content}
+            </ValidatedForm>
+          ) : (
+            content
+          )}
         </Modal.Dialog>
       </Modal.Container>
     </Modal.Backdrop>
