@@ -5,6 +5,7 @@ import { registerBuild } from "./commands/build.ts";
 import { registerKeys } from "./commands/keys.ts";
 import { registerLicense } from "./commands/license.ts";
 import { registerPackage } from "./commands/package.ts";
+import { registerRelease } from "./commands/release.ts";
 import type { CliIo } from "./lib/io.ts";
 import { runProgram } from "./lib/run-program.ts";
 
@@ -13,7 +14,7 @@ export const VERSION = "0.1.0";
 export function buildProgram(io: CliIo): Command {
   const program = new Command("license-release")
     .description(
-      "Release engineering for the license server: vendor signing keys, offline license files, signed customer packages, server builds.\n" +
+      "Release engineering for the license server: vendor signing keys, offline license files, product releases, signed customer packages, server builds.\n" +
         "Server access: --server <url> or LICENSE_SERVER_URL, and an admin API key in LICENSE_SERVER_API_KEY.",
     )
     .version(VERSION)
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerKeys(program, io);
   registerLicense(program, io);
   registerPackage(program, io);
+  registerRelease(program, io);
   registerBuild(program, io);
   // every command reports usage errors with its help and exits 2
   const configure = (command: Command) => {
