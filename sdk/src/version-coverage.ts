@@ -13,12 +13,12 @@ export function canonicalVersion(version: string): string | null {
 
 /**
  * Whether a client at `version` runs when `highest` is the highest version released at or before
- * the license's expiry: every version up to it, and the patch releases of its minor line (bug
- * fixes: with 1.4.0 covered, 1.4.7 is too; 1.5.0 is not). A version that is not semver is not.
+ * the license's expiry: every version up to it (semver order; with 1.4.0 covered, 1.3.9 and 1.4.0
+ * are, 1.4.1 is not: it came later). A version that is not semver is not.
  */
 export function versionCovered(version: string, highest: string): boolean {
   const client = canonicalVersion(version);
-  const top = semver.parse(canonicalVersion(highest));
+  const top = canonicalVersion(highest);
   if (!client || !top) return false;
-  return semver.lte(client, top) || semver.lt(client, `${top.major}.${top.minor + 1}.0-0`);
+  return semver.lte(client, top);
 }

@@ -1,7 +1,7 @@
 // Expiry strategies through the licensing API (the gRPC sidecar, so the answers are the proto's,
 // signed and verified), with the injected clock: a license expiring at T with releases 1.0.0
 // (before T) and 2.0.0 (after T). restrict refuses after T, allow keeps working with
-// Standing.expired, maintain_versions runs versions up to 1.0.0 and its patch releases. Also:
+// Standing.expired, maintain_versions runs versions up to 1.0.0 (a later 1.0.5 is refused). Also:
 // grace tokens past the expiry (claims exs/mxv, the SDK's grace tier), trials past their end and
 // the first activation that starts a license's duration.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -127,10 +127,10 @@ describeEachDb("expiry strategies", (getDb) => {
       }
     });
 
-    it("maintain_versions: 1.0.0 and its patch 1.0.5 VALID with Standing.expired; 2.0.0 VERSION_NOT_COVERED", async () => {
+    it("maintain_versions: 1.0.0 and 0.9.0 VALID with Standing.expired; 1.0.5 and 2.0.0 VERSION_NOT_COVERED", async () => {
       const { key } = await license("maintain_versions");
       db.clock.set(AFTER);
-      for (const version of ["1.0.0", "1.0.5", "0.9.0", "v1.0.0"]) {
+      for (const version of ["1.0.0", "0.9.0", "v1.0.0"]) {
         const answer = await validate(key, version);
         expect(answer.status, `${version}: ${answer.message}`).toBe(S.STATUS_CODE_VALID);
         expect(answer.standing?.expired).toBe(true);
@@ -139,15 +139,19 @@ describeEachDb("expiry strategies", (getDb) => {
       const later = await validate(key, "2.0.0");
       expect(later.status).toBe(S.STATUS_CODE_VERSION_NOT_COVERED);
       expect(later.message).toBe(
-        `version 2.0.0 was released after this license expired on ${T.toISOString()} (it covers versions up to 1.0.0 and its patch releases)`,
+        `version 2.0.0 was released after this license expired on ${T.toISOString()} (it covers versions up to 1.0.0)`,
       );
       expect(later.graceToken).toBe("");
       expect(later.entitlements).toEqual([]);
       expect(later.standing).toBeUndefined();
-      // a version never published, above the covered line
+      // versions never published, above the covered line (a later bug fix included)
+      expect(await validate(key, "1.0.5")).toMatchObject({
+        status: S.STATUS_CODE_VERSION_NOT_COVERED,
+        message: `version 1.0.5 is not covered: this license expired on ${T.toISOString()} and covers versions up to 1.0.0`,
+      });
       expect(await validate(key, "1.1.0")).toMatchObject({
         status: S.STATUS_CODE_VERSION_NOT_COVERED,
-        message: `version 1.1.0 is not covered: this license expired on ${T.toISOString()} and covers versions up to 1.0.0 and its patch releases`,
+        message: `version 1.1.0 is not covered: this license expired on ${T.toISOString()} and covers versions up to 1.0.0`,
       });
     });
 
@@ -223,12 +227,12 @@ describeEachDb("expiry strategies", (getDb) => {
 
       expect((await activate(maintain.key, "2.0.0")).status).toBe(S.STATUS_CODE_VERSION_NOT_COVERED);
       const fp = fingerprint();
-      const seat = await activate(maintain.key, "1.0.5", fp);
+      const seat = await activate(maintain.key, "0.9.0", fp);
       expect(seat.status).toBe(S.STATUS_CODE_VALID);
       expect(seat.standing?.expired).toBe(true);
       const beat = await server.client.heartbeat({
         licenseKey: maintain.key,
-        client: info("1.0.5", fp),
+        client: info("0.9.0", fp),
         sessionId: seat.sessionId,
       });
       expect(beat.status).toBe(S.STATUS_CODE_VALID);
@@ -299,7 +303,7 @@ describeEachDb("expiry strategies", (getDb) => {
 
       db.clock.advance(3_600_000);
       // the server is gone: the same machine and cache, nothing listening
-      const covered = sdk("1.0.3", "127.0.0.1:1");
+      const covered = sdk("0.9.2", "127.0.0.1:1");
       expect(await covered.validate()).toMatchObject({ valid: true, status: "VALID", tier: "grace" });
       await covered.close();
       const upgraded = sdk("2.0.0", "127.0.0.1:1");

@@ -112,11 +112,11 @@ describeEachDb("releases", (getDb) => {
 });
 
 describe("versionCovered (the maintain_versions rule, shared with the SDK)", () => {
-  it("covers up to the highest version and its patch releases, nothing else", () => {
+  it("covers up to the highest version released before the expiry, nothing later", () => {
     expect(versionCovered("1.0.0", "1.0.0")).toBe(true);
     expect(versionCovered("0.9.9", "1.0.0")).toBe(true);
-    expect(versionCovered("1.0.5", "1.0.0")).toBe(true);
-    expect(versionCovered("v1.0.5+build.3", "1.0.0")).toBe(true);
+    expect(versionCovered("1.0.5", "1.0.0")).toBe(false);
+    expect(versionCovered("v1.0.0+build.3", "1.0.0")).toBe(true);
     expect(versionCovered("1.1.0", "1.0.0")).toBe(false);
     expect(versionCovered("1.1.0-beta.1", "1.0.0")).toBe(false);
     expect(versionCovered("2.0.0", "1.0.0")).toBe(false);

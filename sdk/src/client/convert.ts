@@ -1,5 +1,6 @@
 // From the contract's messages (and a .lic payload) to the client's result types.
 import {
+  ExpiryStrategy,
   FeatureKind,
   LicenseType,
   QuotaPeriod,
@@ -37,8 +38,18 @@ export function licenseDetails(info: LicenseInfo | undefined): LicenseDetails | 
     heartbeatIntervalSeconds: info.heartbeatIntervalSeconds,
     gracePeriodHours: info.gracePeriodHours,
     offlineAllowanceDays: info.offlineAllowanceDays,
+    trial: info.trial,
+    expiryStrategy: EXPIRY_STRATEGIES[info.expiryStrategy] ?? "restrict",
+    checkInIntervalDays: info.checkInIntervalDays || null,
+    policyName: info.policyName || null,
   };
 }
+
+const EXPIRY_STRATEGIES: Partial<Record<ExpiryStrategy, NonNullable<LicenseDetails["expiryStrategy"]>>> = {
+  [ExpiryStrategy.EXPIRY_STRATEGY_RESTRICT]: "restrict",
+  [ExpiryStrategy.EXPIRY_STRATEGY_MAINTAIN_VERSIONS]: "maintain_versions",
+  [ExpiryStrategy.EXPIRY_STRATEGY_ALLOW]: "allow",
+};
 
 export function entitlementInfo(e: Entitlement): EntitlementInfo {
   return {

@@ -48,6 +48,8 @@ export class OfflineTiers {
       entitlements: answer.entitlements.map(entitlementInfo),
       validUntil: status === "VALID" ? (answer.graceTokenExpiresAt ?? null) : null,
       nextCheckInAt: status === "VALID" ? (answer.standing?.nextCheckInAt ?? null) : null,
+      ...(status === "VALID" && answer.standing?.expired ? { expired: true } : {}),
+      ...(status === "VALID" && answer.standing?.overage ? { overage: true } : {}),
       checkedAt,
     };
     const { state } = this.ctx;
@@ -179,7 +181,7 @@ export class OfflineTiers {
           // the license has expired and covers only versions released before: not this one
           return invalidResult(
             "VERSION_NOT_COVERED",
-            `the server is unreachable and the license, expired, covers versions up to ${mxv} and its patch releases: not ${version === "" ? "an unversioned client" : `version ${version}`}`,
+            `the server is unreachable and the license, expired, covers versions up to ${mxv}: not ${version === "" ? "an unversioned client" : `version ${version}`}`,
             at,
           );
         }

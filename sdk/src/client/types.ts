@@ -23,6 +23,15 @@ export interface LicenseDetails {
   heartbeatIntervalSeconds: number;
   gracePeriodHours: number;
   offlineAllowanceDays: number;
+  /** the following come with online answers (a .lic file does not carry them) */
+  /** a trial license (startTrial) */
+  trial?: boolean;
+  /** what happens after expiresAt: refused, versions released before it keep working, or allowed */
+  expiryStrategy?: "restrict" | "maintain_versions" | "allow";
+  /** days between required online validations; null: none */
+  checkInIntervalDays?: number | null;
+  /** the policy the license was issued from; null: none */
+  policyName?: string | null;
 }
 
 export interface EntitlementInfo {
@@ -52,6 +61,13 @@ export interface ValidationResult {
    * grace token's or file's); past it the offline tiers answer OVERDUE. null: none required
    */
   nextCheckInAt: Date | null;
+  /**
+   * online answers: the license is past its expiry and still honoured (expiry strategy allow, or
+   * maintain_versions for this version)
+   */
+  expired?: boolean;
+  /** online Activate answers: the seat was granted beyond the seat limit (the policy's overage) */
+  overage?: boolean;
   /** when the decision was made (the server's time when online) */
   checkedAt: Date;
 }

@@ -23,7 +23,7 @@ export function highestVersion(versions: readonly string[]): string | null {
 /**
  * Whether a license of `product` that expired at `expiredAt` (expiry strategy maintain_versions)
  * covers a client at `clientVersion`: versions up to the highest one released at or before the
- * expiry, and its patch releases (see versionCovered).
+ * expiry (see versionCovered).
  */
 export async function versionCoverage(
   db: Db,
@@ -55,14 +55,14 @@ export async function versionCoverage(
     return {
       covered: true,
       highest,
-      message: `the license expired on ${on}; version ${version} is still covered (versions up to ${highest} and its patch releases)`,
+      message: `the license expired on ${on}; version ${version} is still covered (versions up to ${highest})`,
     };
   }
   const later = releases.some((r) => r.version === version && r.releasedAt > expiredAt);
   return {
     covered: false,
     message: later
-      ? `version ${version} was released after this license expired on ${on} (it covers versions up to ${highest} and its patch releases)`
-      : `version ${version} is not covered: this license expired on ${on} and covers versions up to ${highest} and its patch releases`,
+      ? `version ${version} was released after this license expired on ${on} (it covers versions up to ${highest})`
+      : `version ${version} is not covered: this license expired on ${on} and covers versions up to ${highest}`,
   };
 }

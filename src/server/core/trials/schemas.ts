@@ -1,9 +1,9 @@
-// Input schemas of the trials area (the admin UI's filters and the conversion form use them).
+// Input schemas of the trials area (the admin UI's filters and the conversion form use them; free
+// of server code, so StartTrial's input, which needs the licensing schemas, lives in start-trial.ts).
 import { z } from "zod";
 import { ZLicenseTerms } from "../licenses/schemas.ts";
 import { EXPIRY_STRATEGIES } from "../licenses/select.ts";
 import { ZDateTime, ZId, ZPagination } from "../shared/schemas.ts";
-import { ZClientInfo } from "../validation/schemas.ts";
 
 /** active: running; expired: its period is over, not converted; converted: became (or led to) a paid license */
 export const TRIAL_STATUSES = ["active", "expired", "converted"] as const;
@@ -12,13 +12,6 @@ export type TrialStatus = (typeof TRIAL_STATUSES)[number];
 /** admin: an admin converted the trial license itself; key_entered: a paid key was used on the machine */
 export const TRIAL_CONVERTED_BY = ["admin", "key_entered"] as const;
 export type TrialConvertedBy = (typeof TRIAL_CONVERTED_BY)[number];
-
-/** StartTrial (licensing API): the product and the machine, and optionally who is trying it. */
-export const ZStartTrialInput = z.object({
-  client: ZClientInfo,
-  email: z.union([z.literal(""), z.email("must be an email address").max(254)]).default(""),
-});
-export type TStartTrialInput = z.input<typeof ZStartTrialInput>;
 
 export const ZListTrialsInput = z.object({
   productId: ZId.optional(),

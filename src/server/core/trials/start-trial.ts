@@ -2,6 +2,7 @@
 // product's live trial policy issues a node-locked, single-machine trial license (License.trial)
 // for the policy's trial customer, bound to the machine: one per product and machine, ever (the
 // same fingerprint, or components matching under the policy's machineMatching rule).
+import { z } from "zod";
 import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import type { Db, Tx } from "../../db/client.ts";
 import type { DbProvider } from "../../db/provider.ts";
@@ -23,8 +24,14 @@ import {
   type Standing,
 } from "../validation/client-license.ts";
 import { asDomainContext, type LicensingContext } from "../validation/licensing-context.ts";
-import type { ClientInfo } from "../validation/schemas.ts";
-import { ZStartTrialInput, type TStartTrialInput } from "./schemas.ts";
+import { ZClientInfo, type ClientInfo } from "../validation/schemas.ts";
+
+/** StartTrial (licensing API): the product and the machine, and optionally who is trying it. */
+export const ZStartTrialInput = z.object({
+  client: ZClientInfo,
+  email: z.union([z.literal(""), z.email("must be an email address").max(254)]).default(""),
+});
+export type TStartTrialInput = z.input<typeof ZStartTrialInput>;
 
 const DAY_MS = 86_400_000;
 /** A trial policy without a duration still ends: this many days. */
