@@ -12,7 +12,7 @@ import { emptyState, StateCache, type CacheState, type PendingUsage } from "./ca
 import type { SharedClientState } from "./shared-state.ts";
 import { TypedEmitter, type LicenseClientEvents } from "./events.ts";
 import { defaultFingerprint } from "./fingerprint.ts";
-import { OfflineTiers } from "./offline-tiers.ts";
+import { invalidResult, OfflineTiers } from "./offline-tiers.ts";
 import { clientInfo, transportsFor, type LicenseClientOptions } from "./options.ts";
 import { SessionKeeper } from "./session-keeper.ts";
 import { StatusCode } from "../generated/proto/license/v1/license.ts";
@@ -173,15 +173,7 @@ export class LicenseClient extends TypedEmitter<LicenseClientEvents> {
    */
   async startTrial(options: { email?: string } = {}): Promise<TrialResult> {
     const failed = (status: "OFFLINE" | "ERROR", message: string): TrialResult => ({
-      valid: false,
-      status,
-      tier: "none",
-      message,
-      license: null,
-      entitlements: [],
-      validUntil: null,
-      nextCheckInAt: null,
-      checkedAt: (this.options.now ?? (() => new Date()))(),
+      ...invalidResult(status, message, (this.options.now ?? (() => new Date()))()),
       licenseKey: null,
     });
     let verified;

@@ -10,6 +10,7 @@ import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { findCustomerInScope } from "../customers/find-customer.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
+import { policyTermsSelect } from "../policies/select.ts";
 import { ZConvertTrialInput, type TConvertTrialInput } from "./schemas.ts";
 import { toTrialDto, trialSelect, type TrialDto } from "./select.ts";
 
@@ -32,17 +33,7 @@ async function paidTerms(
         productId: true,
         kind: true,
         archivedAt: true,
-        type: true,
-        seatLimit: true,
-        durationDays: true,
-        durationFrom: true,
-        heartbeatIntervalSeconds: true,
-        gracePeriodHours: true,
-        offlineAllowanceDays: true,
-        checkInIntervalDays: true,
-        expiryStrategy: true,
-        overage: true,
-        machineMatching: true,
+        ...policyTermsSelect,
         entitlements: { select: { featureId: true, quota: true, quotaPeriod: true } },
       },
     });
