@@ -17,6 +17,27 @@ describe("the gRPC contract", () => {
     ).not.toThrow();
   });
 
+  // The contract as it stood before issue 15 (the last commit of issue 14): later versions may add
+  // fields, messages, enum values and RPCs, never change or remove what clients already use.
+  const BASELINE = "dd7876c";
+  const hasBaseline = (() => {
+    try {
+      execFileSync("git", ["cat-file", "-e", `${BASELINE}^{commit}`], { cwd: root, stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(!hasBaseline)(`is backward compatible with the contract at ${BASELINE} (buf breaking)`, () => {
+    expect(() =>
+      execFileSync(
+        join(root, "node_modules/.bin/buf"),
+        ["breaking", "--against", `${join(root, ".git")}#ref=${BASELINE},subdir=proto`],
+        { cwd: join(root, "proto"), stdio: "pipe" },
+      ),
+    ).not.toThrow();
+  });
+
   it("defines the licensing RPCs and the status codes the SDK knows", () => {
     expect(LicenseServiceDefinition.fullName).toBe("license.v1.LicenseService");
     expect(Object.values(LicenseServiceDefinition.methods).map((m) => m.name)).toEqual([
@@ -27,6 +48,7 @@ describe("the gRPC contract", () => {
       "GetEntitlements",
       "RecordUsage",
       "GetPublicKeys",
+      "StartTrial",
     ]);
     for (const code of LICENSE_STATUS_CODES) {
       expect(StatusCode[`STATUS_CODE_${code}` as keyof typeof StatusCode], code).toBeGreaterThan(0);
