@@ -164,6 +164,8 @@ export async function seed(
         new Date(now.getTime() - 86_400_000),
         expiresAt,
         300,
+        // in use already (the steady state): a license's first validation writes activatedAt once
+        new Date(now.getTime() - 86_400_000),
         // created over the last year, so sorts by date have something to sort
         new Date(now.getTime() - (n % 365) * 86_400_000 - n),
       ]);
@@ -185,6 +187,7 @@ export async function seed(
         "startsAt",
         "expiresAt",
         "heartbeatIntervalSeconds",
+        "activatedAt",
         "createdAt",
       ],
       licenseRows,
