@@ -13,7 +13,7 @@ describe("license-release release against a server", () => {
   const dir = tempDir();
   let http: Awaited<ReturnType<typeof startHttpApi>>;
   let env: Record<string, string>;
-  let editorEnv: Record<string, string>;
+  let adminEnv: Record<string, string>;
   let productId: string;
 
   beforeAll(async () => {
@@ -31,11 +31,11 @@ describe("license-release release against a server", () => {
         groupIds: [],
       },
     };
-    const { key } = await createApiKey(adminCtx, { name: "release pipeline", role: "admin" });
-    const editor = await createApiKey(adminCtx, { name: "support desk", role: "editor" });
+    const { key } = await createApiKey(adminCtx, { name: "release pipeline", role: "super_admin" });
+    const adminKey = await createApiKey(adminCtx, { name: "support desk", role: "admin" });
     http = await startHttpApi(server);
     env = { LICENSE_SERVER_URL: http.url, LICENSE_SERVER_API_KEY: key };
-    editorEnv = { ...env, LICENSE_SERVER_API_KEY: editor.key };
+    adminEnv = { ...env, LICENSE_SERVER_API_KEY: adminKey.key };
   });
 
   afterAll(async () => {
@@ -93,9 +93,10 @@ describe("license-release release against a server", () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("no product has the code or id no-such-product");
 
-    const editor = await cli(dir, ["release", "publish", "2.0.0", "--product", "acme-cad"], editorEnv);
-    expect(editor.code).toBe(1);
-    expect(editor.stderr).toContain("the server answered 403");
+    // release.write is super_admin's: a release decides coverage for every group's licenses
+    const byAdmin = await cli(dir, ["release", "publish", "2.0.0", "--product", "acme-cad"], adminEnv);
+    expect(byAdmin.code).toBe(1);
+    expect(byAdmin.stderr).toContain("the server answered 403");
     expect(await releases()).toEqual(before);
   });
 

@@ -353,7 +353,7 @@ const entries: Record<string, Entry> = {
     invalidStatus: 404,
   },
   "releases-publish": {
-    min: "admin",
+    min: "super_admin",
     scope: "global",
     valid: (f) =>
       Promise.resolve({
@@ -364,7 +364,7 @@ const entries: Record<string, Entry> = {
       Promise.resolve({ params: { productId: f.world.product.id }, body: { version: "not-semver" } }),
   },
   "releases-delete": {
-    min: "admin",
+    min: "super_admin",
     scope: "global",
     valid: async (f) => ({
       params: {
@@ -598,7 +598,7 @@ const entries: Record<string, Entry> = {
     }),
   },
   "policies-previewChange": {
-    min: "viewer",
+    min: "super_admin",
     scope: "global",
     valid: async (f) => ({ params: { id: await freshPolicy(f) }, body: { seatLimit: 8 } }),
     invalid: async (f) => ({ params: { id: await freshPolicy(f) }, body: { seatLimit: 0 } }),

@@ -112,7 +112,7 @@ describeEachDb("policies", (getDb) => {
       expect((await getPolicy(db.ctx(), { id: policy.id })).licenseCount).toBe(3);
 
       const change = { id: policy.id, seatLimit: 10, offlineAllowanceDays: 60 };
-      const preview = await previewPolicyChange(db.ctx(actor("viewer", [])), change);
+      const preview = await previewPolicyChange(db.ctx(), change);
       expect(preview.licenses).toBe(3);
       expect(preview.terms).toEqual([
         { term: "seatLimit", from: 5, to: 10, licenses: 2, overriding: 1 },
@@ -392,11 +392,15 @@ describeEachDb("policies", (getDb) => {
         overage: "x2",
       });
       expect(license.overrides).toEqual(["overage"]);
-      await refusedWritingNothing(
+      const refused = await refusedWritingNothing(
         db,
         () => updatePolicy(db.ctx(), { id: policy.id, type: "node_locked", overage: "none" }),
         "FAILED_PRECONDITION",
       );
+      // named by id, never by key (the key is the license's secret)
+      expect(refused.message).toContain(`1 license(s)`);
+      expect(refused.message).toContain(license.id);
+      expect(refused.message).not.toContain(license.key);
     });
 
     it("refuses contradictory license terms on create and update, with or without a policy", async () => {
@@ -576,6 +580,8 @@ describeEachDb("policies", (getDb) => {
         [{ type: "floating" }, "type"],
         [{ seatLimit: 2 }, "seatLimit"],
         [{ durationDays: null }, "durationDays"],
+        [{ expiryStrategy: "allow" }, "expiryStrategy"],
+        [{ expiryStrategy: "maintain_versions" }, "expiryStrategy"],
         [{ trialGroupId: undefined }, "trialGroupId"],
       ] as const) {
         await refusedWritingNothing(
@@ -591,6 +597,13 @@ describeEachDb("policies", (getDb) => {
         "INVALID_ARGUMENT",
         "seatLimit",
       );
+      const keepsWorking = await refusedWritingNothing(
+        db,
+        () => updatePolicy(db.ctx(), { id: trial.id, expiryStrategy: "allow" }),
+        "INVALID_ARGUMENT",
+        "expiryStrategy",
+      );
+      expect(keepsWorking.message).toMatch(/use restrict/);
 
       // archived, another may be made; the first cannot come back while the second lives
       await archivePolicy(db.ctx(), { id: trial.id });
@@ -603,7 +616,7 @@ describeEachDb("policies", (getDb) => {
       );
     });
 
-    it("lets viewers read and preview but only super admins write policies", async () => {
+    it("lets viewers read but only super admins preview and write policies", async () => {
       const db = getDb();
       const world = await makeWorld(db);
       const policy = await createPolicy(db.ctx(), standardPolicy(world));
@@ -611,11 +624,20 @@ describeEachDb("policies", (getDb) => {
       const admin = db.ctx(actor("admin", [world.groupA.id]));
       expect((await getPolicy(viewer, { id: policy.id })).name).toBe(policy.name);
       expect((await listPolicies(viewer, { productId: world.product.id })).total).toBe(1);
+      // the license count counts the caller's groups only (the license is group A's)
+      await createLicense(db.ctx(), { customerId: world.customer.id, policyId: policy.id });
+      const outsider = db.ctx(actor("viewer", [world.groupB.id]));
+      expect((await getPolicy(viewer, { id: policy.id })).licenseCount).toBe(1);
+      expect((await getPolicy(outsider, { id: policy.id })).licenseCount).toBe(0);
+      expect((await listPolicies(outsider, { productId: world.product.id })).items[0]?.licenseCount).toBe(0);
+      expect((await getPolicy(db.ctx(), { id: policy.id })).licenseCount).toBe(1);
       const before = await counts(db);
       for (const ctx of [viewer, admin]) {
         await expectDomainError(createPolicy(ctx, standardPolicy(world)), "FORBIDDEN");
         await expectDomainError(updatePolicy(ctx, { id: policy.id, seatLimit: 1 }), "FORBIDDEN");
         await expectDomainError(archivePolicy(ctx, { id: policy.id }), "FORBIDDEN");
+        // previewing a change is part of changing
+        await expectDomainError(previewPolicyChange(ctx, { id: policy.id, seatLimit: 1 }), "FORBIDDEN");
       }
       expect(await counts(db)).toEqual(before);
       await expectDomainError(

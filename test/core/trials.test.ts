@@ -220,6 +220,19 @@ describeEachDb("trials", (getDb) => {
     expect((await startTrial(ctx, { client: client(product.code, fp) })).status).toBe("TRIAL_ALREADY_USED");
   });
 
+  it("issues a restrict trial license even from a policy (stored before the rule) saying allow", async () => {
+    const world = await makeTrialProduct(db);
+    await db.handle.db.policy.update({ where: { id: world.policy.id }, data: { expiryStrategy: "allow" } });
+    const { licenseKey } = await startTrial(ctx, { client: client(world.product.code, fingerprint()) });
+    const license = await db.handle.db.license.findUniqueOrThrow({
+      where: { key: licenseKey ?? "" },
+      select: { expiryStrategy: true, overrides: true },
+    });
+    expect(license.expiryStrategy).toBe("restrict");
+    // recorded as the trial's own term, so a change of the policy does not undo it
+    expect(JSON.parse(license.overrides)).toContain("expiryStrategy");
+  });
+
   describe("conversion by an admin", () => {
     it("makes the same key a paid license on the same machine, valid past the trial's end", async () => {
       const world = await makeTrialProduct(db, { durationDays: 7 });

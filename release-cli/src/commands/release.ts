@@ -56,7 +56,7 @@ export function registerRelease(program: Command, io: CliIo): void {
   const release = program
     .command("release")
     .description(
-      "a product's releases: versions with release dates (an API key with the admin role to publish)",
+      "a product's releases: versions with release dates (an API key with the super_admin role to publish)",
     );
 
   serverOptions(

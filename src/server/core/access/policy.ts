@@ -33,7 +33,7 @@ export const PERMISSIONS = {
   "policy.read": "viewer",
   "policy.write": "super_admin",
   "release.read": "viewer",
-  "release.write": "admin",
+  "release.write": "super_admin",
   "trial.read": "viewer",
   "trial.convert": "editor",
 } as const satisfies Record<string, Role>;
@@ -62,7 +62,8 @@ const DESCRIPTIONS: Record<Permission, string> = {
   "policy.read": "read policies",
   "policy.write": "create or change policies (a change reaches every license that inherits it)",
   "release.read": "read releases",
-  "release.write": "publish or delete releases",
+  "release.write":
+    "publish or delete releases (a release decides what every group's expired maintain_versions licenses may run)",
   "trial.read": "read trials",
   "trial.convert": "convert trials to paid licenses",
 };

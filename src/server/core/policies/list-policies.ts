@@ -4,7 +4,7 @@ import { notFound } from "../errors.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import type { Page } from "../shared/schemas.ts";
 import { ZListPoliciesInput, type TListPoliciesInput } from "./schemas.ts";
-import { policySelect, toPolicyDto, type PolicyDto } from "./select.ts";
+import { policySelectFor, toPolicyDto, type PolicyDto } from "./select.ts";
 
 /** A product's policies by name; archived ones only when asked for. */
 export async function listPolicies(ctx: DomainContext, input: TListPoliciesInput): Promise<Page<PolicyDto>> {
@@ -18,7 +18,7 @@ export async function listPolicies(ctx: DomainContext, input: TListPoliciesInput
       orderBy: [{ name: "asc" }, { id: "asc" }],
       skip: (page - 1) * pageSize,
       take: pageSize,
-      select: policySelect,
+      select: policySelectFor(ctx.actor),
     }),
     ctx.db.policy.count({ where }),
   ]);

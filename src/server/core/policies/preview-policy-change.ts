@@ -13,7 +13,8 @@ export async function previewPolicyChange(
   ctx: DomainContext,
   input: TUpdatePolicyInput,
 ): Promise<PolicyChangePreview> {
-  requirePermission(ctx.actor, "policy.read");
+  // previewing a change is part of changing (and names what the licenses of every group would get)
+  requirePermission(ctx.actor, "policy.write");
   const parsed = parseInput(ZUpdatePolicyInput, input);
   const { plan } = await proposePolicyChange(ctx.db, parsed);
   return {

@@ -51,6 +51,9 @@ export function termChanges(before: PolicyState, after: PolicyState): TermChange
   return out;
 }
 
+/** Licenses a refused change names by id (the rest are counted). */
+const CONFLICTS_NAMED = 10;
+
 export interface PolicyChangePlan {
   /** licenses receiving at least one term */
   licenses: number;
@@ -78,7 +81,6 @@ export async function planPolicyChange(
     where: { policyId, status: { not: "revoked" } },
     select: {
       id: true,
-      key: true,
       overrides: true,
       activatedAt: true,
       expiresAt: true,
@@ -88,7 +90,8 @@ export async function planPolicyChange(
   });
   const durationReaches = next.durationDays === null || next.durationFrom === "first_activation";
   const groups = new Map<string, { terms: PolicyTerm[]; ids: string[] }>();
-  const conflicts: string[] = [];
+  // named by id only: a refusal (or a preview's) never carries a license key
+  const conflicts: { id: string; issue: string }[] = [];
   for (const row of rows) {
     const own = parseOverrides(row.overrides);
     const receives: PolicyTerm[] = [];
@@ -110,19 +113,19 @@ export async function planPolicyChange(
     const merged = { ...current, ...columnsOf(receives, next) };
     if (own.length > 0 && termContradictions(current).length === 0) {
       const issue = termContradictions(merged)[0];
-      if (issue)
-        conflicts.push(
-          `license ${row.key} overrides terms that would contradict it (${issue.path}: ${issue.message})`,
-        );
+      if (issue) conflicts.push({ id: row.id, issue: `${issue.path}: ${issue.message}` });
     }
     const key = receives.join(",");
     const group = groups.get(key) ?? { terms: receives, ids: [] };
     group.ids.push(row.id);
     groups.set(key, group);
   }
-  if (conflicts.length > 0) {
+  const [first] = conflicts;
+  if (first) {
+    const shown = conflicts.slice(0, CONFLICTS_NAMED).map((c) => c.id);
+    const more = conflicts.length - shown.length;
     throw failedPrecondition(
-      `${conflicts.length} license(s) of the policy would get contradictory terms: ${conflicts[0]}${conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : ""}; change their overrides first`,
+      `${conflicts.length} license(s) of the policy override terms that would contradict the change (${first.issue}): license id(s) ${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}; change their overrides first`,
     );
   }
   const licenses = [...groups.values()].reduce((sum, g) => sum + g.ids.length, 0);

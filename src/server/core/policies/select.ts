@@ -15,6 +15,8 @@ import {
   type MachineMatching,
   type Overage,
 } from "../licenses/select.ts";
+import { groupScope } from "../access/policy.ts";
+import type { Actor } from "../context.ts";
 import { POLICY_KINDS, type PolicyKind } from "./schemas.ts";
 import type { TermValues } from "./terms.ts";
 
@@ -67,6 +69,18 @@ export const policySelect = {
 
 type PolicyRow = Prisma.PolicyGetPayload<{ select: typeof policySelect }>;
 
+/**
+ * policySelect for what `actor` reads: the license count counts only the licenses of customers in
+ * the actor's groups (a policy is global, its licenses are not).
+ */
+export const policySelectFor = (actor: Actor) => {
+  const groupId = groupScope(actor);
+  return {
+    ...policySelect,
+    _count: { select: { licenses: groupId ? { where: { customer: { groupId } } } : true } },
+  } satisfies Prisma.PolicySelect;
+};
+
 export const ZPolicyDto = z.object({
   id: z.string(),
   name: z.string(),
@@ -90,7 +104,7 @@ export const ZPolicyDto = z.object({
   updatedAt: z.date(),
   product: z.object({ id: z.string(), code: z.string(), name: z.string() }),
   entitlements: z.array(ZEntitlementDto),
-  /** licenses issued from it (any status) */
+  /** licenses issued from it (any status) in the caller's groups (all of them for super admins) */
   licenseCount: z.number().int(),
 });
 export type PolicyDto = z.infer<typeof ZPolicyDto>;

@@ -121,7 +121,10 @@ export function termContradictions(terms: Partial<TermValues>): FieldIssue[] {
   return issues;
 }
 
-/** What a trial policy must be: one machine, node-locked, for a fixed number of days from its start. */
+/**
+ * What a trial policy must be: one machine, node-locked, for a fixed number of days from its start,
+ * refused once it ends (expiry strategy restrict).
+ */
 export function trialContradictions(terms: Partial<TermValues>): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (terms.type !== undefined && terms.type !== "node_locked")
@@ -135,6 +138,11 @@ export function trialContradictions(terms: Partial<TermValues>): FieldIssue[] {
     issues.push({ path: "durationDays", message: "a trial needs a length in days" });
   if (terms.durationFrom !== undefined && terms.durationFrom !== "issue")
     issues.push({ path: "durationFrom", message: "a trial counts from its start: use issue" });
+  if (terms.expiryStrategy !== undefined && terms.expiryStrategy !== "restrict")
+    issues.push({
+      path: "expiryStrategy",
+      message: "a trial stops working when it ends (a trial that keeps working is no trial): use restrict",
+    });
   return issues;
 }
 

@@ -3,14 +3,15 @@
 // trial of the product: the trial is marked converted to that license (the bind path calls
 // convertTrialOnKeyEntered, so an ordinary validation costs nothing).
 import type { Tx } from "../../db/client.ts";
-import { requirePermission } from "../access/policy.ts";
+import { inGroup, requirePermission } from "../access/policy.ts";
 import type { AuditEntry } from "../audit/write-audit-event.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { findCustomerInScope } from "../customers/find-customer.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { policyTermsSelect } from "../policies/select.ts";
+import { policyTermsSelect, toTermValues } from "../policies/select.ts";
+import { refuseContradictions, termContradictions } from "../policies/terms.ts";
 import { ZConvertTrialInput, type TConvertTrialInput } from "./schemas.ts";
 import { toTrialDto, trialSelect, type TrialDto } from "./select.ts";
 
@@ -99,15 +100,15 @@ export async function convertTrial(ctx: DomainContext, input: TConvertTrialInput
             id: true,
             status: true,
             expiresAt: true,
-            heartbeatIntervalSeconds: true,
-            gracePeriodHours: true,
-            offlineAllowanceDays: true,
+            ...policyTermsSelect,
             customer: { select: { name: true, groupId: true } },
           },
         },
       },
     });
-    if (!trial) throw notFound("trial", parsed.trialId);
+    // a trial outside the actor's groups does not exist for them (nothing to probe)
+    if (!trial || !inGroup(ctx.actor, trial.license.customer.groupId))
+      throw notFound("trial", parsed.trialId);
     if (trial.convertedAt) {
       throw failedPrecondition(
         `the trial was already converted on ${trial.convertedAt.toISOString()} (${trial.convertedBy ?? "admin"})`,
@@ -122,6 +123,24 @@ export async function convertTrial(ctx: DomainContext, input: TConvertTrialInput
         { path: "expiresAt", message: "must be in the future" },
       ]);
     }
+    // the terms the license ends up with (given ones over those it keeps) must agree
+    const issues = termContradictions(toTermValues({ ...trial.license, ...terms.data }));
+    if (terms.policy === null) {
+      // a kept term is not in the form: name the given one that contradicts it
+      refuseContradictions(
+        issues.map((i) => ({
+          ...i,
+          path: i.path === "checkInIntervalDays" ? "offlineAllowanceDays" : i.path,
+        })),
+        "terms.",
+      );
+    } else refuseContradictions(issues);
+    // claim the trial first: of two conversions at once, the second finds it claimed
+    const claimed = await tx.trial.updateMany({
+      where: { id: trial.id, convertedAt: null },
+      data: { convertedAt: now, convertedBy: "admin", convertedLicenseId: trial.license.id },
+    });
+    if (claimed.count === 0) throw failedPrecondition("the trial was converted meanwhile");
     await tx.license.update({
       where: { id: trial.license.id },
       data: {
@@ -139,11 +158,7 @@ export async function convertTrial(ctx: DomainContext, input: TConvertTrialInput
         data: terms.entitlements.map((e) => ({ ...e, licenseId: trial.license.id })),
       });
     }
-    const row = await tx.trial.update({
-      where: { id: trial.id },
-      data: { convertedAt: now, convertedBy: "admin", convertedLicenseId: trial.license.id },
-      select: trialSelect,
-    });
+    const row = await tx.trial.findUniqueOrThrow({ where: { id: trial.id }, select: trialSelect });
     audit({
       action: "trial.convert",
       targetType: "license",

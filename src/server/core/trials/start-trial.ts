@@ -169,11 +169,12 @@ export async function startTrial(ctx: LicensingContext, input: TStartTrialInput)
   const days = policy.durationDays ?? DEFAULT_TRIAL_DAYS;
   const expiresAt = new Date(now.getTime() + days * DAY_MS);
   const customerId = policy.trialCustomerId;
-  // the trial's own terms differ from the policy's where a trial must be one machine
+  // the trial's own terms differ from the policy's where a trial must be one machine, ending
   const overrides = [
     ...(policy.type === "node_locked" ? [] : ["type"]),
     ...(policy.seatLimit === 1 ? [] : ["seatLimit"]),
     ...(policy.durationDays === null ? ["duration"] : []),
+    ...(policy.expiryStrategy === "restrict" ? [] : ["expiryStrategy"]),
   ];
   const components = JSON.stringify(client.components);
 
@@ -202,7 +203,8 @@ export async function startTrial(ctx: LicensingContext, input: TStartTrialInput)
           activatedAt: now,
           checkInIntervalDays: policy.checkInIntervalDays,
           lastCheckInAt: now,
-          expiryStrategy: policy.expiryStrategy,
+          // whatever a policy from before the rule says: a trial that keeps working is no trial
+          expiryStrategy: "restrict",
           overage: "none",
           machineMatching: policy.machineMatching,
           trial: true,

@@ -44,7 +44,7 @@ export const policiesRouter = router({
     .input(ZUpdatePolicyInput)
     .output(ZPolicyDto)
     .mutation(({ ctx, input }) => updatePolicy(ctx.domain, input)),
-  previewChange: adminProcedure("policy.read")
+  previewChange: adminProcedure("policy.write")
     .meta(
       rest("POST", "/policies/{id}/preview", "Policies", "How many licenses a change would update, by term"),
     )
