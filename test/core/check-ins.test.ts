@@ -131,6 +131,7 @@ describeEachDb("required check-ins", (getDb) => {
         expiresAt: true,
         checkInIntervalDays: true,
         expiryStrategy: true,
+        trial: true,
       },
     });
     expect(tokenExpiry(terms, t)).toEqual(seat.graceTokenExpiresAt);

@@ -1,6 +1,9 @@
 // Rate limits of the licensing API: per license key and per client address, over a one-minute
 // window, and StartTrial per client address over an hour (it names no key, and each call may
-// issue a license), counted where RATE_LIMIT_STORE says (../rate-limit-store.ts).
+// issue a license); an IPv6 address counts by its /64 (peerKey). Counted where RATE_LIMIT_STORE
+// says (../rate-limit-store.ts).
+import { isIPv6 } from "node:net";
+import ipaddr from "ipaddr.js";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { DomainError } from "../core/errors.ts";
 import { normalizeLicenseKey } from "../core/licenses/license-key.ts";
@@ -23,6 +26,20 @@ export interface RateState {
  */
 export function rateKey(licenseKey: string): string {
   return normalizeLicenseKey(licenseKey) ?? licenseKey.toUpperCase();
+}
+
+/**
+ * The per-address count's key: an IPv6 peer is counted by its /64 (the least one host gets from
+ * its provider, so a host cannot spread calls over its own addresses), an IPv4 or IPv4-mapped IPv6
+ * peer by its whole address; anything that does not parse as an address is counted as sent.
+ */
+export function peerKey(peer: string): string {
+  const bare = peer.replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  if (!isIPv6(bare)) return peer;
+  const address = ipaddr.IPv6.parse(bare);
+  if (address.isIPv4MappedAddress()) return address.toIPv4Address().toString();
+  const prefix = new ipaddr.IPv6([...address.parts.slice(0, 4), 0, 0, 0, 0]);
+  return `${prefix.toString()}/64`;
 }
 
 export class LicensingRateLimiter {
@@ -55,6 +72,7 @@ export class LicensingRateLimiter {
    */
   async consume(peer: string, licenseKey: string | null, trial = false): Promise<RateState> {
     const { byKey, byPeer, trialByPeer } = await this.limiters.get;
+    const address = peerKey(peer);
     const states: RateState[] = [];
     const take = async (limiter: RateLimiterAbstract, key: string, limit: number, what: string) => {
       try {
@@ -77,8 +95,8 @@ export class LicensingRateLimiter {
         );
       }
     };
-    await take(byPeer, peer, this.perPeer, "from this address");
-    if (trial) await take(trialByPeer, peer, this.trialsPerHour, "starting trials from this address");
+    await take(byPeer, address, this.perPeer, "from this address");
+    if (trial) await take(trialByPeer, address, this.trialsPerHour, "starting trials from this address");
     if (licenseKey) await take(byKey, rateKey(licenseKey), this.perKey, "for this license key");
     return states.reduce((a, b) => (b.remaining / b.limit < a.remaining / a.limit ? b : a));
   }

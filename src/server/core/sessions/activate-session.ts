@@ -19,7 +19,7 @@ import { checkIn } from "../validation/check-in.ts";
 import { firstActivation } from "../validation/first-activation.ts";
 import { bindMachine } from "../machines/machine-binding.ts";
 import { convertTrialOnKeyEntered } from "../trials/convert-trial.ts";
-import { ZClientRequest } from "../validation/schemas.ts";
+import { noControlCharacters, noNulCharacter, ZClientRequest } from "../validation/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { holdFor, holdsSeatOffline, tokenExpiry } from "./seat-hold.ts";
@@ -27,7 +27,16 @@ import { allowedSeats, notifyOverage, seatsExhaustedMessage } from "./overage.ts
 import { deadCutoff, endSessions, liveSessionWhere, nextDeadline, seatHolderWhere } from "./session-rules.ts";
 
 const ZSessionMetadata = z
-  .record(z.string().max(64), z.string().max(512))
+  .record(
+    z
+      .string()
+      .max(64)
+      .refine(...noControlCharacters),
+    z
+      .string()
+      .max(512)
+      .refine(...noNulCharacter),
+  )
   .refine((value) => Object.keys(value).length <= 32, "at most 32 entries")
   .default({});
 

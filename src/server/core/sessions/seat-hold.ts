@@ -10,9 +10,8 @@
 // the interval) one in four or five. The price: a machine that crashed right after such a write
 // keeps its seat for up to that margin (default 300 s interval: 15 min) beyond its last token.
 import type { Db } from "../../db/client.ts";
-import type { ExpiryStrategy } from "../licenses/select.ts";
 import type { ClientLicense } from "../validation/client-license.ts";
-import { graceTokenExpiry } from "../validation/grace-token.ts";
+import { graceTokenExpiry, tokenStrategy } from "../validation/grace-token.ts";
 
 /** How many heartbeat intervals a stored hold reaches beyond the token it was written for. */
 export const HOLD_AHEAD_INTERVALS = 3;
@@ -25,6 +24,7 @@ type HoldTerms = Pick<
   | "expiresAt"
   | "checkInIntervalDays"
   | "expiryStrategy"
+  | "trial"
 >;
 
 /** Whether the license's grace tokens need a seat hold (node-locked ones are backed by the binding). */
@@ -32,13 +32,13 @@ export function holdsSeatOffline(license: Pick<ClientLicense, "type">): boolean 
   return license.type === "floating";
 }
 
-/** The expiry of a grace token issued for this license at `now`. */
+/** The expiry of a grace token issued for this license at `now` (a trial's: never past its end). */
 export function tokenExpiry(license: HoldTerms, now: Date): Date {
   return graceTokenExpiry({
     licenseExpiresAt: license.expiresAt,
     gracePeriodHours: license.gracePeriodHours,
     checkInIntervalDays: license.checkInIntervalDays,
-    expiryStrategy: license.expiryStrategy as ExpiryStrategy,
+    expiryStrategy: tokenStrategy(license),
     now,
   });
 }

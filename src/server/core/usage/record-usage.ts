@@ -3,8 +3,9 @@ import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import { conflict } from "../errors.ts";
 import { asDomainContext, clientActor, type LicensingContext } from "../validation/licensing-context.ts";
 import { findClientLicense, licenseVerdict, lockLicense, usedSince } from "../validation/client-license.ts";
+import { firstActivation } from "../validation/first-activation.ts";
 import { checkMachine } from "../validation/validate-license.ts";
-import { ZClientRequest } from "../validation/schemas.ts";
+import { noControlCharacters, ZClientRequest } from "../validation/schemas.ts";
 import type { QuotaPeriod } from "../licenses/select.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
@@ -16,15 +17,30 @@ const PERIOD_WORD: Record<QuotaPeriod, string> = { total: "", day: "daily ", mon
 export const MAX_USAGE_AMOUNT = 1_000_000_000;
 
 export const ZRecordUsageInput = ZClientRequest.extend({
-  featureCode: z.string().trim().min(1, "is required").max(64),
+  featureCode: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(64)
+    .refine(...noControlCharacters),
   amount: z
     .number()
     .int("must be a whole number")
     .min(1, "must be at least 1")
     .max(MAX_USAGE_AMOUNT, `must be at most ${MAX_USAGE_AMOUNT}`),
-  idempotencyKey: z.string().trim().min(1, "is required").max(200),
+  idempotencyKey: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(200)
+    .refine(...noControlCharacters),
   /** optional: the session the use belongs to */
-  sessionId: z.string().trim().max(64).optional(),
+  sessionId: z
+    .string()
+    .trim()
+    .max(64)
+    .refine(...noControlCharacters)
+    .optional(),
 });
 export type TRecordUsageInput = z.input<typeof ZRecordUsageInput>;
 
@@ -44,7 +60,8 @@ export interface UsageAnswer {
  * Records use of a metered feature once per idempotency key (unique per license): a replay
  * answers what the first call answered and counts nothing. Refused calls record nothing, so a
  * retry after a refusal is judged afresh. The quota check and the write happen with the license
- * locked: concurrent calls cannot together exceed the quota or count one key twice.
+ * locked: concurrent calls cannot together exceed the quota or count one key twice. A VALID answer
+ * is a use of the license: the first one activates it (../validation/first-activation.ts).
  */
 export async function recordUsage(ctx: LicensingContext, input: TRecordUsageInput): Promise<UsageAnswer> {
   const { licenseKey, client, featureCode, amount, idempotencyKey, sessionId } = parseInput(
@@ -90,45 +107,50 @@ export async function recordUsage(ctx: LicensingContext, input: TRecordUsageInpu
     }
   }
 
-  return mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), async ({ tx }) => {
-    await lockLicense(tx, ctx.provider, license.id);
-    const earlier = await tx.usageRecord.findUnique({
-      where: { licenseId_idempotencyKey: { licenseId: license.id, idempotencyKey } },
-      select: { featureId: true, amount: true, usedAfter: true },
-    });
-    if (earlier) {
-      if (earlier.featureId !== entitlement.feature.id || earlier.amount !== amount) {
-        throw conflict("this idempotency key was already used for a different feature or amount", [
-          { path: "idempotencyKey", message: "already used for a different record" },
-        ]);
-      }
-      return answer("VALID", "already recorded: counted once", {
-        replayed: true,
-        used: Number(earlier.usedAfter),
-        quota,
-        quotaPeriod,
+  const recorded = await mutate(
+    asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
+    async ({ tx }) => {
+      await lockLicense(tx, ctx.provider, license.id);
+      const earlier = await tx.usageRecord.findUnique({
+        where: { licenseId_idempotencyKey: { licenseId: license.id, idempotencyKey } },
+        select: { featureId: true, amount: true, usedAfter: true },
       });
-    }
-    const used = await usedSince(tx, license.id, entitlement.feature.id, periodStart(quotaPeriod, now));
-    if (quota !== null && used + amount > quota) {
-      return answer(
-        "QUOTA_EXCEEDED",
-        `recording ${amount} would exceed the ${PERIOD_WORD[quotaPeriod]}quota of ${quota} (${used} used)`,
-        { used, quota, quotaPeriod },
-      );
-    }
-    await tx.usageRecord.create({
-      data: {
-        licenseId: license.id,
-        featureId: entitlement.feature.id,
-        sessionId: sessionId || null,
-        amount,
-        idempotencyKey,
-        usedAfter: BigInt(used + amount),
-        recordedAt: now,
-      },
-      select: { id: true },
-    });
-    return answer("VALID", "usage recorded", { used: used + amount, quota, quotaPeriod });
-  });
+      if (earlier) {
+        if (earlier.featureId !== entitlement.feature.id || earlier.amount !== amount) {
+          throw conflict("this idempotency key was already used for a different feature or amount", [
+            { path: "idempotencyKey", message: "already used for a different record" },
+          ]);
+        }
+        return answer("VALID", "already recorded: counted once", {
+          replayed: true,
+          used: Number(earlier.usedAfter),
+          quota,
+          quotaPeriod,
+        });
+      }
+      const used = await usedSince(tx, license.id, entitlement.feature.id, periodStart(quotaPeriod, now));
+      if (quota !== null && used + amount > quota) {
+        return answer(
+          "QUOTA_EXCEEDED",
+          `recording ${amount} would exceed the ${PERIOD_WORD[quotaPeriod]}quota of ${quota} (${used} used)`,
+          { used, quota, quotaPeriod },
+        );
+      }
+      await tx.usageRecord.create({
+        data: {
+          licenseId: license.id,
+          featureId: entitlement.feature.id,
+          sessionId: sessionId || null,
+          amount,
+          idempotencyKey,
+          usedAfter: BigInt(used + amount),
+          recordedAt: now,
+        },
+        select: { id: true },
+      });
+      return answer("VALID", "usage recorded", { used: used + amount, quota, quotaPeriod });
+    },
+  );
+  if (recorded.status === "VALID") await firstActivation(ctx, license, client.fingerprint, now);
+  return recorded;
 }

@@ -9,7 +9,7 @@ import type { ExpiryStrategy, LicenseType, MachineMatching, QuotaPeriod } from "
 import { effectiveStatus } from "../licenses/status.ts";
 import { periodStart } from "../usage/usage-period.ts";
 import type { LicensingContext } from "./licensing-context.ts";
-import { issueGraceToken } from "./grace-token.ts";
+import { issueGraceToken, tokenStrategy } from "./grace-token.ts";
 import { versionCoverage } from "../releases/coverage.ts";
 
 export type ClientLicense = LicenseRecord;
@@ -257,7 +257,7 @@ export async function graceFor(
     licenseExpiresAt: license.expiresAt,
     gracePeriodHours: license.gracePeriodHours,
     checkInIntervalDays: license.checkInIntervalDays,
-    expiryStrategy: license.expiryStrategy as ExpiryStrategy,
+    expiryStrategy: tokenStrategy(license),
     ...(coveredVersion === undefined ? {} : { coveredVersion }),
     now,
   });

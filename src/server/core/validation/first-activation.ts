@@ -1,5 +1,6 @@
-// The first VALID Validate or Activate of a license: License.activatedAt is set once, and a
-// license whose duration runs from the first activation gets its expiry then.
+// The first VALID use of a license, whichever RPC (Validate, Activate, GetEntitlements,
+// RecordUsage): License.activatedAt is set once, and a license whose duration runs from the first
+// activation gets its expiry then.
 import { mutate } from "../shared/mutate.ts";
 import type { ClientLicense } from "./client-license.ts";
 import { asDomainContext, clientActor, type LicensingContext } from "./licensing-context.ts";

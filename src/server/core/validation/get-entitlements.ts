@@ -8,6 +8,7 @@ import {
   licenseVerdict,
   withMachine,
 } from "./client-license.ts";
+import { firstActivation } from "./first-activation.ts";
 import { checkMachine, type ValidateAnswer } from "./validate-license.ts";
 import { ZClientRequest } from "./schemas.ts";
 
@@ -16,19 +17,23 @@ export type TGetEntitlementsInput = z.input<typeof ZGetEntitlementsInput>;
 
 export type EntitlementsAnswer = Pick<ValidateAnswer, "status" | "message" | "serverTime" | "entitlements">;
 
-/** The features a valid license grants, with what has been used of metered ones this period. */
+/**
+ * The features a valid license grants, with what has been used of metered ones this period. A
+ * VALID answer is a use of the license: the first one activates it (./first-activation.ts).
+ */
 export async function getEntitlements(
   ctx: LicensingContext,
   input: TGetEntitlementsInput,
 ): Promise<EntitlementsAnswer> {
   const { licenseKey, client } = parseInput(ZGetEntitlementsInput, input);
   const now = ctx.clock.now();
-  const license = await findClientLicense(ctx.reads, licenseKey, now);
+  let license = await findClientLicense(ctx.reads, licenseKey, now);
   let verdict = await licenseVerdict(ctx, license, client, now);
   if (license && disclosable(verdict) && verdict.status === "VALID" && license.type === "node_locked") {
     verdict = withMachine(verdict, await checkMachine(ctx, license, client, now));
   }
-  const entitlements =
-    license && verdict.status === "VALID" ? await entitlementViews(ctx.reads, license, now) : [];
+  if (!license || verdict.status !== "VALID") return { ...verdict, serverTime: now, entitlements: [] };
+  license = await firstActivation(ctx, license, client.fingerprint, now);
+  const entitlements = await entitlementViews(ctx.reads, license, now);
   return { ...verdict, serverTime: now, entitlements };
 }

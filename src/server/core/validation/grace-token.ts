@@ -30,6 +30,15 @@ function base64url(text: string): string {
   return Buffer.from(text, "utf8").toString("base64url");
 }
 
+/**
+ * The expiry strategy a license's grace tokens (and seat holds) are issued under: a trial's are
+ * always capped at its end (restrict), whatever strategy the license row says, since every RPC
+ * answers TRIAL_EXPIRED from then on.
+ */
+export function tokenStrategy(license: { trial: boolean; expiryStrategy: string }): ExpiryStrategy {
+  return license.trial ? "restrict" : (license.expiryStrategy as ExpiryStrategy);
+}
+
 type ExpiryInput = Pick<
   GraceTokenInput,
   "licenseExpiresAt" | "gracePeriodHours" | "checkInIntervalDays" | "expiryStrategy" | "now"

@@ -3,6 +3,31 @@
 import { z } from "zod";
 import { normalizeLicenseKey } from "../licenses/license-key.ts";
 
+/** Whether `value` holds a control character (U+0000–U+001F, U+007F). */
+export function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * Refuses control characters in an identifier-like input that is stored (fingerprints, host
+ * names, feature codes...): they are never meaningful there, and PostgreSQL text cannot hold
+ * U+0000 at all (the write would fail as an internal error).
+ */
+export const noControlCharacters = [
+  (value: string) => !hasControlCharacter(value),
+  "must not contain control characters",
+] as const;
+
+/** Refuses U+0000 in free text that is stored (PostgreSQL text cannot hold it). */
+export const noNulCharacter = [
+  (value: string) => !value.includes("\u0000"),
+  "must not contain NUL characters",
+] as const;
+
 export const ZLicenseKey = z
   .string()
   .trim()
@@ -20,7 +45,12 @@ export const ZLicenseKey = z
     return key;
   });
 
-export const ZFingerprint = z.string().trim().min(1, "is required").max(256);
+export const ZFingerprint = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(256)
+  .refine(...noControlCharacters);
 
 /** Kinds of machine components the SDK collects (sdk/docs/machine-components.md); others are accepted too. */
 export const ZMachineComponent = z.object({
@@ -29,8 +59,14 @@ export const ZMachineComponent = z.object({
     .trim()
     .min(1, "is required")
     .max(32)
+    .refine(...noControlCharacters)
     .regex(/^[a-z0-9_]+$/, "must be lower-case letters, digits or _"),
-  hash: z.string().trim().min(1, "is required").max(128),
+  hash: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(128)
+    .refine(...noControlCharacters),
 });
 
 /** The components as a map kind -> hash; a kind listed twice is an error. */
@@ -50,10 +86,25 @@ export const ZMachineComponents = z
 export type MachineComponents = Record<string, string>;
 
 export const ZClientInfo = z.object({
-  productCode: z.string().trim().min(1, "is required").max(64),
+  productCode: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(64)
+    .refine(...noControlCharacters),
   fingerprint: ZFingerprint,
-  clientVersion: z.string().trim().max(100).default(""),
-  hostname: z.string().trim().max(255).default(""),
+  clientVersion: z
+    .string()
+    .trim()
+    .max(100)
+    .refine(...noControlCharacters)
+    .default(""),
+  hostname: z
+    .string()
+    .trim()
+    .max(255)
+    .refine(...noControlCharacters)
+    .default(""),
   /** hashed hardware components (optional): policies may match machines by them */
   components: ZMachineComponents,
 });
@@ -65,4 +116,9 @@ export const ZClientRequest = z.object({
   client: ZClientInfo,
 });
 
-export const ZSessionId = z.string().trim().min(1, "is required").max(64);
+export const ZSessionId = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(64)
+  .refine(...noControlCharacters);
