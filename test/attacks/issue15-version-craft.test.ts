@@ -41,7 +41,6 @@ const NOT_COVERED = [
   "*",
   "1.0.0-",
   "9007199254740993.0.0",
-  "1.0.0\u0000",
   "\u0661.0.0",
   "１.0.0",
   "x".repeat(100),
@@ -138,6 +137,20 @@ describeEachDb(
       const body = (await rest.json()) as { code: string; fields: { path: string }[] };
       expect(body.code).toBe("INVALID_ARGUMENT");
       expect(body.fields.map((f) => f.path)).toContain("client.clientVersion");
+    });
+
+    it("answers a version with a NUL (a spelling of 1.0.0 with a tail) with INVALID_ARGUMENT, not a coverage", async () => {
+      const rest = await server.rest("validate", {
+        licenseKey: key,
+        client: { productCode, fingerprint: fp, clientVersion: "1.0.0\u0000", hostname: "h" },
+      });
+      expect(rest.status).toBe(400);
+      const body = (await rest.json()) as { code: string; fields: { path: string; message: string }[] };
+      expect(body.code).toBe("INVALID_ARGUMENT");
+      expect(body.fields).toContainEqual({
+        path: "client.clientVersion",
+        message: "must not contain control characters",
+      });
     });
   },
 );
