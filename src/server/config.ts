@@ -95,6 +95,29 @@ export const ZConfigInput = z.object({
     .min(1024)
     .max(1024 * 1024 * 1024)
     .default(64 * 1024),
+  /**
+   * webhook targets in private, loopback, link-local or other non-public ranges are refused unless
+   * this is true (tests, on-premise receivers)
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .union([z.boolean(), z.enum(["true", "false", "1", "0"])])
+    .default(false)
+    .transform((v) => v === true || v === "true" || v === "1"),
+  /** how long a webhook delivery waits for the receiver's answer */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
+  /** deliveries one sidecar sends at a time (at most 2 to the same endpoint) */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /**
+   * the first retry delay of a failed delivery; later ones grow from it (x6, x24, ... x5760): with
+   * the default 5 s the retries span about a day
+   */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  /** an endpoint whose deliveries have failed without a success for this long is disabled */
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .max(24 * 365)
+    .default(72),
 });
 export type TConfigInput = z.input<typeof ZConfigInput>;
 
@@ -123,6 +146,15 @@ export interface Config {
   metrics: MetricsConfig;
   /** request body limits of the web routes (src/server/http/body-limit.ts) */
   http: HttpConfig;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  allowPrivateTargets: boolean;
+  timeoutMs: number;
+  concurrency: number;
+  retryBaseMs: number;
+  disableAfterMs: number;
 }
 
 export interface HttpConfig {
@@ -308,6 +340,13 @@ export function loadConfig(
     http: {
       adminMaxBodyBytes: settings.ADMIN_API_MAX_BODY_BYTES,
       clientMaxBodyBytes: settings.CLIENT_API_MAX_BODY_BYTES,
+    },
+    webhooks: {
+      allowPrivateTargets: settings.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      timeoutMs: settings.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      concurrency: settings.WEBHOOK_CONCURRENCY,
+      retryBaseMs: settings.WEBHOOK_RETRY_BASE_MS,
+      disableAfterMs: Math.round(settings.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000),
     },
     initialAdmin: {
       email: settings.LICENSE_SERVER_ADMIN_EMAIL,

@@ -207,6 +207,66 @@ async function fillDatabase(db: TestDb): Promise<void> {
   await d.activityBucket.createMany({
     data: [{ at: new Date("2026-06-01T12:00:00.000Z"), validations: 7, refused: 2, activeSessions: 1 }],
   });
+  // the event outbox: an event with a pending delivery (and a succeeded one with its attempt log)
+  await d.event.createMany({
+    data: [
+      {
+        id: "evt_backup0000000000000000000000001",
+        seq: 1_000_001,
+        type: "license.updated",
+        version: 1,
+        at,
+        licenseId: world.license.id,
+        groupId: world.license.customer.groupId,
+        data: JSON.stringify({
+          license: { id: world.license.id },
+          changes: { seatLimit: { from: 1, to: 3 } },
+        }),
+      },
+    ],
+  });
+  const endpoint = await d.webhookEndpoint.create({
+    data: {
+      url: "https://hooks.example.com/licenses",
+      description: "CRM — ✓",
+      events: JSON.stringify(["*"]),
+      groupIds: JSON.stringify([world.license.customer.groupId]),
+      secretEnc: "sealed-secret",
+      previousSecretEnc: "sealed-old-secret",
+      previousSecretUntil: new Date(at.getTime() + 86_400_000),
+      createdById: admin.id,
+    },
+    select: { id: true },
+  });
+  const pending = await d.webhookDelivery.create({
+    data: {
+      endpointId: endpoint.id,
+      eventId: "evt_backup0000000000000000000000001",
+      nextAttemptAt: at,
+      createdAt: at,
+      attempts: 1,
+    },
+    select: { id: true },
+  });
+  await d.webhookAttempt.create({
+    data: {
+      deliveryId: pending.id,
+      attempt: 1,
+      at,
+      statusCode: 503,
+      latencyMs: 12,
+      responseExcerpt: "busy",
+      error: null,
+    },
+  });
+  await d.licenseExpiryNotice.create({
+    data: {
+      licenseId: world.license.id,
+      threshold: 30,
+      expiresAt: new Date("2027-01-01T00:00:00.000Z"),
+      sentAt: at,
+    },
+  });
   await d.webSession.createMany({
     data: [
       {

@@ -48,7 +48,7 @@ describe("migrations", () => {
             "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
           );
           // 24 models + _prisma_migrations
-          expect(Number(tables[0]?.n)).toBe(25);
+          expect(Number(tables[0]?.n)).toBe(30);
         } finally {
           await handle.close();
         }

@@ -36,6 +36,9 @@ export const PERMISSIONS = {
   "release.write": "super_admin",
   "trial.read": "viewer",
   "trial.convert": "editor",
+  "webhook.read": "admin",
+  "webhook.write": "admin",
+  "event.read": "admin",
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -66,6 +69,9 @@ const DESCRIPTIONS: Record<Permission, string> = {
     "publish or delete releases (a release decides what every group's expired maintain_versions licenses may run)",
   "trial.read": "read trials",
   "trial.convert": "convert trials to paid licenses",
+  "webhook.read": "read webhook endpoints and their delivery logs",
+  "webhook.write": "create, change, test or redeliver webhook endpoints",
+  "event.read": "read the event feed",
 };
 
 export function requirePermission(actor: Actor, permission: Permission): void {

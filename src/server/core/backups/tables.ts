@@ -36,6 +36,11 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
   { model: "OfflineIssuance", key: ["id"] },
   { model: "Setting", key: ["key"] },
   { model: "ActivityBucket", key: ["at"] },
+  { model: "Event", key: ["seq"] },
+  { model: "WebhookEndpoint", key: ["id"] },
+  { model: "WebhookDelivery", key: ["id"] },
+  { model: "WebhookAttempt", key: ["id"] },
+  { model: "LicenseExpiryNotice", key: ["licenseId", "threshold", "expiresAt"] },
 ];
 
 interface RuntimeField {

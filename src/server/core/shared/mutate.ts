@@ -2,6 +2,7 @@ import type { Tx } from "../../db/client.ts";
 import { writeAuditEvent, type AuditEntry } from "../audit/write-audit-event.ts";
 import type { DomainContext } from "../context.ts";
 import { toDomainError } from "../errors.ts";
+import { writeEvents, type EventEntry } from "../events/write-events.ts";
 
 /**
  * How long a mutation waits for its transaction to start (a free connection; on SQLite, the
@@ -19,10 +20,16 @@ export interface MutationScope {
   now: Date;
   /** records an audit event; written at the end of the transaction, in it */
   audit: (entry: AuditEntry) => void;
+  /**
+   * records an event for integrators (docs/events.md): written at the end of the transaction, in
+   * it, after the audit records (the transactional outbox)
+   */
+  emit: (entry: EventEntry) => void;
 }
 
 /**
- * Runs a change in one transaction together with its audit events: both are written or neither.
+ * Runs a change in one transaction together with its audit records and its events: all are
+ * written or none.
  * Database errors that express a rule (unique, foreign key) come out as DomainErrors, waits that
  * ran out (connection, lock, SQLite busy) as UNAVAILABLE.
  */
@@ -40,7 +47,13 @@ export async function mutate<T>(
         if (ctx.provider === "sqlite")
           await tx.$executeRawUnsafe(`UPDATE "Setting" SET "key" = "key" WHERE 0`);
         const entries: AuditEntry[] = [];
-        const result = await change({ tx, now, audit: (entry) => entries.push(entry) });
+        const events: EventEntry[] = [];
+        const result = await change({
+          tx,
+          now,
+          audit: (entry) => entries.push(entry),
+          emit: (entry) => events.push(entry),
+        });
         for (const entry of entries) {
           await writeAuditEvent(
             tx,
@@ -48,6 +61,7 @@ export async function mutate<T>(
             entry,
           );
         }
+        await writeEvents(tx, { provider: ctx.provider, now }, events);
         return result;
       },
       { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS },
