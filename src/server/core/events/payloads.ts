@@ -1,6 +1,7 @@
 // The shared parts of event payloads (docs/events.md): a license as events carry it.
 import type { Prisma, Tx } from "../../db/client.ts";
 import { effectiveStatus } from "../licenses/status.ts";
+import type { PolicyDto } from "../policies/select.ts";
 
 const licenseEventSelect = {
   id: true,
@@ -37,6 +38,13 @@ export interface LicenseEventData {
 /** The license as events carry it (`data.license`), read in the change's transaction. */
 export async function licenseEventData(tx: Tx, licenseId: string, now: Date): Promise<LicenseEventData> {
   const row = await tx.license.findUniqueOrThrow({ where: { id: licenseId }, select: licenseEventSelect });
+  return toLicenseEventData(row, now);
+}
+
+function toLicenseEventData(
+  row: Prisma.LicenseGetPayload<{ select: typeof licenseEventSelect }>,
+  now: Date,
+): LicenseEventData {
   let metadata: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(row.metadata);
@@ -59,5 +67,112 @@ export async function licenseEventData(tx: Tx, licenseId: string, now: Date): Pr
     metadata,
     customer: row.customer,
     product: row.product,
+  };
+}
+
+/** The licenses as events carry them, in one read (a bulk issue's license.created events). */
+export async function licensesEventData(
+  tx: Tx,
+  licenseIds: readonly string[],
+  now: Date,
+): Promise<Map<string, LicenseEventData>> {
+  const out = new Map<string, LicenseEventData>();
+  // well below both providers' limits on bound values
+  for (let i = 0; i < licenseIds.length; i += 500) {
+    const rows = await tx.license.findMany({
+      where: { id: { in: licenseIds.slice(i, i + 500) } },
+      select: licenseEventSelect,
+    });
+    for (const row of rows) out.set(row.id, toLicenseEventData(row, now));
+  }
+  return out;
+}
+
+/** A license's entitlements as license.updated's `changes.entitlements` lists them (by code). */
+export async function entitlementsEventData(
+  tx: Tx,
+  licenseId: string,
+): Promise<{ code: string; quota: number | null; quotaPeriod: string }[]> {
+  const rows = await tx.entitlement.findMany({
+    where: { licenseId },
+    select: { quota: true, quotaPeriod: true, feature: { select: { code: true } } },
+    orderBy: { feature: { code: "asc" } },
+  });
+  return rows.map((e) => ({ code: e.feature.code, quota: e.quota, quotaPeriod: e.quotaPeriod }));
+}
+
+export const sessionEventSelect = {
+  id: true,
+  licenseId: true,
+  fingerprint: true,
+  hostname: true,
+  clientVersion: true,
+  startedAt: true,
+  endedAt: true,
+} satisfies Prisma.SessionSelect;
+
+/** A session as session.* events carry it (no address, no metadata). */
+export function sessionEventData(
+  row: Prisma.SessionGetPayload<{ select: typeof sessionEventSelect }>,
+  withEnd: boolean,
+): Record<string, unknown> {
+  return {
+    id: row.id,
+    fingerprint: row.fingerprint,
+    hostname: row.hostname,
+    clientVersion: row.clientVersion,
+    startedAt: row.startedAt.toISOString(),
+    ...(withEnd ? { endedAt: row.endedAt?.toISOString() ?? null } : {}),
+  };
+}
+
+/** A machine binding as machine.* events carry it (no component hashes). */
+export function machineEventData(row: {
+  id: string;
+  fingerprint: string;
+  hostname: string;
+  boundAt: Date;
+}): Record<string, unknown> {
+  return {
+    id: row.id,
+    fingerprint: row.fingerprint,
+    hostname: row.hostname,
+    boundAt: row.boundAt.toISOString(),
+  };
+}
+
+const trialEventSelect = {
+  id: true,
+  productId: true,
+  policyId: true,
+  licenseId: true,
+  fingerprint: true,
+  hostname: true,
+  startedAt: true,
+  expiresAt: true,
+  convertedAt: true,
+  convertedBy: true,
+  convertedLicenseId: true,
+} satisfies Prisma.TrialSelect;
+
+/** A trial as trial.* events carry it (no address, no component hashes). */
+export async function trialEventData(tx: Tx, trialId: string): Promise<Record<string, unknown>> {
+  const row = await tx.trial.findUniqueOrThrow({ where: { id: trialId }, select: trialEventSelect });
+  return {
+    ...row,
+    startedAt: row.startedAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    convertedAt: row.convertedAt?.toISOString() ?? null,
+  };
+}
+
+/** A policy as policy.* events carry it: its terms and entitlements (by feature code). */
+export function policyEventData(policy: PolicyDto): Record<string, unknown> {
+  const { licenseCount: _count, product, entitlements, ...rest } = policy;
+  return {
+    ...rest,
+    productId: product.id,
+    product,
+    entitlements: entitlements.map((e) => ({ code: e.code, quota: e.quota, quotaPeriod: e.quotaPeriod })),
   };
 }

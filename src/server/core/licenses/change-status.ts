@@ -1,9 +1,12 @@
 // The shared path of every license status change: scope check, the rule for the current status,
-// the write, open sessions ended where the license stops granting, one audit event.
-import type { Prisma } from "../../db/client.ts";
+// the write, open sessions ended where the license stops granting, one audit event, and the
+// events (docs/events.md): the change's own, then a session.ended per session it ended.
+import type { Prisma, Tx } from "../../db/client.ts";
 import { requirePermission, type Permission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition } from "../errors.ts";
+import { licenseEventData, sessionEventData, sessionEventSelect } from "../events/payloads.ts";
+import type { EventType } from "../events/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
 import { findLicenseInScope, type ScopedLicense } from "./find-license.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
@@ -19,6 +22,11 @@ export interface StatusChange {
   /** ends the license's open sessions with this reason */
   endSessions?: string;
   summary?: Record<string, unknown>;
+  /**
+   * The change's event: its type and data besides `license` (the license after the change);
+   * null: none (the change changed nothing integrators see)
+   */
+  event?: (license: ScopedLicense) => { type: EventType; data: Record<string, unknown> } | null;
 }
 
 export async function changeLicenseStatus(
@@ -27,7 +35,7 @@ export async function changeLicenseStatus(
   change: StatusChange,
 ): Promise<LicenseDto> {
   requirePermission(ctx.actor, change.permission);
-  return mutate(ctx, async ({ tx, now, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit, emit }) => {
     const license = await findLicenseInScope(tx, ctx.actor, id);
     const current = effectiveStatus(license, now);
     if (!change.from.includes(current)) {
@@ -38,7 +46,10 @@ export async function changeLicenseStatus(
     const data = change.data(license, now);
     const updated = await tx.license.update({ where: { id }, data, select: licenseSelect });
     let sessionsEnded = 0;
+    let endedSessions: Awaited<ReturnType<typeof openSessions>> = [];
     if (change.endSessions) {
+      // the license row is locked by the update: no session starts in between
+      endedSessions = await openSessions(tx, id);
       const ended = await tx.session.updateMany({
         where: { licenseId: id, endedAt: null },
         data: { endedAt: now, endReason: change.endSessions },
@@ -57,6 +68,30 @@ export async function changeLicenseStatus(
         ...(sessionsEnded ? { sessionsEnded } : {}),
       },
     });
+    const event = change.event?.(license);
+    if (event || endedSessions.length > 0) {
+      const payload = await licenseEventData(tx, id, now);
+      if (event) emit({ type: event.type, licenseId: id, data: { license: payload, ...event.data } });
+      for (const session of endedSessions) {
+        emit({
+          type: "session.ended",
+          licenseId: id,
+          data: {
+            license: payload,
+            session: sessionEventData({ ...session, endedAt: now }, true),
+            reason: change.endSessions,
+          },
+        });
+      }
+    }
     return toLicenseDto(updated, now);
+  });
+}
+
+function openSessions(tx: Tx, licenseId: string) {
+  return tx.session.findMany({
+    where: { licenseId, endedAt: null },
+    orderBy: [{ startedAt: "asc" }, { id: "asc" }],
+    select: sessionEventSelect,
   });
 }

@@ -1,6 +1,7 @@
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { licenseEventData } from "../events/payloads.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { issueSummary, resolveIssueTerms } from "./issue-terms.ts";
@@ -38,7 +39,7 @@ export async function createLicense(ctx: DomainContext, input: TCreateLicenseInp
   const startsAt = parsed.startsAt ?? ctx.clock.now();
 
   return withFreshKeys(() =>
-    mutate(ctx, async ({ tx, now, audit }) => {
+    mutate(ctx, async ({ tx, now, audit, emit }) => {
       const terms = await resolveIssueTerms(tx, ctx.actor, parsed, startsAt);
       const license = await tx.license.create({
         data: {
@@ -54,6 +55,11 @@ export async function createLicense(ctx: DomainContext, input: TCreateLicenseInp
         targetType: "license",
         targetId: license.id,
         summary: issueSummary(terms),
+      });
+      emit({
+        type: "license.created",
+        licenseId: license.id,
+        data: { license: await licenseEventData(tx, license.id, now) },
       });
       return toLicenseDto(license, now);
     }),

@@ -1,5 +1,6 @@
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
+import { licensesEventData } from "../events/payloads.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { withFreshKeys } from "./create-license.ts";
@@ -27,7 +28,7 @@ export async function issueLicenses(ctx: DomainContext, input: TIssueLicensesInp
   const startsAt = parsed.startsAt ?? ctx.clock.now();
 
   return withFreshKeys(() =>
-    mutate(ctx, async ({ tx, audit }) => {
+    mutate(ctx, async ({ tx, now, audit, emit }) => {
       const terms = await resolveIssueTerms(tx, ctx.actor, parsed, startsAt);
       const keys = new Set<string>();
       while (keys.size < count) keys.add(generateLicenseKey());
@@ -61,6 +62,20 @@ export async function issueLicenses(ctx: DomainContext, input: TIssueLicensesInp
         targetId: terms.customer.id,
         summary: { ...summary, count: licenses.length },
       });
+      // one license.created per license, read in one go; the group is the customer's (no lookup each)
+      const payloads = await licensesEventData(
+        tx,
+        licenses.map((l) => l.id),
+        now,
+      );
+      for (const license of licenses) {
+        emit({
+          type: "license.created",
+          licenseId: license.id,
+          groupId: terms.customer.groupId,
+          data: { license: payloads.get(license.id) },
+        });
+      }
       return { customerId: terms.customer.id, policyId: parsed.policyId, licenses };
     }),
   );

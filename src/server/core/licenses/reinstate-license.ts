@@ -19,5 +19,6 @@ export async function reinstateLicense(
     action: "license.reinstate",
     from: ["suspended"],
     data: () => ({ status: "active", suspendedAt: null, statusReason: null }),
+    event: () => ({ type: "license.reinstated", data: { reason: null } }),
   });
 }

@@ -8,6 +8,7 @@ import { ZRenewLicenseInput, type TRenewLicenseInput } from "./schemas.ts";
 /** Sets a later expiry; an expired license becomes active again, a suspended one stays suspended. */
 export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput): Promise<LicenseDto> {
   const parsed = parseInput(ZRenewLicenseInput, input);
+  let renewedTo: Date | null = null;
   return changeLicenseStatus(ctx, parsed.id, {
     permission: "license.write",
     action: "license.renew",
@@ -30,10 +31,16 @@ export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput
           ]);
         }
       }
+      renewedTo = expiresAt;
       return {
         expiresAt,
         ...(license.status === "expired" || license.status === "active" ? { status: "active" } : {}),
       };
     },
+    // license.renewed only when the expiry moved (a renewal to the same date changes nothing)
+    event: (before) =>
+      (before.expiresAt?.getTime() ?? null) === (renewedTo?.getTime() ?? null)
+        ? null
+        : { type: "license.renewed", data: { previousExpiresAt: before.expiresAt?.toISOString() ?? null } },
   });
 }

@@ -14,5 +14,6 @@ export async function revokeLicense(ctx: DomainContext, input: TRevokeLicenseInp
     data: (_license, now) => ({ status: "revoked", revokedAt: now, statusReason: reason ?? null }),
     endSessions: "license_revoked",
     summary: { reason },
+    event: () => ({ type: "license.revoked", data: { reason: reason ?? null } }),
   });
 }

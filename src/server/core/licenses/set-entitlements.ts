@@ -2,6 +2,7 @@ import { z } from "zod";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition } from "../errors.ts";
+import { entitlementsEventData, licenseEventData } from "../events/payloads.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { parseOverrides, sortTerms } from "../policies/terms.ts";
@@ -21,7 +22,7 @@ export type TSetEntitlementsInput = z.input<typeof ZSetEntitlementsInput>;
 export async function setEntitlements(ctx: DomainContext, input: TSetEntitlementsInput): Promise<LicenseDto> {
   requirePermission(ctx.actor, "license.write");
   const { id, entitlements } = parseInput(ZSetEntitlementsInput, input);
-  return mutate(ctx, async ({ tx, now, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit, emit }) => {
     const license = await findLicenseInScope(tx, ctx.actor, id);
     if (license.status === "revoked")
       throw failedPrecondition("the license is revoked; a revoked license cannot change");
@@ -30,6 +31,7 @@ export async function setEntitlements(ctx: DomainContext, input: TSetEntitlement
       where: { licenseId: id },
       select: { featureId: true, quota: true, quotaPeriod: true },
     });
+    const listedBefore = await entitlementsEventData(tx, id);
     const keep = resolved.map((e) => e.featureId);
     await tx.entitlement.deleteMany({ where: { licenseId: id, featureId: { notIn: keep } } });
     for (const entry of resolved) {
@@ -59,6 +61,17 @@ export async function setEntitlements(ctx: DomainContext, input: TSetEntitlement
       targetId: id,
       summary: { from: before, to: resolved, ...(override ? { overrides: "entitlements" } : {}) },
     });
+    const listedAfter = await entitlementsEventData(tx, id);
+    if (JSON.stringify(listedBefore) !== JSON.stringify(listedAfter)) {
+      emit({
+        type: "license.updated",
+        licenseId: id,
+        data: {
+          license: await licenseEventData(tx, id, now),
+          changes: { entitlements: { from: listedBefore, to: listedAfter } },
+        },
+      });
+    }
     const updated = await tx.license.findUniqueOrThrow({ where: { id }, select: licenseSelect });
     return toLicenseDto(updated, now);
   });

@@ -14,5 +14,6 @@ export async function suspendLicense(ctx: DomainContext, input: TSuspendLicenseI
     data: (_license, now) => ({ status: "suspended", suspendedAt: now, statusReason: reason ?? null }),
     endSessions: "license_suspended",
     summary: { reason },
+    event: () => ({ type: "license.suspended", data: { reason: reason ?? null } }),
   });
 }

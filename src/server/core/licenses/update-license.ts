@@ -2,6 +2,7 @@ import type { Tx } from "../../db/client.ts";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument } from "../errors.ts";
+import { entitlementsEventData, licenseEventData } from "../events/payloads.ts";
 import { policyTermsSelect, toTermValues } from "../policies/select.ts";
 import {
   parseOverrides,
@@ -31,7 +32,7 @@ export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInp
   const patch = Object.fromEntries(
     Object.entries(given as Record<string, unknown>).filter(([, v]) => v !== undefined),
   ) as Partial<TermValues>;
-  return mutate(ctx, async ({ tx, now, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit, emit }) => {
     const license = await findLicenseInScope(tx, ctx.actor, id);
     if (license.status === "revoked")
       throw failedPrecondition("the license is revoked; a revoked license cannot change");
@@ -62,7 +63,13 @@ export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInp
         changed.overrides = { from: overrides, to: next };
       overrides = next;
     }
-    if (inherited?.entitlements) await replaceEntitlements(tx, id, inherited.entitlements);
+    let entitlementChange: { from: unknown; to: unknown } | undefined;
+    if (inherited?.entitlements) {
+      const from = await entitlementsEventData(tx, id);
+      await replaceEntitlements(tx, id, inherited.entitlements);
+      const to = await entitlementsEventData(tx, id);
+      if (JSON.stringify(from) !== JSON.stringify(to)) entitlementChange = { from, to };
+    }
     const updated = await tx.license.update({
       where: { id },
       data: { ...data, overrides: JSON.stringify(overrides) },
@@ -74,6 +81,15 @@ export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInp
       targetId: id,
       summary: { ...changed, ...(inherit.length > 0 ? { inherited: inherit } : {}) },
     });
+    // the audit's changes (and the entitlements an inherit replaced); nothing changed: no event
+    const eventChanges = { ...changed, ...(entitlementChange ? { entitlements: entitlementChange } : {}) };
+    if (Object.keys(eventChanges).length > 0) {
+      emit({
+        type: "license.updated",
+        licenseId: id,
+        data: { license: await licenseEventData(tx, id, now), changes: eventChanges },
+      });
+    }
     return toLicenseDto(updated, now);
   });
 }
