@@ -10,6 +10,8 @@ import type { ClientLicense, Verdict } from "../validation/client-license.ts";
 import type { ClientInfo } from "../validation/schemas.ts";
 import { bestComponentMatch, parseComponents, type Components } from "./component-match.ts";
 import { convertTrialOnKeyEntered } from "../trials/convert-trial.ts";
+import { licenseEventData, machineEventData } from "../events/payloads.ts";
+import type { Recorders } from "../sessions/session-rules.ts";
 
 /** lastSeenAt (and a bound machine's changed components) are written at most this often. */
 const LAST_SEEN_RESOLUTION_MS = 3_600_000;
@@ -66,15 +68,17 @@ export async function isMachineBound(
 /**
  * Binds the machine when the license has room, or recognises it by its components (the binding
  * is updated in place, no place taken). Call with the license locked (lockLicense), so two
- * machines cannot take the last place together.
+ * machines cannot take the last place together. A new binding emits machine.bound, and
+ * license.seat_limit_reached when it took the last place.
  */
 export async function bindMachine(
   tx: Tx,
   license: ClientLicense,
   client: ClientInfo,
   now: Date,
-  audit: (entry: AuditEntry) => void,
+  record: Recorders,
 ): Promise<MachineVerdict> {
+  const { audit, emit } = record;
   if (await isMachineBound(tx, license.id, client, now)) {
     return { status: "VALID", message: "the machine is bound to the license" };
   }
@@ -96,7 +100,7 @@ export async function bindMachine(
       boundAt: now,
       lastSeenAt: now,
     },
-    select: { id: true },
+    select: { id: true, fingerprint: true, hostname: true, boundAt: true },
   });
   audit({
     action: "machine.bind",
@@ -109,8 +113,22 @@ export async function bindMachine(
       components: Object.keys(client.components).sort(),
     },
   });
+  const payload = await licenseEventData(tx, license.id, now);
+  emit({
+    type: "machine.bound",
+    licenseId: license.id,
+    data: { license: payload, machine: machineEventData(binding) },
+  });
+  // the place taken was the last one (once per crossing: the count went from limit - 1 to limit)
+  if (bound + 1 === license.seatLimit) {
+    emit({
+      type: "license.seat_limit_reached",
+      licenseId: license.id,
+      data: { license: payload, seatLimit: license.seatLimit, seatsUsed: bound + 1, by: "machine" },
+    });
+  }
   // a paid key entered on a machine that had the product's trial converts the trial
-  await convertTrialOnKeyEntered(tx, license, client.fingerprint, now, audit);
+  await convertTrialOnKeyEntered(tx, license, client.fingerprint, now, record);
   return { status: "VALID", message: "the machine is now bound to the license" };
 }
 

@@ -10,6 +10,7 @@ import { requirePermission } from "../access/policy.ts";
 import { signEd25519 } from "../../crypto/ed25519.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument } from "../errors.ts";
+import { licenseEventData } from "../events/payloads.ts";
 import type { FeatureKind } from "../features/select.ts";
 import { findLicenseInScope } from "../licenses/find-license.ts";
 import type { LicenseType, QuotaPeriod } from "../licenses/select.ts";
@@ -77,7 +78,7 @@ export async function checkoutLicenseFile(
   // read before the transaction: it decrypts the key and must not hold SQLite's write lock meanwhile.
   // A rotation in between only means the previous key signs; it stays published, so the file verifies.
   const signer = await loadActiveSigner(ctx.db, ctx.encryptionKey);
-  return mutate(ctx, async ({ tx, now, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit, emit }) => {
     const scoped = await findLicenseInScope(tx, ctx.actor, parsed.id);
     const status = effectiveStatus(scoped, now);
     if (status !== "active") {
@@ -179,6 +180,22 @@ export async function checkoutLicenseFile(
         fingerprint,
         encrypted: parsed.encrypt,
         sha256,
+      },
+    });
+    emit({
+      type: "offline_file.issued",
+      licenseId: scoped.id,
+      data: {
+        license: await licenseEventData(tx, scoped.id, now),
+        file: {
+          id,
+          kid: signer.kid,
+          fingerprint,
+          encrypted: parsed.encrypt,
+          issuedAt: now.toISOString(),
+          expiresAt: expiresAt.toISOString(),
+          sha256,
+        },
       },
     });
     const stamp = now.toISOString().slice(0, 10).replaceAll("-", "");

@@ -1,6 +1,7 @@
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { policyEventData } from "../events/payloads.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZArchivePolicyInput, type TArchivePolicyInput } from "./schemas.ts";
@@ -15,7 +16,7 @@ import { requireNoLiveTrialPolicy } from "./trial-policy.ts";
 export async function archivePolicy(ctx: DomainContext, input: TArchivePolicyInput): Promise<PolicyDto> {
   requirePermission(ctx.actor, "policy.write");
   const { id, archived } = parseInput(ZArchivePolicyInput, input);
-  return mutate(ctx, async ({ tx, now, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit, emit }) => {
     const policy = await tx.policy.findUnique({
       where: { id },
       select: { name: true, kind: true, productId: true, archivedAt: true },
@@ -35,6 +36,21 @@ export async function archivePolicy(ctx: DomainContext, input: TArchivePolicyInp
       targetId: id,
       summary: { name: policy.name, kind: policy.kind },
     });
-    return toPolicyDto(updated);
+    const dto = toPolicyDto(updated);
+    // catalogue-wide (no group): policy.archived when it was live; a restore is a policy.updated
+    if (archived && !policy.archivedAt) {
+      emit({ type: "policy.archived", groupId: null, data: { policy: policyEventData(dto) } });
+    } else if (!archived && policy.archivedAt) {
+      emit({
+        type: "policy.updated",
+        groupId: null,
+        data: {
+          policy: policyEventData(dto),
+          changes: { archivedAt: { from: policy.archivedAt.toISOString(), to: null } },
+          licensesUpdated: 0,
+        },
+      });
+    }
+    return dto;
   });
 }

@@ -1,6 +1,7 @@
 import { requireGroup, requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, notFound } from "../errors.ts";
+import { policyEventData } from "../events/payloads.ts";
 import { resolveEntitlements } from "../licenses/entitlements.ts";
 import { defaultGracePeriodHours } from "../licenses/schemas.ts";
 import { mutate } from "../shared/mutate.ts";
@@ -24,7 +25,7 @@ export async function createPolicy(ctx: DomainContext, input: TCreatePolicyInput
   };
   refuseContradictions(termContradictions(data));
   if (trialGroupId) requireGroup(ctx.actor, trialGroupId);
-  return mutate(ctx, async ({ tx, audit }) => {
+  return mutate(ctx, async ({ tx, audit, emit }) => {
     const product = await tx.product.findUnique({
       where: { id: data.productId },
       select: { code: true, name: true, archivedAt: true },
@@ -65,6 +66,9 @@ export async function createPolicy(ctx: DomainContext, input: TCreatePolicyInput
       targetId: policy.id,
       summary: { ...data, product: product.code, trialCustomerId, entitlements: resolved },
     });
-    return toPolicyDto(policy);
+    const dto = toPolicyDto(policy);
+    // catalogue-wide: no group (group-scoped endpoints and feeds do not get it)
+    emit({ type: "policy.created", groupId: null, data: { policy: policyEventData(dto) } });
+    return dto;
   });
 }

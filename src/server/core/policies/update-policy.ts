@@ -1,5 +1,6 @@
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
+import { policyEventData } from "../events/payloads.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { applyPolicyChange } from "./propagate.ts";
@@ -15,7 +16,7 @@ import { policySelect, toPolicyDto, type PolicyDto } from "./select.ts";
 export async function updatePolicy(ctx: DomainContext, input: TUpdatePolicyInput): Promise<PolicyDto> {
   requirePermission(ctx.actor, "policy.write");
   const parsed = parseInput(ZUpdatePolicyInput, input);
-  return mutate(ctx, async ({ tx, now, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit, emit }) => {
     const { next, plan } = await proposePolicyChange(tx, parsed);
     const { entitlements, ...terms } = next;
     const before = await tx.policy.findUniqueOrThrow({
@@ -37,6 +38,10 @@ export async function updatePolicy(ctx: DomainContext, input: TUpdatePolicyInput
       select: policySelect,
     });
     await applyPolicyChange(tx, plan, next, now);
+    const changed = {
+      ...changes(before, named),
+      ...Object.fromEntries(plan.terms.map((t) => [t.term, { from: t.from, to: t.to }])),
+    };
     audit({
       action: "policy.update",
       targetType: "policy",
@@ -50,6 +55,15 @@ export async function updatePolicy(ctx: DomainContext, input: TUpdatePolicyInput
         ),
       },
     });
-    return toPolicyDto(updated);
+    const dto = toPolicyDto(updated);
+    // catalogue-wide (no group); the licenses it reached get no license.updated each: the count
+    if (Object.keys(changed).length > 0) {
+      emit({
+        type: "policy.updated",
+        groupId: null,
+        data: { policy: policyEventData(dto), changes: changed, licensesUpdated: plan.licenses },
+      });
+    }
+    return dto;
   });
 }

@@ -20,6 +20,7 @@ import { firstActivation } from "../validation/first-activation.ts";
 import { bindMachine } from "../machines/machine-binding.ts";
 import { convertTrialOnKeyEntered } from "../trials/convert-trial.ts";
 import { noControlCharacters, noNulCharacter, ZClientRequest } from "../validation/schemas.ts";
+import { licenseEventData, sessionEventData, sessionEventSelect } from "../events/payloads.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { holdFor, holdsSeatOffline, tokenExpiry } from "./seat-hold.ts";
@@ -101,11 +102,11 @@ export async function activateSession(
     | { sessionId: string; resumed: boolean; seatsInUse: number; machineUpdated: boolean };
   const outcome = await mutate<Outcome>(
     asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
-    async ({ tx, audit }) => {
+    async ({ tx, audit, emit }) => {
       await lockLicense(tx, ctx.provider, license.id);
       let machineUpdated = false;
       if (license.type === "node_locked") {
-        const machine = await bindMachine(tx, license, client, now, audit);
+        const machine = await bindMachine(tx, license, client, now, { audit, emit });
         if (machine.status !== "VALID") return { refusal: machine };
         machineUpdated = machine.machineUpdated === true;
       }
@@ -142,7 +143,7 @@ export async function activateSession(
         where: { licenseId: license.id, endedAt: null, deadlineAt: { lt: deadCutoff(now, tolerance) } },
         select: { id: true, licenseId: true, fingerprint: true },
       });
-      await endSessions(tx, dead, "heartbeat_dead", now, audit);
+      await endSessions(tx, dead, "heartbeat_dead", now, { audit, emit });
       // This machine's own earlier holds (a session reaped or ended while it ran offline) do not
       // count: the new session replaces them, so one machine takes one seat.
       const taken = await othersTaking();
@@ -169,7 +170,7 @@ export async function activateSession(
           deadlineAt: deadline,
           graceUntil: hold,
         },
-        select: { id: true },
+        select: sessionEventSelect,
       });
       audit({
         action: "session.start",
@@ -188,9 +189,24 @@ export async function activateSession(
       // a paid key entered on a machine that had the product's trial converts the trial
       // (node-locked licenses: when the machine is bound, in bindMachine)
       if (license.type !== "node_locked") {
-        await convertTrialOnKeyEntered(tx, license, client.fingerprint, now, audit);
+        await convertTrialOnKeyEntered(tx, license, client.fingerprint, now, { audit, emit });
       }
       const seatsInUse = taken + 1;
+      const payload = await licenseEventData(tx, license.id, now);
+      emit({
+        type: "session.started",
+        licenseId: license.id,
+        data: { license: payload, session: sessionEventData(session, false) },
+      });
+      // floating: this session took the last seat (once per crossing: from limit - 1 to limit; a
+      // seat beyond it, overage, does not send it again). Node-locked: bindMachine tells of machines.
+      if (license.type === "floating" && seatsInUse === license.seatLimit) {
+        emit({
+          type: "license.seat_limit_reached",
+          licenseId: license.id,
+          data: { license: payload, seatLimit: license.seatLimit, seatsUsed: seatsInUse, by: "session" },
+        });
+      }
       if (seatsInUse > license.seatLimit) {
         audit({
           action: "license.overage",

@@ -68,7 +68,7 @@ export async function deactivateSession(
   }
   const ended = await mutate(
     asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
-    ({ tx, audit }) => endSessions(tx, [found.session], "deactivated", now, audit),
+    ({ tx, audit, emit }) => endSessions(tx, [found.session], "deactivated", now, { audit, emit }),
   );
   if (ended === 0) {
     const again = await findClientSession(ctx.reads, license.id, sessionId, client.fingerprint);

@@ -25,14 +25,14 @@ export type TEndSessionInput = z.input<typeof ZEndSessionInput>;
 export async function endSession(ctx: DomainContext, input: TEndSessionInput): Promise<SessionDto> {
   requirePermission(ctx.actor, "session.manage");
   const { id, reason } = parseInput(ZEndSessionInput, input);
-  return mutate(ctx, async ({ tx, now, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit, emit }) => {
     const session = await tx.session.findUnique({ where: { id }, select: sessionSelect });
     if (!session) throw notFound("session", id);
     await findLicenseInScope(tx, ctx.actor, session.licenseId);
     if (session.endedAt)
       throw failedPrecondition(`the session already ended (${session.endReason ?? "ended"})`);
     await lockLicense(tx, ctx.provider, session.licenseId);
-    await endSessions(tx, [session], "admin", now, audit, reason ? { note: reason } : {});
+    await endSessions(tx, [session], "admin", now, { audit, emit }, reason ? { note: reason } : {});
     const after = await tx.session.findUniqueOrThrow({ where: { id }, select: sessionSelect });
     return toSessionDto(after, now);
   });

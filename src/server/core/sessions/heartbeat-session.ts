@@ -60,8 +60,8 @@ export async function heartbeatSession(
   const pending = ctx.heartbeats.pendingDeadline(session.id);
   const deadlineAt = pending && pending > session.deadlineAt ? pending : session.deadlineAt;
   if (isDead(deadlineAt, now, ctx.heartbeatToleranceSeconds)) {
-    await mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), ({ tx, audit }) =>
-      endSessions(tx, [session], "heartbeat_dead", now, audit, { lateHeartbeat: true }),
+    await mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), ({ tx, audit, emit }) =>
+      endSessions(tx, [session], "heartbeat_dead", now, { audit, emit }, { lateHeartbeat: true }),
     );
     return refused("HEARTBEAT_DEAD", "the heartbeat came after the session's deadline and tolerance");
   }

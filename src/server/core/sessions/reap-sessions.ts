@@ -23,13 +23,13 @@ export async function reapDeadSessions(
   });
   let ended = 0;
   for (const licenseId of new Set(dead.map((s) => s.licenseId))) {
-    ended += await mutate(ctx, async ({ tx, audit }) => {
+    ended += await mutate(ctx, async ({ tx, audit, emit }) => {
       await lockLicense(tx, ctx.provider, licenseId);
       const sessions = await tx.session.findMany({
         where: { licenseId, endedAt: null, deadlineAt: { lt: cutoff } },
         select: { id: true, licenseId: true, fingerprint: true },
       });
-      return endSessions(tx, sessions, "heartbeat_dead", now, audit, { reaped: true });
+      return endSessions(tx, sessions, "heartbeat_dead", now, { audit, emit }, { reaped: true });
     });
   }
   if (ended > 0) ctx.logger.info({ ended }, "ended sessions whose heartbeats stopped");

@@ -8,7 +8,11 @@
 // offline). Only a deactivation frees the seat at once; the machine gave its token up.
 import type { Prisma } from "../../db/client.ts";
 import type { Tx } from "../../db/client.ts";
-import type { AuditEntry } from "../audit/write-audit-event.ts";
+import { licenseEventData, sessionEventData, sessionEventSelect } from "../events/payloads.ts";
+import type { MutationScope } from "../shared/mutate.ts";
+
+/** What a change records besides its writes: audit records and events (mutate()'s). */
+export type Recorders = Pick<MutationScope, "audit" | "emit">;
 
 export const SESSION_END_REASONS = [
   "deactivated",
@@ -43,7 +47,8 @@ export function seatHolderWhere(now: Date, toleranceSeconds: number): Prisma.Ses
 }
 
 /**
- * Ends the given open sessions with one audit event each. Returns how many this call ended (a
+ * Ends the given open sessions with one audit event each, and one event each: session.reaped
+ * (heartbeats stopped) or session.ended (docs/events.md). Returns how many this call ended (a
  * session another transaction ended first is skipped, so each end is recorded once). Only a
  * deactivation gives the seat hold up (`graceUntil` cleared): every other end (heartbeats
  * stopped, an admin, the license suspended or revoked) leaves the machine its grace token, so
@@ -54,10 +59,11 @@ export async function endSessions(
   sessions: readonly { id: string; licenseId: string; fingerprint: string }[],
   reason: SessionEndReason,
   now: Date,
-  audit: (entry: AuditEntry) => void,
+  { audit, emit }: Recorders,
   extra: Record<string, unknown> = {},
 ): Promise<number> {
   let ended = 0;
+  const endedIds: string[] = [];
   for (const session of sessions) {
     const { count } = await tx.session.updateMany({
       where: { id: session.id, endedAt: null },
@@ -65,12 +71,33 @@ export async function endSessions(
     });
     if (count === 0) continue;
     ended += 1;
+    endedIds.push(session.id);
     audit({
       action: "session.end",
       targetType: "session",
       targetId: session.id,
       summary: { licenseId: session.licenseId, fingerprint: session.fingerprint, reason, ...extra },
     });
+  }
+  if (endedIds.length > 0) {
+    const rows = await tx.session.findMany({
+      where: { id: { in: endedIds } },
+      orderBy: [{ startedAt: "asc" }, { id: "asc" }],
+      select: sessionEventSelect,
+    });
+    const licenses = new Map<string, Awaited<ReturnType<typeof licenseEventData>>>();
+    for (const row of rows) {
+      let license = licenses.get(row.licenseId);
+      if (!license) {
+        license = await licenseEventData(tx, row.licenseId, now);
+        licenses.set(row.licenseId, license);
+      }
+      emit({
+        type: reason === "heartbeat_dead" ? "session.reaped" : "session.ended",
+        licenseId: row.licenseId,
+        data: { license, session: sessionEventData(row, true), reason },
+      });
+    }
   }
   return ended;
 }

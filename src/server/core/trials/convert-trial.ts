@@ -4,10 +4,11 @@
 // convertTrialOnKeyEntered, so an ordinary validation costs nothing).
 import type { Tx } from "../../db/client.ts";
 import { inGroup, requirePermission } from "../access/policy.ts";
-import type { AuditEntry } from "../audit/write-audit-event.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { findCustomerInScope } from "../customers/find-customer.ts";
+import { licenseEventData, trialEventData } from "../events/payloads.ts";
+import type { Recorders } from "../sessions/session-rules.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { policyTermsSelect, toTermValues } from "../policies/select.ts";
@@ -87,7 +88,7 @@ const parseConvert = (input: TConvertTrialInput) => parseInput(ZConvertTrialInpu
 export async function convertTrial(ctx: DomainContext, input: TConvertTrialInput): Promise<TrialDto> {
   requirePermission(ctx.actor, "trial.convert");
   const parsed = parseConvert(input);
-  return mutate(ctx, async ({ tx, now, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit, emit }) => {
     const trial = await tx.trial.findUnique({
       where: { id: parsed.trialId },
       select: {
@@ -173,6 +174,16 @@ export async function convertTrial(ctx: DomainContext, input: TConvertTrialInput
       // the trial customer's group saw the license as a trial
       groupIds: [trial.license.customer.groupId],
     });
+    // the license's group is the paying customer's now: the trial customer's group does not get it
+    emit({
+      type: "trial.converted",
+      licenseId: trial.license.id,
+      data: {
+        trial: await trialEventData(tx, trial.id),
+        license: await licenseEventData(tx, trial.license.id, now),
+        by: "admin",
+      },
+    });
     return toTrialDto(row, now);
   });
 }
@@ -187,7 +198,7 @@ export async function convertTrialOnKeyEntered(
   license: { id: string; trial: boolean; product: { id: string } },
   fingerprint: string,
   now: Date,
-  audit: (entry: AuditEntry) => void,
+  { audit, emit }: Recorders,
 ): Promise<void> {
   if (license.trial) return;
   const trials = await tx.trial.findMany({
@@ -205,6 +216,16 @@ export async function convertTrialOnKeyEntered(
       targetType: "license",
       targetId: license.id,
       summary: { trialId: trial.id, by: "key_entered", trialLicenseId: trial.licenseId, fingerprint },
+    });
+    // about the paid license the trial moved to (its group's)
+    emit({
+      type: "trial.converted",
+      licenseId: license.id,
+      data: {
+        trial: await trialEventData(tx, trial.id),
+        license: await licenseEventData(tx, license.id, now),
+        by: "key_entered",
+      },
     });
   }
 }

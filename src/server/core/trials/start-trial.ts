@@ -8,6 +8,7 @@ import type { Db, Tx } from "../../db/client.ts";
 import type { DbProvider } from "../../db/provider.ts";
 import type { Actor } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { licenseEventData, machineEventData, trialEventData } from "../events/payloads.ts";
 import { generateLicenseKey } from "../licenses/license-key.ts";
 import type { MachineMatching } from "../licenses/select.ts";
 import { componentsMatch, parseComponents } from "../machines/component-match.ts";
@@ -179,7 +180,7 @@ export async function startTrial(ctx: LicensingContext, input: TStartTrialInput)
   const components = JSON.stringify(client.components);
 
   const issue = (key: string) =>
-    mutate(asDomainContext(ctx, trialActor(client.fingerprint)), async ({ tx, audit }) => {
+    mutate(asDomainContext(ctx, trialActor(client.fingerprint)), async ({ tx, audit, emit }) => {
       await lockProduct(tx, ctx.provider, product.id);
       const earlier = await earlierTrial(tx, product.id, client, rule);
       if (earlier) return { earlier };
@@ -250,6 +251,24 @@ export async function startTrial(ctx: LicensingContext, input: TStartTrialInput)
           expiresAt,
           ...(email ? { email } : {}),
         },
+      });
+      // license.created, machine.bound (the trial's one machine, bound at issue: not an activation
+      // taking a last seat, so no license.seat_limit_reached), trial.started
+      const payload = await licenseEventData(tx, license.id, now);
+      emit({ type: "license.created", licenseId: license.id, data: { license: payload } });
+      const machine = await tx.machineBinding.findFirstOrThrow({
+        where: { licenseId: license.id },
+        select: { id: true, fingerprint: true, hostname: true, boundAt: true },
+      });
+      emit({
+        type: "machine.bound",
+        licenseId: license.id,
+        data: { license: payload, machine: machineEventData(machine) },
+      });
+      emit({
+        type: "trial.started",
+        licenseId: license.id,
+        data: { trial: await trialEventData(tx, trial.id), license: payload },
       });
       return { key };
     });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { LicenseStatusCode } from "@license-server/sdk/offline";
 import { conflict } from "../errors.ts";
+import { licenseEventData } from "../events/payloads.ts";
 import { asDomainContext, clientActor, type LicensingContext } from "../validation/licensing-context.ts";
 import { findClientLicense, licenseVerdict, lockLicense, usedSince } from "../validation/client-license.ts";
 import { firstActivation } from "../validation/first-activation.ts";
@@ -109,7 +110,7 @@ export async function recordUsage(ctx: LicensingContext, input: TRecordUsageInpu
 
   const recorded = await mutate(
     asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
-    async ({ tx }) => {
+    async ({ tx, emit }) => {
       await lockLicense(tx, ctx.provider, license.id);
       const earlier = await tx.usageRecord.findUnique({
         where: { licenseId_idempotencyKey: { licenseId: license.id, idempotencyKey } },
@@ -148,6 +149,22 @@ export async function recordUsage(ctx: LicensingContext, input: TRecordUsageInpu
         },
         select: { id: true },
       });
+      // this record made the period's total reach the quota (once per crossing; a replay counts
+      // nothing and sends nothing)
+      if (quota !== null && used < quota && used + amount >= quota) {
+        const { id, code, name } = entitlement.feature;
+        emit({
+          type: "usage.quota_reached",
+          licenseId: license.id,
+          data: {
+            license: await licenseEventData(tx, license.id, now),
+            feature: { id, code, name },
+            quota,
+            used: used + amount,
+            period: quotaPeriod,
+          },
+        });
+      }
       return answer("VALID", "usage recorded", { used: used + amount, quota, quotaPeriod });
     },
   );

@@ -94,8 +94,11 @@ export async function checkMachine(
     await touchMachine(ctx.db, bound, now, client.components);
     return { status: "VALID", message: "the license is valid" };
   }
-  return mutate(asDomainContext(ctx, clientActor(license.id, client.fingerprint)), async ({ tx, audit }) => {
-    await lockLicense(tx, ctx.provider, license.id);
-    return bindMachine(tx, license, client, now, audit);
-  });
+  return mutate(
+    asDomainContext(ctx, clientActor(license.id, client.fingerprint)),
+    async ({ tx, audit, emit }) => {
+      await lockLicense(tx, ctx.provider, license.id);
+      return bindMachine(tx, license, client, now, { audit, emit });
+    },
+  );
 }
