@@ -39,6 +39,7 @@ export function getApiServices(): Promise<ApiServices> {
       ),
       directory: config.ldap ? directoryFor(config.ldap) : null,
       trustProxy: config.trustProxy,
+      allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
     }));
   return holder[KEY];
 }

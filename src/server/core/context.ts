@@ -38,6 +38,8 @@ export interface DomainContext {
   ip?: string | null;
   /** AES-256-GCM key for secrets at rest (TOTP secrets, signing keys) */
   encryptionKey: Buffer;
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS: webhook endpoints may point at private addresses (default false) */
+  allowPrivateWebhookTargets?: boolean;
 }
 
 export const systemActor: Actor = {

@@ -23,6 +23,8 @@ export interface ApiServices {
   directory: LoginDeps["directory"];
   /** TRUST_PROXY: whose X-Forwarded-For gives the client address; default false (the socket's) */
   trustProxy?: TrustProxy;
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS: webhook endpoints may point at private addresses; default false */
+  allowPrivateWebhookTargets?: boolean;
 }
 
 export interface ApiContext {
@@ -63,8 +65,8 @@ export async function createApiContext(
 }
 
 export function domainContext(ctx: ApiContext, actor: Actor): DomainContext {
-  const { db, provider, clock, logger, encryptionKey } = ctx.services;
-  return { db, provider, clock, logger, actor, ip: ctx.ip, encryptionKey };
+  const { db, provider, clock, logger, encryptionKey, allowPrivateWebhookTargets } = ctx.services;
+  return { db, provider, clock, logger, actor, ip: ctx.ip, encryptionKey, allowPrivateWebhookTargets };
 }
 
 /** The caller's real address (the socket's, or a trusted proxy's word: ../client-address.ts). */

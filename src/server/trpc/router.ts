@@ -12,6 +12,8 @@ import { releasesRouter } from "./routers/releases.ts";
 import { machinesRouter, sessionsRouter, usageRouter } from "./routers/sessions.ts";
 import { signingKeysRouter } from "./routers/signing-keys.ts";
 import { trialsRouter } from "./routers/trials.ts";
+import { eventsRouter } from "./routers/events.ts";
+import { webhooksRouter } from "./routers/webhooks.ts";
 import { authRouter, profileRouter, settingsRouter } from "./routers/profile.ts";
 
 /** The admin API: tRPC at /api/trpc, and the same procedures as REST under /api/v1. */
@@ -37,6 +39,8 @@ export const appRouter = lockInputCoercion(
     usage: usageRouter,
     dashboard: dashboardRouter,
     trials: trialsRouter,
+    webhooks: webhooksRouter,
+    events: eventsRouter,
   }),
 );
 

@@ -31,7 +31,7 @@ export const ZEndpointEvents = z
   .array(z.union([z.literal("*"), z.enum(SUBSCRIBABLE_EVENT_TYPES)]))
   .min(1, "choose at least one event type, or * for all")
   .max(SUBSCRIBABLE_EVENT_TYPES.length + 1)
-  .transform((types) => (types.includes("*") ? ["*"] : [...new Set(types)].sort()));
+  .transform((types): typeof types => (types.includes("*") ? ["*"] : [...new Set(types)].sort()));
 
 /**
  * Groups the endpoint receives events of. Left out: super admins get every group (and catalogue-
@@ -61,6 +61,7 @@ export const ZUpdateWebhookEndpointInput = z.object({
 export type TUpdateWebhookEndpointInput = z.input<typeof ZUpdateWebhookEndpointInput>;
 
 export const ZEndpointIdInput = z.object({ endpointId: ZId });
+export type TEndpointIdInput = z.input<typeof ZEndpointIdInput>;
 
 export const ZRotateWebhookSecretInput = z.object({
   endpointId: ZId,
@@ -70,6 +71,7 @@ export const ZRotateWebhookSecretInput = z.object({
 export type TRotateWebhookSecretInput = z.input<typeof ZRotateWebhookSecretInput>;
 
 export const ZListWebhookEndpointsInput = z.object({ ...ZPagination });
+export type TListWebhookEndpointsInput = z.input<typeof ZListWebhookEndpointsInput>;
 
 export const ZListDeliveriesInput = z.object({
   endpointId: ZId,
@@ -79,6 +81,7 @@ export const ZListDeliveriesInput = z.object({
 export type TListDeliveriesInput = z.input<typeof ZListDeliveriesInput>;
 
 export const ZDeliveryIdInput = z.object({ deliveryId: ZId });
+export type TDeliveryIdInput = z.input<typeof ZDeliveryIdInput>;
 
 /** The feed: events after a cursor (the `nextCursor` of the previous page; left out: from the start). */
 export const ZListEventsInput = z.object({
@@ -171,3 +174,11 @@ export const ZEventPageDto = z.object({
   /** more events follow right away */
   hasMore: z.boolean(),
 });
+
+/** A test event sent to one endpoint: the event (not in the feed) and its one delivery. */
+export const ZWebhookTestResultDto = z.object({ eventId: z.string(), deliveryId: z.string() });
+
+/** Failed deliveries queued again (at most 10 000 per call; `remaining` are still failed). */
+export const ZRedeliverFailedResultDto = z.object({ count: z.number().int(), remaining: z.number().int() });
+
+export const ZDeletedWebhookEndpointDto = z.object({ id: z.string() });
