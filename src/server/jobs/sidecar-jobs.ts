@@ -3,9 +3,11 @@
 // is set) and this process's audit checkpointer. The web app runs only its own checkpointer
 // (src/server/admin-services.ts). See docs/architecture.md "Background jobs".
 import type { Config } from "../config.ts";
+import { systemClock } from "../core/context.ts";
 import type { DbHandle } from "../db/client.ts";
 import type { Logger } from "../logger.ts";
 import { startAuditCheckpointer } from "./audit-checkpointer.ts";
+import { startExpiryNotices } from "./expiry-notices.ts";
 import { scheduleBackups, type BackupSchedule } from "./scheduled-backups.ts";
 
 export interface SidecarJobs {
@@ -33,9 +35,17 @@ export function startSidecarJobs(config: Config, database: DbHandle, logger: Log
     logger,
     dataDir: config.dataDir,
   });
+  // license expiry events (license.expiring_soon, license.expired, trial.expired), every 5 minutes
+  const expiryNotices = startExpiryNotices({
+    database,
+    clock: systemClock,
+    logger,
+    encryptionKey: config.encryptionKey,
+  });
   return {
     backups,
     stop: async () => {
+      await expiryNotices.stop();
       await backups?.stop();
       await checkpointer.stop();
     },
