@@ -35,7 +35,7 @@ export async function createWebhookEndpoint(
   const data = parseInput(ZCreateWebhookEndpointInput, input);
   await requireAllowedTarget(ctx, data.url);
   const secret = newWebhookSecret();
-  return mutate(ctx, async ({ tx, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit }) => {
     const groupIds = await resolveEndpointGroups(tx, ctx.actor, data.groupIds);
     if (ctx.provider === "postgresql")
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ENDPOINT_LIMIT_LOCK})`);
@@ -54,6 +54,8 @@ export async function createWebhookEndpoint(
         groupIds: groupIds === null ? null : JSON.stringify(groupIds),
         secretEnc: sealWebhookSecret(ctx.encryptionKey, secret),
         createdById: ctx.actor.type === "admin" ? ctx.actor.id : null,
+        createdAt: now,
+        updatedAt: now,
       },
       select: webhookEndpointSelect,
     });

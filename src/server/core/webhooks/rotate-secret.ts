@@ -36,6 +36,7 @@ export async function rotateWebhookSecret(
         secretEnc: sealWebhookSecret(ctx.encryptionKey, secret),
         previousSecretEnc: previousSecretUntil ? current.secretEnc : null,
         previousSecretUntil,
+        updatedAt: now,
       },
       select: webhookEndpointSelect,
     });

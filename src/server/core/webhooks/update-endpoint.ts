@@ -29,14 +29,14 @@ export async function updateWebhookEndpoint(
   requirePermission(ctx.actor, "webhook.write");
   const { endpointId, ...given } = parseInput(ZUpdateWebhookEndpointInput, input);
   if (given.url !== undefined) await requireAllowedTarget(ctx, given.url);
-  return mutate(ctx, async ({ tx, audit }) => {
+  return mutate(ctx, async ({ tx, now, audit }) => {
     const before = await findEndpointInScope(tx, ctx.actor, endpointId);
     const beforeGroups = endpointGroupIds(before);
     const groupIds =
       given.groupIds === undefined
         ? beforeGroups
         : await resolveEndpointGroups(tx, ctx.actor, given.groupIds);
-    const data: Prisma.WebhookEndpointUpdateInput = {};
+    const data: Prisma.WebhookEndpointUpdateInput = { updatedAt: now };
     if (given.url !== undefined) data.url = given.url;
     if (given.description !== undefined) data.description = given.description;
     if (given.events !== undefined) data.events = JSON.stringify(given.events);
