@@ -18,6 +18,8 @@ import { rotateSigningKey } from "../../src/server/core/signing-keys/rotate-sign
 import { confirmTotp } from "../../src/server/core/two-factor/confirm-totp.ts";
 import { enrollTotp } from "../../src/server/core/two-factor/enroll-totp.ts";
 import { createWebSession } from "../../src/server/core/web-sessions/store.ts";
+import { createWebhookEndpoint } from "../../src/server/core/webhooks/create-endpoint.ts";
+import { sendWebhookTestEvent } from "../../src/server/core/webhooks/send-test-event.ts";
 import type { ApiServices } from "../../src/server/trpc/context.ts";
 import { handleRestRequest } from "../../src/server/trpc/handlers.ts";
 import { openApiDocument } from "../../src/server/trpc/openapi.ts";
@@ -157,6 +159,29 @@ async function freshMachine(f: Fixtures): Promise<string> {
   });
   return machine.id;
 }
+
+/** A webhook endpoint of group A (public IP literal: no DNS); the walk shares one per database. */
+const WALK_HOOK_URL = "https://93.184.215.14/walk-hook";
+const freshEndpoint = async (f: Fixtures) =>
+  (
+    await createWebhookEndpoint(f.db.ctx(), {
+      url: WALK_HOOK_URL,
+      events: ["license.created"],
+      groupIds: [f.world.groupA.id],
+    })
+  ).endpoint.id;
+const sharedEndpoints = new WeakMap<TestDb, Promise<string>>();
+const walkEndpoint = (f: Fixtures): Promise<string> => {
+  let id = sharedEndpoints.get(f.db);
+  if (!id) {
+    id = freshEndpoint(f);
+    sharedEndpoints.set(f.db, id);
+  }
+  return id;
+};
+/** A delivery (a test event) to the shared endpoint. */
+const walkDelivery = async (f: Fixtures) =>
+  (await sendWebhookTestEvent(f.db.ctx(), { endpointId: await walkEndpoint(f) })).deliveryId;
 
 const entries: Record<string, Entry> = {
   "auth-login": {
@@ -784,6 +809,86 @@ const entries: Record<string, Entry> = {
     valid: (f) =>
       Promise.resolve({ params: { id: f.world.license.id }, query: { page: "1", pageSize: "10" } }),
     invalid: (f) => Promise.resolve({ params: { id: f.world.license.id }, query: { pageSize: "0" } }),
+  },
+  "webhooks-list": {
+    min: "admin",
+    scope: "global",
+    valid: () => Promise.resolve({ query: { page: "1", pageSize: "10" } }),
+    invalid: () => Promise.resolve({ query: { pageSize: "0" } }),
+  },
+  "webhooks-get": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { endpointId: await walkEndpoint(f) } }),
+    invalid: () => Promise.resolve({ params: { endpointId: "x".repeat(65) } }),
+  },
+  "webhooks-create": {
+    min: "admin",
+    scope: "named",
+    valid: (f) =>
+      Promise.resolve({
+        body: { url: WALK_HOOK_URL, events: ["license.revoked"], groupIds: [f.world.groupA.id] },
+      }),
+    invalid: (f) =>
+      Promise.resolve({
+        body: { url: "https://169.254.169.254/latest", events: ["*"], groupIds: [f.world.groupA.id] },
+      }),
+  },
+  "webhooks-update": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { endpointId: await walkEndpoint(f) }, body: { description: "walk" } }),
+    invalid: async (f) => ({ params: { endpointId: await walkEndpoint(f) }, body: { events: [] } }),
+  },
+  "webhooks-delete": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { endpointId: await freshEndpoint(f) } }),
+    invalid: () => Promise.resolve({ params: { endpointId: "no-such-endpoint" } }),
+    invalidStatus: 404,
+  },
+  "webhooks-rotateSecret": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { endpointId: await walkEndpoint(f) }, body: { graceHours: 1 } }),
+    invalid: async (f) => ({ params: { endpointId: await walkEndpoint(f) }, body: { graceHours: 500 } }),
+  },
+  "webhooks-sendTest": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { endpointId: await walkEndpoint(f) }, body: {} }),
+    invalid: () => Promise.resolve({ params: { endpointId: "x".repeat(65) }, body: {} }),
+  },
+  "webhooks-deliveries": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { endpointId: await walkEndpoint(f) }, query: { status: "pending" } }),
+    invalid: async (f) => ({ params: { endpointId: await walkEndpoint(f) }, query: { status: "lost" } }),
+  },
+  "webhooks-redeliverFailed": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { endpointId: await walkEndpoint(f) }, body: {} }),
+    invalid: () => Promise.resolve({ params: { endpointId: "x".repeat(65) }, body: {} }),
+  },
+  "webhooks-attempts": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { deliveryId: await walkDelivery(f) } }),
+    invalid: () => Promise.resolve({ params: { deliveryId: "x".repeat(65) } }),
+  },
+  "webhooks-redeliver": {
+    min: "admin",
+    scope: "target",
+    valid: async (f) => ({ params: { deliveryId: await walkDelivery(f) }, body: {} }),
+    invalid: () => Promise.resolve({ params: { deliveryId: "no-such-delivery" }, body: {} }),
+    invalidStatus: 404,
+  },
+  "events-list": {
+    min: "admin",
+    scope: "global",
+    valid: () => Promise.resolve({ query: { after: "0", limit: "10", type: "license.created" } }),
+    invalid: () => Promise.resolve({ query: { after: "abc" } }),
   },
   "audit-list": {
     min: "admin",
