@@ -3,8 +3,9 @@
 // with the change or not at all, in order with consecutive positions, and fanned out to the
 // endpoints that want it (all, a group's, one type's) and not to a disabled one. Secrets (the
 // client's address, idempotency keys, component hashes) never reach an event's data.
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EVENT_CATALOG, type EventType } from "../../src/server/core/events/schemas.ts";
+import { EVENT_CATALOG, EVENT_TYPES, type EventType } from "../../src/server/core/events/schemas.ts";
 import { failedPrecondition } from "../../src/server/core/errors.ts";
 import { issueLicenses } from "../../src/server/core/licenses/issue-licenses.ts";
 import { reinstateLicense } from "../../src/server/core/licenses/reinstate-license.ts";
@@ -627,5 +628,27 @@ describeEachDb("events emitted by the domain", (getDb) => {
       });
       expect(new Set(only.map((d) => d.event.type))).toEqual(new Set(["license.created"]));
     });
+  });
+});
+
+describe("docs/events.md", () => {
+  const doc = readFileSync(new URL("../../docs/events.md", import.meta.url), "utf8");
+  const headings = [...doc.matchAll(/^### `([a-z_.]+)` \(version (\d+)\)$/gm)].map((m) => [
+    m[1],
+    Number(m[2]),
+  ]);
+
+  it("documents every type of the catalogue with its version, and no other", () => {
+    expect(headings).toEqual(EVENT_TYPES.map((type) => [type, EVENT_CATALOG[type].version]));
+  });
+
+  it("gives a payload example under each type", () => {
+    for (const type of EVENT_TYPES) {
+      const start = doc.indexOf(`### \`${type}\``);
+      const next = doc.indexOf("\n## ", start);
+      const nextType = doc.indexOf("\n### ", start + 1);
+      const end = Math.min(...[next, nextType].filter((i) => i > 0), doc.length);
+      expect(doc.slice(start, end), type).toContain("```json");
+    }
   });
 });
