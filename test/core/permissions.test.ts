@@ -34,6 +34,18 @@ import { deleteProduct } from "../../src/server/core/products/delete-product.ts"
 import { getProduct } from "../../src/server/core/products/get-product.ts";
 import { listProducts } from "../../src/server/core/products/list-products.ts";
 import { updateProduct } from "../../src/server/core/products/update-product.ts";
+import { listEvents } from "../../src/server/core/events/list-events.ts";
+import { createWebhookEndpoint } from "../../src/server/core/webhooks/create-endpoint.ts";
+import { deleteWebhookEndpoint } from "../../src/server/core/webhooks/delete-endpoint.ts";
+import { getWebhookEndpoint } from "../../src/server/core/webhooks/get-endpoint.ts";
+import { listWebhookAttempts } from "../../src/server/core/webhooks/list-attempts.ts";
+import { listWebhookDeliveries } from "../../src/server/core/webhooks/list-deliveries.ts";
+import { listWebhookEndpoints } from "../../src/server/core/webhooks/list-endpoints.ts";
+import { redeliverFailedWebhooks } from "../../src/server/core/webhooks/redeliver-failed.ts";
+import { redeliverWebhook } from "../../src/server/core/webhooks/redeliver.ts";
+import { rotateWebhookSecret } from "../../src/server/core/webhooks/rotate-secret.ts";
+import { sendWebhookTestEvent } from "../../src/server/core/webhooks/send-test-event.ts";
+import { updateWebhookEndpoint } from "../../src/server/core/webhooks/update-endpoint.ts";
 import { actor, describeEachDb, type TestDb } from "../support/db.ts";
 import {
   auditCount,
@@ -72,6 +84,23 @@ interface Listing {
 const future = new Date("2031-01-01T00:00:00Z");
 const freshLicense = async (db: TestDb, world: World) =>
   (await makeLicense(db, world.customer.id, world.product.id)).id;
+
+/** A webhook endpoint of group A: a fresh one, or one shared by the operations per database. */
+const HOOK_URL = "https://93.184.215.14/permissions";
+const freshEndpoint = async (db: TestDb, world: World) =>
+  (await createWebhookEndpoint(db.ctx(), { url: HOOK_URL, events: ["*"], groupIds: [world.groupA.id] }))
+    .endpoint.id;
+const sharedEndpoints = new WeakMap<TestDb, Promise<string>>();
+const sharedEndpoint = (db: TestDb, world: World): Promise<string> => {
+  let id = sharedEndpoints.get(db);
+  if (!id) {
+    id = freshEndpoint(db, world);
+    sharedEndpoints.set(db, id);
+  }
+  return id;
+};
+const freshDelivery = async (db: TestDb, world: World) =>
+  (await sendWebhookTestEvent(db.ctx(), { endpointId: await sharedEndpoint(db, world) })).deliveryId;
 
 const operations: Operation[] = [
   // catalog: global, super_admin writes
@@ -285,6 +314,94 @@ const operations: Operation[] = [
     setup: freshLicense,
     run: (ctx, _w, id) => revokeLicense(ctx, { id }),
   },
+  // webhooks and the feed: admin role; endpoints of other groups are NOT_FOUND
+  {
+    name: "createWebhookEndpoint",
+    min: "admin",
+    scope: "named",
+    write: true,
+    run: (ctx, w) => createWebhookEndpoint(ctx, { url: HOOK_URL, events: ["*"], groupIds: [w.groupA.id] }),
+  },
+  {
+    name: "listWebhookEndpoints",
+    min: "admin",
+    scope: "global",
+    write: false,
+    run: (ctx) => listWebhookEndpoints(ctx, {}),
+  },
+  {
+    name: "getWebhookEndpoint",
+    min: "admin",
+    scope: "target",
+    write: false,
+    setup: sharedEndpoint,
+    run: (ctx, _w, endpointId) => getWebhookEndpoint(ctx, { endpointId }),
+  },
+  {
+    name: "updateWebhookEndpoint",
+    min: "admin",
+    scope: "target",
+    write: true,
+    setup: sharedEndpoint,
+    run: (ctx, _w, endpointId) => updateWebhookEndpoint(ctx, { endpointId, description: unique("d") }),
+  },
+  {
+    name: "rotateWebhookSecret",
+    min: "admin",
+    scope: "target",
+    write: true,
+    setup: sharedEndpoint,
+    run: (ctx, _w, endpointId) => rotateWebhookSecret(ctx, { endpointId, graceHours: 1 }),
+  },
+  {
+    name: "sendWebhookTestEvent",
+    min: "admin",
+    scope: "target",
+    write: true,
+    setup: sharedEndpoint,
+    run: (ctx, _w, endpointId) => sendWebhookTestEvent(ctx, { endpointId }),
+  },
+  {
+    name: "listWebhookDeliveries",
+    min: "admin",
+    scope: "target",
+    write: false,
+    setup: sharedEndpoint,
+    run: (ctx, _w, endpointId) => listWebhookDeliveries(ctx, { endpointId }),
+  },
+  {
+    name: "redeliverFailedWebhooks",
+    min: "admin",
+    scope: "target",
+    write: true,
+    setup: sharedEndpoint,
+    run: (ctx, _w, endpointId) => redeliverFailedWebhooks(ctx, { endpointId }),
+  },
+  {
+    name: "listWebhookAttempts",
+    min: "admin",
+    scope: "target",
+    write: false,
+    setup: freshDelivery,
+    run: (ctx, _w, deliveryId) => listWebhookAttempts(ctx, { deliveryId }),
+  },
+  {
+    name: "redeliverWebhook",
+    min: "admin",
+    scope: "target",
+    write: true,
+    setup: freshDelivery,
+    run: (ctx, _w, deliveryId) => redeliverWebhook(ctx, { deliveryId }),
+  },
+  {
+    name: "deleteWebhookEndpoint",
+    min: "admin",
+    scope: "target",
+    write: true,
+    setup: freshEndpoint,
+    run: (ctx, _w, endpointId) => deleteWebhookEndpoint(ctx, { endpointId }),
+  },
+  { name: "listEvents", min: "admin", scope: "global", write: false, run: (ctx) => listEvents(ctx, {}) },
 ];
 
 const listings: Listing[] = [
