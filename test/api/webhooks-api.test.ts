@@ -280,6 +280,18 @@ describeEachDb("webhooks and the event feed over REST", (getDb) => {
       ["POST", "/webhook-endpoints", { url: HOOK_URL, events: ["*"], enabled: "yes" }, "enabled"],
       ["POST", "/webhook-endpoints", { url: HOOK_URL, events: ["*"], groupIds: null }, "groupIds"],
       ["POST", "/webhook-endpoints", [], null],
+      // PostgreSQL text cannot hold U+0000; URLs are single lines
+      [
+        "POST",
+        "/webhook-endpoints",
+        { url: HOOK_URL, events: ["*"], description: "a\u0000b" },
+        "description",
+      ],
+      ["POST", "/webhook-endpoints", { url: `${HOOK_URL}/a\u0000b`, events: ["*"] }, "url"],
+      ["POST", "/webhook-endpoints", { url: `${HOOK_URL}/a\nb`, events: ["*"] }, "url"],
+      ["POST", "/webhook-endpoints", { url: `${HOOK_URL}/a\tb`, events: ["*"] }, "url"],
+      ["POST", "/webhook-endpoints", { url: HOOK_URL, events: ["*"], groupIds: ["g\u0000"] }, "groupIds.0"],
+      ["GET", "/events?licenseId=l%00", undefined, "licenseId"],
     ];
     for (const [method, path, body, field] of cases) {
       const answer = await rest(method, path, { token: superKey, body });
@@ -289,6 +301,17 @@ describeEachDb("webhooks and the event feed over REST", (getDb) => {
         const fields = ((answer.body.data as Json).fields as { path: string }[]).map((f) => f.path);
         expect(fields, `${path} ${JSON.stringify(body)}`).toContain(field);
       }
+    }
+    // a NUL in a path parameter: refused before any query (400), or no route (404); never 500
+    for (const [method, path] of [
+      ["GET", "/webhook-endpoints/a%00b"],
+      ["PATCH", "/webhook-endpoints/a%00b"],
+      ["POST", "/webhook-endpoints/a%00b/test"],
+      ["GET", "/webhook-deliveries/a%00b/attempts"],
+      ["POST", "/webhook-deliveries/a%00b/redeliver"],
+    ] as const) {
+      const answer = await rest(method, path, { token: superKey, body: method === "GET" ? undefined : {} });
+      expect([400, 404], `${method} ${path}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
     }
     const notJson = await rest("POST", "/webhook-endpoints", { token: superKey, raw: "{ nope" });
     expect(notJson.status).toBe(400);

@@ -9,12 +9,29 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** admin: an admin disabled it; failing: its deliveries failed for WEBHOOK_DISABLE_AFTER_HOURS */
 export const DISABLED_REASONS = ["admin", "failing"] as const;
 
+/** Whether `value` holds a control character (U+0000–U+001F, U+007F). */
+const hasControlCharacter = (value: string) => {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+};
+
+/** An id that is stored or looked up: PostgreSQL text cannot hold U+0000 (the query would fail). */
+const noNul = (value: string) => !value.includes("\u0000");
+const NO_NUL = "must not contain NUL characters";
+
+const ZWebhookId = ZId.refine((value) => !hasControlCharacter(value), "must not contain control characters");
+
 /** An http(s) URL without credentials, at most 2048 characters (where it may point: target-guard.ts). */
 export const ZWebhookUrl = z
   .string()
   .trim()
   .min(1, "is required")
   .max(2048, "must be at most 2048 characters")
+  // the URL parser would drop tabs and newlines and encode NUL: the URL is stored as written
+  .refine((value) => !hasControlCharacter(value), "must not contain control characters")
   .refine((value) => {
     try {
       const url = new URL(value);
@@ -37,11 +54,14 @@ export const ZEndpointEvents = z
  * Groups the endpoint receives events of. Left out: super admins get every group (and catalogue-
  * wide events such as policy changes), everyone else their own groups.
  */
-export const ZEndpointGroupIds = z.array(ZId).min(1, "name at least one group, or leave it out").max(100);
+export const ZEndpointGroupIds = z
+  .array(ZWebhookId)
+  .min(1, "name at least one group, or leave it out")
+  .max(100);
 
 export const ZCreateWebhookEndpointInput = z.object({
   url: ZWebhookUrl,
-  description: ZDescription.default(""),
+  description: ZDescription.refine(noNul, NO_NUL).default(""),
   events: ZEndpointEvents,
   groupIds: ZEndpointGroupIds.optional(),
   enabled: z.boolean().default(true),
@@ -49,9 +69,9 @@ export const ZCreateWebhookEndpointInput = z.object({
 export type TCreateWebhookEndpointInput = z.input<typeof ZCreateWebhookEndpointInput>;
 
 export const ZUpdateWebhookEndpointInput = z.object({
-  endpointId: ZId,
+  endpointId: ZWebhookId,
   url: ZWebhookUrl.optional(),
-  description: ZDescription.optional(),
+  description: ZDescription.refine(noNul, NO_NUL).optional(),
   events: ZEndpointEvents.optional(),
   /** null: every group (super admins only) */
   groupIds: ZEndpointGroupIds.nullable().optional(),
@@ -60,11 +80,11 @@ export const ZUpdateWebhookEndpointInput = z.object({
 });
 export type TUpdateWebhookEndpointInput = z.input<typeof ZUpdateWebhookEndpointInput>;
 
-export const ZEndpointIdInput = z.object({ endpointId: ZId });
+export const ZEndpointIdInput = z.object({ endpointId: ZWebhookId });
 export type TEndpointIdInput = z.input<typeof ZEndpointIdInput>;
 
 export const ZRotateWebhookSecretInput = z.object({
-  endpointId: ZId,
+  endpointId: ZWebhookId,
   /** how long the old secret keeps signing beside the new one (deliveries carry both signatures) */
   graceHours: zQueryInt(0, 168).default(24),
 });
@@ -74,13 +94,13 @@ export const ZListWebhookEndpointsInput = z.object({ ...ZPagination });
 export type TListWebhookEndpointsInput = z.input<typeof ZListWebhookEndpointsInput>;
 
 export const ZListDeliveriesInput = z.object({
-  endpointId: ZId,
+  endpointId: ZWebhookId,
   status: z.enum(DELIVERY_STATUSES).optional(),
   ...ZPagination,
 });
 export type TListDeliveriesInput = z.input<typeof ZListDeliveriesInput>;
 
-export const ZDeliveryIdInput = z.object({ deliveryId: ZId });
+export const ZDeliveryIdInput = z.object({ deliveryId: ZWebhookId });
 export type TDeliveryIdInput = z.input<typeof ZDeliveryIdInput>;
 
 /** The feed: events after a cursor (the `nextCursor` of the previous page; left out: from the start). */
@@ -92,7 +112,7 @@ export const ZListEventsInput = z.object({
     .optional(),
   limit: zQueryInt(1, 500).default(100),
   type: z.enum(EVENT_TYPES).optional(),
-  licenseId: ZId.optional(),
+  licenseId: ZWebhookId.optional(),
 });
 export type TListEventsInput = z.input<typeof ZListEventsInput>;
 
