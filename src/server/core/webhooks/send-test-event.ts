@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
-import { failedPrecondition, notFound } from "../errors.ts";
+import { failedPrecondition } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZEndpointIdInput, type TEndpointIdInput } from "./schemas.ts";
@@ -43,7 +43,7 @@ export async function sendWebhookTestEvent(
     where: { endpointId, event: { type: "webhook.test", data: { contains: `(test ${reference})` } } },
     select: { id: true, eventId: true },
   });
-  // deleted in the meantime (with its delivery)
-  if (!delivery) throw notFound("webhook endpoint", endpointId);
+  // disabled or deleted by someone else while the change ran: the event found no endpoint
+  if (!delivery) throw failedPrecondition("the endpoint was disabled or deleted meanwhile: nothing was sent");
   return { eventId: delivery.eventId, deliveryId: delivery.id };
 }
