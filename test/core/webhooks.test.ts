@@ -14,7 +14,10 @@ import { getWebhookEndpoint } from "../../src/server/core/webhooks/get-endpoint.
 import { listWebhookAttempts } from "../../src/server/core/webhooks/list-attempts.ts";
 import { listWebhookDeliveries } from "../../src/server/core/webhooks/list-deliveries.ts";
 import { listWebhookEndpoints } from "../../src/server/core/webhooks/list-endpoints.ts";
-import { redeliverFailedWebhooks } from "../../src/server/core/webhooks/redeliver-failed.ts";
+import {
+  MAX_REDELIVER_PER_CALL,
+  redeliverFailedWebhooks,
+} from "../../src/server/core/webhooks/redeliver-failed.ts";
 import { redeliverWebhook } from "../../src/server/core/webhooks/redeliver.ts";
 import { rotateWebhookSecret } from "../../src/server/core/webhooks/rotate-secret.ts";
 import type { TCreateWebhookEndpointInput } from "../../src/server/core/webhooks/schemas.ts";
@@ -672,4 +675,54 @@ describeEachDb("webhooks admin API (domain)", (getDb) => {
     expect(await db.handle.db.webhookEndpoint.count()).toBe(MAX_WEBHOOK_ENDPOINTS);
     await expectDomainError(create(superAdmin), "FAILED_PRECONDITION");
   });
+});
+
+describeEachDb("webhooks: redelivering failed deliveries is bounded per call", (getDb) => {
+  it(`queues at most ${MAX_REDELIVER_PER_CALL} failed deliveries a call, oldest first, and says how many remain`, async () => {
+    const db = getDb();
+    const { endpoint } = await createWebhookEndpoint(db.ctx(), { url: PUBLIC_URL, events: ["*"] });
+    const d = db.handle.db;
+    const total = MAX_REDELIVER_PER_CALL + 7;
+    const base = db.clock.now().getTime() - 86_400_000;
+    for (let start = 0; start < total; start += 2000) {
+      const n = Math.min(2000, total - start);
+      const events = Array.from({ length: n }, (_, i) => ({
+        id: `evt_bound_${start + i}`,
+        seq: start + i + 1,
+        type: "license.updated",
+        at: new Date(base + start + i),
+        data: "{}",
+      }));
+      await d.event.createMany({ data: events });
+      await d.webhookDelivery.createMany({
+        data: events.map((e) => ({
+          endpointId: endpoint.id,
+          eventId: e.id,
+          status: "failed",
+          attempts: 11,
+          nextAttemptAt: e.at,
+          createdAt: e.at,
+          completedAt: e.at,
+        })),
+      });
+    }
+    const first = await redeliverFailedWebhooks(db.ctx(), { endpointId: endpoint.id });
+    expect(first).toEqual({ count: MAX_REDELIVER_PER_CALL, remaining: 7 });
+    // the oldest went first: the 7 newest are still failed
+    const left = await d.webhookDelivery.findMany({
+      where: { endpointId: endpoint.id, status: "failed" },
+      select: { eventId: true },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(left.map((r) => r.eventId)).toEqual(
+      Array.from({ length: 7 }, (_, i) => `evt_bound_${MAX_REDELIVER_PER_CALL + i}`),
+    );
+    expect(await redeliverFailedWebhooks(db.ctx(), { endpointId: endpoint.id })).toEqual({
+      count: 7,
+      remaining: 0,
+    });
+    expect(await d.webhookDelivery.count({ where: { endpointId: endpoint.id, status: "pending" } })).toBe(
+      total,
+    );
+  }, 120_000);
 });
