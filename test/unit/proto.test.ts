@@ -29,10 +29,15 @@ describe("the gRPC contract", () => {
     }
   })();
   it.skipIf(!hasBaseline)(`is backward compatible with the contract at ${BASELINE} (buf breaking)`, () => {
+    // buf resolves the ref with git itself: a short hash fails in some clones, the full one does not
+    const baseline = execFileSync("git", ["rev-parse", `${BASELINE}^{commit}`], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
     expect(() =>
       execFileSync(
         join(root, "node_modules/.bin/buf"),
-        ["breaking", "--against", `${join(root, ".git")}#ref=${BASELINE},subdir=proto`],
+        ["breaking", "--against", `${join(root, ".git")}#ref=${baseline},subdir=proto`],
         { cwd: join(root, "proto"), stdio: "pipe" },
       ),
     ).not.toThrow();
