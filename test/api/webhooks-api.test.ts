@@ -232,6 +232,7 @@ describeEachDb("webhooks and the event feed over REST", (getDb) => {
         const page = await rest("GET", `/events?after=${cursor}&limit=1${query}`, { token });
         expect(page.status).toBe(200);
         const feed = page.body as unknown as FeedJson;
+        for (const e of feed.events) expect(e.sequence).toBeGreaterThan(Number(cursor));
         events.push(...feed.events);
         cursor = feed.nextCursor;
         if (!feed.hasMore) return events;
