@@ -38,6 +38,7 @@ const NAV: { title: string; items: NavItem[] }[] = [
       { href: "/groups", label: "Groups" },
       { href: "/admins", label: "Admins", permission: "admin.manage" },
       { href: "/api-keys", label: "API keys" },
+      { href: "/webhooks", label: "Webhooks", permission: "webhook.read" },
       { href: "/audit", label: "Audit log", permission: "audit.read" },
       { href: "/signing-keys", label: "Signing keys", permission: "signing_key.read" },
       { href: "/settings", label: "Settings" },
