@@ -18,6 +18,7 @@ import type { ClientOperation } from "./licensing-api/operations.ts";
 import { auditCheckpointObservers } from "./core/audit/checkpoint.ts";
 import { DomainError, UNAVAILABLE_REASONS, unavailableObservers } from "./core/errors.ts";
 import { overageObservers } from "./core/sessions/overage.ts";
+import { webhookAttemptObservers } from "./core/webhooks/record-attempt.ts";
 import { deadCutoff, seatHolderWhere } from "./core/sessions/session-rules.ts";
 import type { Db } from "./db/client.ts";
 import { APP_VERSION } from "./version.ts";
@@ -40,6 +41,9 @@ interface StateSample {
   sessionsActive: number;
   heartbeatLate: number;
   heartbeatDead: number;
+  webhookQueueDepth: number;
+  /** the oldest pending delivery's age; 0 when none is pending */
+  webhookOldestPendingSeconds: number;
 }
 
 class ServerMetrics {
@@ -96,6 +100,17 @@ class ServerMetrics {
     help: "Calls answered UNAVAILABLE (gRPC) or 503 because a database wait ran out, by which wait",
     labelNames: ["reason"] as const,
   });
+  readonly webhookDeliveries = this.counter({
+    name: `${PREFIX}webhook_deliveries_total`,
+    help: "Webhook delivery attempts made by this sidecar, by outcome: succeeded, retrying (failed, retried later), failed (no retry left)",
+    labelNames: ["outcome"] as const,
+  });
+  readonly webhookAttemptDuration = new Histogram({
+    name: `${PREFIX}webhook_attempt_duration_seconds`,
+    help: "Time from a webhook attempt's start to the receiver's answer (or the failure)",
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
   readonly auditCheckpointSeq = new Gauge({
     name: `${PREFIX}audit_checkpoint_seq`,
     help: "The audit chain's head (seq) at this process's last signed checkpoint (DATA_DIR/audit-head.json)",
@@ -111,6 +126,7 @@ class ServerMetrics {
     collectDefaultMetrics({ register: this.registry });
     // every reason reported from the start (at 0), so an alert on its rate has a series to watch
     for (const reason of UNAVAILABLE_REASONS) this.unavailable.inc({ reason }, 0);
+    for (const outcome of ["succeeded", "retrying", "failed"]) this.webhookDeliveries.inc({ outcome }, 0);
     this.registry.setDefaultLabels({ component });
     new Gauge({
       name: `${PREFIX}info`,
@@ -170,6 +186,20 @@ class ServerMetrics {
       },
     );
     state(
+      "webhook_queue_depth",
+      "Webhook deliveries pending (due now, waiting for a retry, or for a disabled endpoint)",
+      (s, g) => {
+        g.set(s.webhookQueueDepth);
+      },
+    );
+    state(
+      "webhook_oldest_pending_seconds",
+      "Age of the oldest pending webhook delivery (0: none pending)",
+      (s, g) => {
+        g.set(s.webhookOldestPendingSeconds);
+      },
+    );
+    state(
       "sessions_heartbeat_dead",
       "Open sessions whose heartbeats stopped (past deadline + tolerance), not yet ended by the reaper",
       (s, g) => {
@@ -209,25 +239,52 @@ class ServerMetrics {
 
 async function sampleState(db: Db, now: Date, toleranceSeconds: number): Promise<StateSample> {
   const cutoff = deadCutoff(now, toleranceSeconds);
-  const [byStatus, activeExpired, expiring7d, expiring30d, sessionsActive, heartbeatLate, heartbeatDead] =
-    await Promise.all([
-      db.license.groupBy({ by: ["status"], _count: { _all: true } }),
-      db.license.count({ where: { status: "active", expiresAt: { lte: now } } }),
-      db.license.count({
-        where: { status: "active", expiresAt: { gt: now, lte: new Date(now.getTime() + 7 * DAY_MS) } },
-      }),
-      db.license.count({
-        where: { status: "active", expiresAt: { gt: now, lte: new Date(now.getTime() + 30 * DAY_MS) } },
-      }),
-      db.session.count({ where: seatHolderWhere(now, toleranceSeconds) }),
-      db.session.count({ where: { endedAt: null, deadlineAt: { lt: now, gte: cutoff } } }),
-      db.session.count({ where: { endedAt: null, deadlineAt: { lt: cutoff } } }),
-    ]);
+  const [
+    byStatus,
+    activeExpired,
+    expiring7d,
+    expiring30d,
+    sessionsActive,
+    heartbeatLate,
+    heartbeatDead,
+    webhookQueueDepth,
+    oldestPending,
+  ] = await Promise.all([
+    db.license.groupBy({ by: ["status"], _count: { _all: true } }),
+    db.license.count({ where: { status: "active", expiresAt: { lte: now } } }),
+    db.license.count({
+      where: { status: "active", expiresAt: { gt: now, lte: new Date(now.getTime() + 7 * DAY_MS) } },
+    }),
+    db.license.count({
+      where: { status: "active", expiresAt: { gt: now, lte: new Date(now.getTime() + 30 * DAY_MS) } },
+    }),
+    db.session.count({ where: seatHolderWhere(now, toleranceSeconds) }),
+    db.session.count({ where: { endedAt: null, deadlineAt: { lt: now, gte: cutoff } } }),
+    db.session.count({ where: { endedAt: null, deadlineAt: { lt: cutoff } } }),
+    db.webhookDelivery.count({ where: { status: "pending" } }),
+    db.webhookDelivery.findFirst({
+      where: { status: "pending" },
+      orderBy: { createdAt: "asc" },
+      select: { createdAt: true },
+    }),
+  ]);
   const licenses: Record<string, number> = { active: 0, suspended: 0, revoked: 0, expired: 0 };
   for (const row of byStatus) licenses[row.status] = row._count._all;
   licenses.active = (licenses.active ?? 0) - activeExpired;
   licenses.expired = (licenses.expired ?? 0) + activeExpired;
-  return { licenses, expiring7d, expiring30d, sessionsActive, heartbeatLate, heartbeatDead };
+  const webhookOldestPendingSeconds = oldestPending
+    ? Math.max(0, (now.getTime() - oldestPending.createdAt.getTime()) / 1000)
+    : 0;
+  return {
+    licenses,
+    expiring7d,
+    expiring30d,
+    sessionsActive,
+    heartbeatLate,
+    heartbeatDead,
+    webhookQueueDepth,
+    webhookOldestPendingSeconds,
+  };
 }
 
 const holder = globalThis as typeof globalThis & { __licenseServerMetrics?: ServerMetrics };
@@ -286,6 +343,13 @@ unavailableObservers.add((reason) => {
 // Each session granted in overage (beyond its license's seat limit), by product.
 overageObservers.add((grant) => {
   serverMetrics().overageSessions.inc({ product: grant.productCode });
+});
+
+// Each webhook attempt this process makes: by outcome, and how long the receiver took.
+webhookAttemptObservers.add((attempt) => {
+  const m = serverMetrics();
+  m.webhookDeliveries.inc({ outcome: attempt.outcome });
+  m.webhookAttemptDuration.observe(attempt.latencyMs / 1000);
 });
 
 // Each audit checkpoint this process writes: its head and time.

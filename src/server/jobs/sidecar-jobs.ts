@@ -1,6 +1,6 @@
 // The background jobs the gRPC sidecar runs beside its calls, besides the session reaper that its
 // server starts with its own services (session-reaper.ts): scheduled backups (when BACKUP_SCHEDULE
-// is set) and this process's audit checkpointer. The web app runs only its own checkpointer
+// is set), this process's audit checkpointer, the expiry notices and the webhook delivery worker. The web app runs only its own checkpointer
 // (src/server/admin-services.ts). See docs/architecture.md "Background jobs".
 import type { Config } from "../config.ts";
 import { systemClock } from "../core/context.ts";
@@ -9,6 +9,7 @@ import type { Logger } from "../logger.ts";
 import { startAuditCheckpointer } from "./audit-checkpointer.ts";
 import { startExpiryNotices } from "./expiry-notices.ts";
 import { scheduleBackups, type BackupSchedule } from "./scheduled-backups.ts";
+import { startWebhookWorker } from "./webhook-worker.ts";
 
 export interface SidecarJobs {
   backups: BackupSchedule | undefined;
@@ -42,10 +43,18 @@ export function startSidecarJobs(config: Config, database: DbHandle, logger: Log
     logger,
     encryptionKey: config.encryptionKey,
   });
+  // webhook deliveries: claims due ones (shared with other sidecars on PostgreSQL) and sends them
+  const webhooks = startWebhookWorker({
+    database,
+    config: config.webhooks,
+    encryptionKey: config.encryptionKey,
+    logger,
+  });
   return {
     backups,
     stop: async () => {
       await expiryNotices.stop();
+      await webhooks.stop();
       await backups?.stop();
       await checkpointer.stop();
     },

@@ -23,7 +23,7 @@ export interface EventEntry {
   onlyEndpointId?: string;
 }
 
-/** Called after events are written (before the commit): wakes this process's webhook worker. */
+/** Called after a change that queued deliveries committed (mutate()): wakes this process's webhook worker. */
 export const eventWriteObservers = new Set<() => void>();
 
 /** A new event id: the Standard Webhooks `webhook-id`. */
@@ -31,12 +31,13 @@ export function newEventId(): string {
   return `evt_${randomUUID().replaceAll("-", "")}`;
 }
 
+/** Writes the events and their deliveries; resolves to how many deliveries were queued. */
 export async function writeEvents(
   tx: Tx,
   scope: { provider: DbProvider; now: Date },
   entries: readonly EventEntry[],
-): Promise<void> {
-  if (entries.length === 0) return;
+): Promise<number> {
+  if (entries.length === 0) return 0;
   // groups first, outside the lock
   const groupOf = new Map<string, string | null>();
   for (const entry of entries) {
@@ -95,5 +96,5 @@ export async function writeEvents(
   });
   await tx.event.createMany({ data: events });
   if (deliveries.length > 0) await tx.webhookDelivery.createMany({ data: deliveries });
-  for (const observer of eventWriteObservers) observer();
+  return deliveries.length;
 }

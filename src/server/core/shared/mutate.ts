@@ -2,7 +2,7 @@ import type { Tx } from "../../db/client.ts";
 import { writeAuditEvent, type AuditEntry } from "../audit/write-audit-event.ts";
 import type { DomainContext } from "../context.ts";
 import { toDomainError } from "../errors.ts";
-import { writeEvents, type EventEntry } from "../events/write-events.ts";
+import { eventWriteObservers, writeEvents, type EventEntry } from "../events/write-events.ts";
 
 /**
  * How long a mutation waits for its transaction to start (a free connection; on SQLite, the
@@ -38,8 +38,9 @@ export async function mutate<T>(
   change: (scope: MutationScope) => Promise<T>,
 ): Promise<T> {
   const now = ctx.clock.now();
+  let queued = 0;
   try {
-    return await ctx.db.$transaction(
+    const committed = await ctx.db.$transaction(
       async (tx) => {
         // SQLite: take the write lock first, as BEGIN IMMEDIATE would. A transaction that reads
         // and then writes fails with SQLITE_BUSY (not retried) when another process (the web app
@@ -61,11 +62,14 @@ export async function mutate<T>(
             entry,
           );
         }
-        await writeEvents(tx, { provider: ctx.provider, now }, events);
+        queued = await writeEvents(tx, { provider: ctx.provider, now }, events);
         return result;
       },
       { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS },
     );
+    // committed: the webhook worker of this process can claim the new deliveries now
+    if (queued > 0) for (const observer of eventWriteObservers) observer();
+    return committed;
   } catch (error) {
     const domainError = toDomainError(error);
     if (domainError.code === "INTERNAL") ctx.logger.error({ err: error }, "mutation failed");
