@@ -35,13 +35,14 @@ describe("deployment monitoring", () => {
     const used = [...metricNames(read("prometheus/alerts.yml")), ...metricNames(expressions)];
     expect(used.length).toBeGreaterThan(10);
     for (const name of used) expect(exported.has(name), name).toBe(true);
-    // the issue's alerts: licenses expiring, dead sessions, error rate
+    // the issues' alerts: licenses expiring, dead sessions, error rate, a growing webhook queue
     const alerts = read("prometheus/alerts.yml");
     for (const alert of [
       "LicensesExpiringSoon",
       "DeadSessionsPiling",
       "LicensingErrorRateHigh",
       "WebApiErrorRateHigh",
+      "WebhookQueueGrowing",
     ])
       expect(alerts).toContain(`alert: ${alert}`);
   });

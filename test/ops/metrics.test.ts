@@ -246,6 +246,9 @@ describe("/metrics on the web app and the sidecar", () => {
       sample(grpcText, "license_server_licensing_responses_total", { rpc: "Heartbeat", status: "VALID" }),
     ).toBe(1);
     expect(sample(grpcText, "license_server_rate_limited_total", { rpc: "Validate" })).toBe(2);
+    // the sidecar's webhook worker reports its attempts from the start (none here: no endpoints)
+    for (const outcome of ["succeeded", "retrying", "failed"])
+      expect(sample(grpcText, "license_server_webhook_deliveries_total", { outcome })).toBe(0);
 
     // the database's state, the same on both, and each process's own metrics
     for (const [text, component] of [
@@ -258,6 +261,8 @@ describe("/metrics on the web app and the sidecar", () => {
       expect(sample(text, "license_server_sessions_active"), component).toBe(2); // the activation + the late one
       expect(sample(text, "license_server_sessions_heartbeat_late"), component).toBe(1);
       expect(sample(text, "license_server_sessions_heartbeat_dead"), component).toBe(1);
+      expect(sample(text, "license_server_webhook_queue_depth"), component).toBe(0);
+      expect(sample(text, "license_server_webhook_oldest_pending_seconds"), component).toBe(0);
       expect(sample(text, "license_server_info", { component }), component).toBe(1);
       expect(sample(text, "process_cpu_user_seconds_total", { component }), component).toBeGreaterThan(0);
       expect(sample(text, "nodejs_heap_size_used_bytes"), component).toBeGreaterThan(0);
