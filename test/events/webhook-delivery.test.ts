@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/server/core/context.ts";
 import { mutate } from "../../src/server/core/shared/mutate.ts";
 import { createWebhookEndpoint } from "../../src/server/core/webhooks/create-endpoint.ts";
+import { deleteWebhookEndpoint } from "../../src/server/core/webhooks/delete-endpoint.ts";
 import { listWebhookAttempts } from "../../src/server/core/webhooks/list-attempts.ts";
 import { RESPONSE_EXCERPT_BYTES } from "../../src/server/core/webhooks/post-webhook.ts";
 import {
@@ -324,6 +325,27 @@ describeEachDb("webhook delivery worker", (getDb) => {
     for (const d of timedOut)
       expect(d).toMatchObject({ status: "pending", lastError: "no answer within 3 s" });
   }, 30_000);
+
+  it("an endpoint deleted while its attempt runs: the attempt is dropped quietly, the worker goes on", async () => {
+    const { endpoint: ep } = await endpoint("/deleted");
+    receiver.pathBehaviour.set("/deleted", { delayMs: 500 });
+    await sendWebhookTestEvent(ctx(), { endpointId: ep.id });
+    const lines: string[] = [];
+    const w = startWebhookWorker({
+      database: db.handle,
+      config: config(),
+      encryptionKey: db.ctx().encryptionKey,
+      logger: createLogger({ level: "warn" }, { write: (line: string) => void lines.push(line) }),
+      pollIntervalMs: 0,
+    });
+    workers.push(w);
+    const run = w.runOnce();
+    await receiver.waitFor((r) => r.some((d) => d.path === "/deleted"), 5000);
+    await deleteWebhookEndpoint(ctx(), { endpointId: ep.id });
+    expect(await run).toBe(1);
+    expect(lines).toEqual([]);
+    expect(await db.handle.db.webhookDelivery.count({ where: { endpointId: ep.id } })).toBe(0);
+  });
 
   it("signs with both secrets during a rotation's grace window, then with the new one only", async () => {
     const { endpoint: ep, secret: old } = await endpoint("/rotate");

@@ -73,43 +73,51 @@ export async function recordAttempt(
   const attempt = delivery.attempts + 1;
   const delay = result.ok ? null : retryDelayMs(attempt, options.retryBaseMs, options.random);
   const outcome: AttemptOutcome = result.ok ? "succeeded" : delay === null ? "failed" : "retrying";
-  const [, updated] = await ctx.db.$transaction([
-    ctx.db.webhookAttempt.create({
-      data: {
-        deliveryId: delivery.id,
-        attempt,
-        at: options.at,
-        statusCode: result.statusCode,
-        latencyMs: result.latencyMs,
-        responseExcerpt: result.excerpt,
-        error: result.error,
-      },
-      select: { id: true },
-    }),
-    // only while the claim is ours: a redelivery or a worker that took over a run-out claim wins
-    ctx.db.webhookDelivery.updateMany({
-      where: { id: delivery.id, status: "pending", lockedUntil: delivery.leaseUntil },
-      data: {
-        status: outcome === "retrying" ? "pending" : outcome,
-        attempts: attempt,
-        lastAttemptAt: options.at,
-        lastStatusCode: result.statusCode,
-        lastError: result.error,
-        lockedUntil: null,
-        ...(delay !== null ? { nextAttemptAt: new Date(now.getTime() + delay) } : {}),
-        ...(outcome === "retrying" ? {} : { completedAt: now }),
-      },
-    }),
-    result.ok
-      ? ctx.db.webhookEndpoint.updateMany({
-          where: { id: delivery.endpointId, failingSince: { not: null } },
-          data: { failingSince: null },
-        })
-      : ctx.db.webhookEndpoint.updateMany({
-          where: { id: delivery.endpointId, failingSince: null },
-          data: { failingSince: options.at },
-        }),
-  ]);
+  let updated: { count: number };
+  try {
+    [, updated] = await ctx.db.$transaction([
+      ctx.db.webhookAttempt.create({
+        data: {
+          deliveryId: delivery.id,
+          attempt,
+          at: options.at,
+          statusCode: result.statusCode,
+          latencyMs: result.latencyMs,
+          responseExcerpt: result.excerpt,
+          error: result.error,
+        },
+        select: { id: true },
+      }),
+      // only while the claim is ours: a redelivery or a worker that took over a run-out claim wins
+      ctx.db.webhookDelivery.updateMany({
+        where: { id: delivery.id, status: "pending", lockedUntil: delivery.leaseUntil },
+        data: {
+          status: outcome === "retrying" ? "pending" : outcome,
+          attempts: attempt,
+          lastAttemptAt: options.at,
+          lastStatusCode: result.statusCode,
+          lastError: result.error,
+          lockedUntil: null,
+          ...(delay !== null ? { nextAttemptAt: new Date(now.getTime() + delay) } : {}),
+          ...(outcome === "retrying" ? {} : { completedAt: now }),
+        },
+      }),
+      result.ok
+        ? ctx.db.webhookEndpoint.updateMany({
+            where: { id: delivery.endpointId, failingSince: { not: null } },
+            data: { failingSince: null },
+          })
+        : ctx.db.webhookEndpoint.updateMany({
+            where: { id: delivery.endpointId, failingSince: null },
+            data: { failingSince: options.at },
+          }),
+    ]);
+  } catch (error) {
+    // the endpoint (and its deliveries) was deleted while the attempt ran: nothing to record
+    const exists = await ctx.db.webhookDelivery.count({ where: { id: delivery.id } });
+    if (exists === 0) return { outcome, stale: true, disabledEndpoint: false };
+    throw error;
+  }
   for (const observer of webhookAttemptObservers) observer({ outcome, latencyMs: result.latencyMs });
   let disabledEndpoint = false;
   if (!result.ok) {
