@@ -2,10 +2,13 @@
 // databases: the Event row (type, version, license, group, the key fields of its data), written
 // with the change or not at all, in order with consecutive positions, and fanned out to the
 // endpoints that want it (all, a group's, one type's) and not to a disabled one. Secrets (the
-// client's address, idempotency keys, component hashes) never reach an event's data.
+// client's address, idempotency keys, component hashes) never reach an event's data. At the end,
+// every type reaches a real receiver through the delivery worker, verified with standardwebhooks.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../src/server/core/context.ts";
 import { EVENT_CATALOG, EVENT_TYPES, type EventType } from "../../src/server/core/events/schemas.ts";
+import { scanExpiries } from "../../src/server/core/events/scan-expiries.ts";
 import { failedPrecondition } from "../../src/server/core/errors.ts";
 import { issueLicenses } from "../../src/server/core/licenses/issue-licenses.ts";
 import { reinstateLicense } from "../../src/server/core/licenses/reinstate-license.ts";
@@ -31,11 +34,15 @@ import { recordUsage } from "../../src/server/core/usage/record-usage.ts";
 import type { LicensingContext } from "../../src/server/core/validation/licensing-context.ts";
 import { validateLicense } from "../../src/server/core/validation/validate-license.ts";
 import { newWebhookSecret, sealWebhookSecret } from "../../src/server/core/webhooks/secret.ts";
+import { sendWebhookTestEvent } from "../../src/server/core/webhooks/send-test-event.ts";
+import { startWebhookWorker } from "../../src/server/jobs/webhook-worker.ts";
+import { createLogger } from "../../src/server/logger.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { expectDomainError } from "../support/expect-domain-error.ts";
 import { makeCustomer, makeLicense, makeWorld, unique } from "../support/fixtures.ts";
 import { fingerprint, testClientContext } from "../support/licensing.ts";
 import { components, makeTrialProduct } from "../support/trials.ts";
+import { WebhookReceiver } from "../support/webhook-receiver.ts";
 
 const CLIENT_IP = "198.51.100.23";
 const TOLERANCE_SECONDS = 60;
@@ -627,6 +634,93 @@ describeEachDb("events emitted by the domain", (getDb) => {
         select: { event: { select: { type: true } } },
       });
       expect(new Set(only.map((d) => d.event.type))).toEqual(new Set(["license.created"]));
+    });
+  });
+
+  describe("delivered", () => {
+    it("every type of the catalogue reaches a real receiver, signed so that standardwebhooks verifies it, as written", async () => {
+      const DAY = 86_400_000;
+      // the types only the expiry scan and the console send: an expiring license, an expired trial
+      await license({ expiresAt: new Date(db.clock.now().getTime() + 10 * DAY) });
+      const t = await makeTrialProduct(db, { durationDays: 1 });
+      await startTrial(client, {
+        client: {
+          productCode: t.product.code,
+          fingerprint: fingerprint(),
+          hostname: "h",
+          clientVersion: "1.0.0",
+        },
+      });
+      await scanExpiries(db.ctx());
+      db.clock.advance(DAY + 3_600_000);
+      await scanExpiries(db.ctx());
+      await sendWebhookTestEvent(db.ctx(), { endpointId: endpoint.all });
+
+      // the endpoint that wants everything now points at the receiver, with a secret it knows
+      const receiver = await new WebhookReceiver().start();
+      const secret = newWebhookSecret();
+      receiver.secrets = [secret];
+      await db.handle.db.webhookEndpoint.update({
+        where: { id: endpoint.all },
+        data: { url: `${receiver.url}/all`, secretEnc: sealWebhookSecret(db.ctx().encryptionKey, secret) },
+      });
+      const others = [endpoint.groupA, endpoint.groupB, endpoint.createdOnly];
+      await db.handle.db.webhookEndpoint.updateMany({
+        where: { id: { in: others } },
+        data: { enabled: false, disabledReason: "admin" },
+      });
+      // due now by the wall clock the worker runs on (the test clock has moved on)
+      await db.handle.db.webhookDelivery.updateMany({
+        where: { endpointId: endpoint.all },
+        data: { nextAttemptAt: new Date(Date.now() - 1000) },
+      });
+      const worker = startWebhookWorker({
+        database: db.handle,
+        config: {
+          allowPrivateTargets: true,
+          timeoutMs: 5000,
+          concurrency: 8,
+          retryBaseMs: 60_000,
+          disableAfterMs: 72 * 3_600_000,
+        },
+        encryptionKey: db.ctx().encryptionKey,
+        logger: createLogger({ level: "silent" }),
+        clock: systemClock,
+        pollIntervalMs: 0,
+      });
+      try {
+        for (let round = 0; round < 100 && (await worker.runOnce()) > 0; round++);
+      } finally {
+        await worker.stop();
+        await receiver.stop();
+      }
+
+      const rows = await db.handle.db.webhookDelivery.findMany({
+        where: { endpointId: endpoint.all },
+        select: {
+          status: true,
+          attempts: true,
+          event: { select: { id: true, type: true, version: true, seq: true, data: true } },
+        },
+      });
+      expect(rows.filter((r) => r.status !== "succeeded" || r.attempts !== 1)).toEqual([]);
+      expect(receiver.received).toHaveLength(rows.length);
+      const written = new Map(rows.map((r) => [r.event.id, r.event]));
+      for (const got of receiver.received) {
+        expect(got.verifiedWith, `${got.id} verifies`).toEqual([0]);
+        const event = written.get(got.id);
+        // the body is the event as written: id, type, version, sequence and data
+        expect(got.event).toMatchObject({
+          id: event?.id,
+          type: event?.type,
+          version: event?.version,
+          sequence: event?.seq,
+          data: JSON.parse(event?.data ?? "null") as unknown,
+        });
+      }
+      const delivered = new Set(receiver.received.map((got) => got.event?.type));
+      expect(EVENT_TYPES.filter((type) => !delivered.has(type))).toEqual([]);
+      expect(new Set(receiver.countsById().values())).toEqual(new Set([1]));
     });
   });
 });

@@ -91,88 +91,82 @@ describeEachDb("webhook delivery through process faults", (getDb) => {
     return counts;
   }
 
-  it(
-    "a sidecar killed with SIGKILL in the middle of deliveries loses none once started again",
-    async () => {
-      const paths = ["/kill-a", "/kill-b"];
-      const endpointIds = await endpoints(paths, 150);
-      const eventIds = await queue(endpointIds, 30);
+  it("a sidecar killed with SIGKILL in the middle of deliveries loses none once started again", async () => {
+    const paths = ["/kill-a", "/kill-b"];
+    const endpointIds = await endpoints(paths, 150);
+    const eventIds = await queue(endpointIds, 30);
 
-      const first = await SidecarProcess.start(db, { env: SIDECAR_ENV });
-      await receiver.waitFor((got) => got.filter((d) => paths.includes(d.path)).length >= 12, 60_000);
-      await first.kill("SIGKILL");
-      expect(first.alive).toBe(false);
+    const first = await SidecarProcess.start(db, { env: SIDECAR_ENV });
+    await receiver.waitFor((got) => got.filter((d) => paths.includes(d.path)).length >= 12, 60_000);
+    await first.kill("SIGKILL");
+    expect(first.alive).toBe(false);
 
-      // killed with work left: some sent, some held by the dead process's leases, most still due
-      const atKill = await deliveries(endpointIds);
-      const succeeded = atKill.filter((d) => d.status === "succeeded").length;
-      const leased = atKill.filter((d) => d.status === "pending" && d.lockedUntil !== null).length;
-      expect(succeeded).toBeGreaterThan(0);
-      expect(succeeded).toBeLessThan(eventIds.length);
-      expect(leased).toBeLessThanOrEqual(PER_ENDPOINT_IN_FLIGHT * endpointIds.length);
-      const arrivedBeforeKill = arrivals(eventIds);
+    // killed with work left: some sent, some held by the dead process's leases, most still due
+    const atKill = await deliveries(endpointIds);
+    const succeeded = atKill.filter((d) => d.status === "succeeded").length;
+    const leased = atKill.filter((d) => d.status === "pending" && d.lockedUntil !== null).length;
+    expect(succeeded).toBeGreaterThan(0);
+    expect(succeeded).toBeLessThan(eventIds.length);
+    expect(leased).toBeLessThanOrEqual(PER_ENDPOINT_IN_FLIGHT * endpointIds.length);
+    const arrivedBeforeKill = arrivals(eventIds);
 
-      await SidecarProcess.start(db, { env: SIDECAR_ENV });
-      await until(
-        "every delivery succeeded after the restart",
-        async () => (await deliveries(endpointIds)).every((d) => d.status === "succeeded"),
-        90_000,
-      );
+    await SidecarProcess.start(db, { env: SIDECAR_ENV });
+    await until(
+      "every delivery succeeded after the restart",
+      async () => (await deliveries(endpointIds)).every((d) => d.status === "succeeded"),
+      90_000,
+    );
 
-      const counts = arrivals(eventIds);
-      // none lost: every event arrived, under its own id
-      expect(eventIds.filter((id) => !counts.has(id))).toEqual([]);
-      // at least once: an event arrives twice only when its send was cut by the kill (its answer
-      // never recorded), so it had arrived before the kill and was leased then
-      const twice = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
-      expect(twice.length).toBeLessThanOrEqual(leased);
-      for (const id of twice) {
-        expect(counts.get(id)).toBe(2);
-        expect(arrivedBeforeKill.get(id)).toBe(1);
-      }
-      // an event sent and recorded before the kill was not sent again
-      const sentBefore = atKill.filter((d) => d.status === "succeeded").map((d) => d.eventId);
-      for (const id of sentBefore) expect(counts.get(id)).toBe(1);
-    },
-    240_000,
-  );
+    const counts = arrivals(eventIds);
+    // none lost: every event arrived, under its own id
+    expect(eventIds.filter((id) => !counts.has(id))).toEqual([]);
+    // at least once: an event arrives twice only when its send was cut by the kill (its answer
+    // never recorded), so it had arrived before the kill and was leased then
+    const twice = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+    expect(twice.length).toBeLessThanOrEqual(leased);
+    for (const id of twice) {
+      expect(counts.get(id)).toBe(2);
+      expect(arrivedBeforeKill.get(id)).toBe(1);
+    }
+    // an event sent and recorded before the kill was not sent again
+    const sentBefore = atKill.filter((d) => d.status === "succeeded").map((d) => d.eventId);
+    for (const id of sentBefore) expect(counts.get(id)).toBe(1);
+  }, 240_000);
 
-  it(
-    "two sidecars on one database deliver each event once, sharing the work (PostgreSQL)",
-    async ({ skip }) => {
-      if (db.provider !== "postgresql") skip("one worker on SQLite: several instances need PostgreSQL");
-      const paths = ["/two-a", "/two-b", "/two-c", "/two-d"];
-      const [a, b] = await Promise.all([
-        SidecarProcess.start(db, { env: SIDECAR_ENV, metrics: true }),
-        SidecarProcess.start(db, { env: SIDECAR_ENV, metrics: true }),
-      ]);
-      const sentBy = async () => ({
-        a: await a.metric("license_server_webhook_deliveries_total", { outcome: "succeeded" }),
-        b: await b.metric("license_server_webhook_deliveries_total", { outcome: "succeeded" }),
-      });
-      const before = await sentBy();
+  it("two sidecars on one database deliver each event once, sharing the work (PostgreSQL)", async ({
+    skip,
+  }) => {
+    if (db.provider !== "postgresql") skip("one worker on SQLite: several instances need PostgreSQL");
+    const paths = ["/two-a", "/two-b", "/two-c", "/two-d"];
+    const [a, b] = await Promise.all([
+      SidecarProcess.start(db, { env: SIDECAR_ENV, metrics: true }),
+      SidecarProcess.start(db, { env: SIDECAR_ENV, metrics: true }),
+    ]);
+    const sentBy = async () => ({
+      a: await a.metric("license_server_webhook_deliveries_total", { outcome: "succeeded" }),
+      b: await b.metric("license_server_webhook_deliveries_total", { outcome: "succeeded" }),
+    });
+    const before = await sentBy();
 
-      const endpointIds = await endpoints(paths, 100);
-      const eventIds = await queue(endpointIds, 60);
-      await until(
-        "every delivery succeeded",
-        async () => (await deliveries(endpointIds)).every((d) => d.status === "succeeded"),
-        120_000,
-      );
+    const endpointIds = await endpoints(paths, 100);
+    const eventIds = await queue(endpointIds, 60);
+    await until(
+      "every delivery succeeded",
+      async () => (await deliveries(endpointIds)).every((d) => d.status === "succeeded"),
+      120_000,
+    );
 
-      const counts = arrivals(eventIds);
-      expect(counts.size).toBe(eventIds.length);
-      expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
-      for (const d of await deliveries(endpointIds)) expect(d.attempts).toBe(1);
-      // both took part: each sent some, together all of them
-      const after = await sentBy();
-      const byA = after.a - before.a;
-      const byB = after.b - before.b;
-      expect(byA).toBeGreaterThan(0);
-      expect(byB).toBeGreaterThan(0);
-      expect(byA + byB).toBe(eventIds.length);
-      expect(a.alive && b.alive).toBe(true);
-    },
-    240_000,
-  );
+    const counts = arrivals(eventIds);
+    expect(counts.size).toBe(eventIds.length);
+    expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+    for (const d of await deliveries(endpointIds)) expect(d.attempts).toBe(1);
+    // both took part: each sent some, together all of them
+    const after = await sentBy();
+    const byA = after.a - before.a;
+    const byB = after.b - before.b;
+    expect(byA).toBeGreaterThan(0);
+    expect(byB).toBeGreaterThan(0);
+    expect(byA + byB).toBe(eventIds.length);
+    expect(a.alive && b.alive).toBe(true);
+  }, 240_000);
 });

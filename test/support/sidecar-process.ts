@@ -115,7 +115,8 @@ export class SidecarProcess {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.includes(text)) {
       if (!this.alive) throw new Error(`the sidecar exited before "${text}":\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`no "${text}" from the sidecar within ${timeoutMs} ms:\n${this.output}`);
+      if (Date.now() > deadline)
+        throw new Error(`no "${text}" from the sidecar within ${timeoutMs} ms:\n${this.output}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
