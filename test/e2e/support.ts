@@ -36,6 +36,8 @@ export const EDITOR = {
 };
 
 export let base: string;
+/** the app's data directory (its SQLite database and secrets.json) */
+export let dataDir: string;
 export let browser: Browser;
 export let handle: DbHandle;
 /** undone in reverse order after the tests, whatever got as far as being made */
@@ -148,11 +150,12 @@ export async function dbCount(table: "customer" | "license" | "apiKey"): Promise
 
 /**
  * Starts the app, seeds it and opens the browser before the file's tests, fails each test on the
- * browser problems it caused, and stops it all after. Call it inside the file's describe.
+ * browser problems it caused, and stops it all after. Call it inside the file's describe; `env`
+ * adds settings to the app's environment (e.g. WEBHOOK_ALLOW_PRIVATE_TARGETS).
  */
-export function startAdminUi(): void {
+export function startAdminUi(options: { env?: Record<string, string> } = {}): void {
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "ls-e2e-"));
+    dataDir = mkdtempSync(join(tmpdir(), "ls-e2e-"));
     cleanups.push(() => {
       rmSync(dataDir, { recursive: true, force: true });
       return Promise.resolve();
@@ -167,6 +170,7 @@ export function startAdminUi(): void {
       GRPC_PORT: String(grpcPort),
       LICENSE_SERVER_ADMIN_EMAIL: ADMIN.email,
       LICENSE_SERVER_ADMIN_PASSWORD: ADMIN.password,
+      ...options.env,
     });
     cleanups.push(async () => {
       run.child.kill("SIGINT");

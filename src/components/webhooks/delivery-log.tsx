@@ -111,7 +111,11 @@ export function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
       pageSize: PAGE_SIZE,
     }),
     placeholderData: keepPreviousData,
-    refetchInterval: endpoint.counts.pending > 0 ? REFRESH_MS : false,
+    // while the endpoint has pending deliveries, and until the rows shown are no longer pending
+    refetchInterval: (query) =>
+      endpoint.counts.pending > 0 || query.state.data?.items.some((d) => d.status === "pending")
+        ? REFRESH_MS
+        : false,
   });
   const [shown, setShown] = useState<WebhookDelivery | null>(null);
   const invalidate = () => {
