@@ -41,7 +41,8 @@ const steadySeconds = Number(arg("seconds", "10"));
 const verifyEvery = Number(arg("verify-every", "10"));
 const which = arg("db", "both");
 const providers: DbProvider[] = which === "both" ? ["sqlite", "postgresql"] : [which as DbProvider];
-/** deliveries per second the backlog should drain at on this 2-core machine */
+/** deliveries per second the backlog should drain at on this 2-core machine, every slot busy
+ * (at least WEBHOOK_CONCURRENCY / PER_ENDPOINT_IN_FLIGHT endpoints: `--endpoints 8`) */
 const TARGET_DELIVERIES_PER_S = 200;
 const DRAIN_TIMEOUT_MS = 300_000;
 
@@ -218,8 +219,9 @@ async function run(provider: DbProvider): Promise<void> {
       provider,
       `backlog: ${deliveries} deliveries, ${slots} in flight`,
       `${fmt(drainS, 2)} s: ${fmt(eventCount / drainS)} events/s, ${fmt(deliveries / drainS)} deliveries/s`,
-      `>= ${TARGET_DELIVERIES_PER_S} deliveries/s`,
-      deliveries / drainS >= TARGET_DELIVERIES_PER_S,
+      // the target is the worker's with all its slots busy; fewer endpoints cap it by design
+      slots === concurrency ? `>= ${TARGET_DELIVERIES_PER_S} deliveries/s` : "reported (endpoint cap)",
+      slots === concurrency ? deliveries / drainS >= TARGET_DELIVERIES_PER_S : null,
     );
     const backlog = [...receiver.latencies].sort((a, b) => a - b);
     line(
