@@ -127,6 +127,19 @@ describeEachDb("webhooks admin API (domain)", (getDb) => {
       "https://169.254.169.254/latest/meta-data",
       "https://192.168.1.20/hook",
       "https://0.0.0.0/hook",
+      // other spellings of the same addresses (the URL parser's and the resolver's)
+      "https://2130706433/hook",
+      "https://0x7f000001/hook",
+      "https://0177.0.0.1/hook",
+      "https://127.1/hook",
+      "https://LOCALHOST/hook",
+      "https://localhost./hook",
+      "https://[::ffff:7f00:1]/hook",
+      "https://[0:0:0:0:0:0:0:1]/hook",
+      "https://[fe80::1]/hook",
+      "https://[fd00::1]/hook",
+      "https://100.64.0.1/hook",
+      "https://172.16.0.1/hook",
     ];
     for (const url of bad) {
       it(`refuses ${url} with INVALID_ARGUMENT on url, writing nothing`, async () => {
