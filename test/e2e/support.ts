@@ -36,8 +36,6 @@ export const EDITOR = {
 };
 
 export let base: string;
-/** the app's data directory (its SQLite database and secrets.json) */
-export let dataDir: string;
 export let browser: Browser;
 export let handle: DbHandle;
 /** undone in reverse order after the tests, whatever got as far as being made */
@@ -155,7 +153,7 @@ export async function dbCount(table: "customer" | "license" | "apiKey"): Promise
  */
 export function startAdminUi(options: { env?: Record<string, string> } = {}): void {
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "ls-e2e-"));
+    const dataDir = mkdtempSync(join(tmpdir(), "ls-e2e-"));
     cleanups.push(() => {
       rmSync(dataDir, { recursive: true, force: true });
       return Promise.resolve();

@@ -5,27 +5,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../scripts/lib/launcher.ts";
 import { cleanEnv } from "../app/launcher-process.ts";
 import type { TestDb } from "./db.ts";
 
 const appRoot = join(import.meta.dirname, "..", "..");
 const READY_MESSAGE = "gRPC gateway listening";
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === "object" && address ? address.port : 0);
-      });
-    });
-  });
-}
 
 const running = new Set<SidecarProcess>();
 process.once("exit", () => {
