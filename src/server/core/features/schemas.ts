@@ -24,3 +24,12 @@ export const ZCreateFeatureInput = z
     }
   });
 export type TCreateFeatureInput = z.input<typeof ZCreateFeatureInput>;
+
+/** Code and kind are fixed once created: licenses and shipped software depend on them. */
+export const ZUpdateFeatureInput = z.object({
+  id: ZId,
+  name: ZName.optional(),
+  description: ZDescription.optional(),
+  unit: ZFeatureUnit.optional(),
+});
+export type TUpdateFeatureInput = z.input<typeof ZUpdateFeatureInput>;

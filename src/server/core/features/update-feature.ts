@@ -1,21 +1,13 @@
-import { z } from "zod";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { invalidArgument, notFound } from "../errors.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZDescription, ZId, ZName } from "../shared/schemas.ts";
-import { ZFeatureUnit } from "./schemas.ts";
+import { ZUpdateFeatureInput, type TUpdateFeatureInput } from "./schemas.ts";
 import { featureSelect, toFeatureDto, type FeatureDto } from "./select.ts";
 
-/** Code and kind are fixed once created: licenses and shipped software depend on them. */
-export const ZUpdateFeatureInput = z.object({
-  id: ZId,
-  name: ZName.optional(),
-  description: ZDescription.optional(),
-  unit: ZFeatureUnit.optional(),
-});
-export type TUpdateFeatureInput = z.input<typeof ZUpdateFeatureInput>;
+// the schema lives in schemas.ts (the admin UI's edit dialog uses it); importers of this file keep it
+export { ZUpdateFeatureInput, type TUpdateFeatureInput };
 
 export async function updateFeature(ctx: DomainContext, input: TUpdateFeatureInput): Promise<FeatureDto> {
   requirePermission(ctx.actor, "catalog.write");

@@ -1,18 +1,13 @@
-import { z } from "zod";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZDescription, ZId, ZName } from "../shared/schemas.ts";
+import { ZUpdateGroupInput, type TUpdateGroupInput } from "./schemas.ts";
 import { groupSelect, toGroupDto, type GroupDto } from "./select.ts";
 
-export const ZUpdateGroupInput = z.object({
-  id: ZId,
-  name: ZName.optional(),
-  description: ZDescription.optional(),
-});
-export type TUpdateGroupInput = z.input<typeof ZUpdateGroupInput>;
+// the schema lives in schemas.ts (the admin UI's edit dialog uses it); importers of this file keep it
+export { ZUpdateGroupInput, type TUpdateGroupInput };
 
 export async function updateGroup(ctx: DomainContext, input: TUpdateGroupInput): Promise<GroupDto> {
   requirePermission(ctx.actor, "group.write");

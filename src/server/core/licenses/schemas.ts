@@ -152,9 +152,9 @@ export const ZIssueLicensesInput = z
 export type TIssueLicensesInput = z.input<typeof ZIssueLicensesInput>;
 
 /**
- * Terms only: status changes, expiry and entitlements have their own operations. On a license
- * issued from a policy a changed term becomes an override; `inherit` resets terms to the policy's
- * current values and drops them from the overrides.
+ * Terms and the expiry: status changes and entitlements have their own operations. On a license
+ * issued from a policy a changed term becomes an override (a new expiry makes `duration` one);
+ * `inherit` resets terms to the policy's current values and drops them from the overrides.
  */
 export const ZUpdateLicenseInput = z
   .object({
@@ -169,11 +169,14 @@ export const ZUpdateLicenseInput = z
     overage: ZLicenseTerms.overage.optional(),
     machineMatching: ZLicenseTerms.machineMatching.optional(),
     metadata: ZLicenseTerms.metadata.optional(),
+    /** a fixed expiry (null: perpetual), after the license's start; the same date changes nothing */
+    expiresAt: ZDateTime.nullable().optional(),
     inherit: z.array(z.enum(POLICY_TERMS)).max(POLICY_TERMS.length).optional(),
   })
   .superRefine((value, ctx) => {
     (value.inherit ?? []).forEach((term, index) => {
-      if (term !== "duration" && term !== "entitlements" && value[term] !== undefined) {
+      const given = term === "duration" ? value.expiresAt : term === "entitlements" ? undefined : value[term];
+      if (given !== undefined) {
         ctx.addIssue({
           code: "custom",
           path: ["inherit", index],
@@ -184,6 +187,10 @@ export const ZUpdateLicenseInput = z
     addIssues(ctx, termContradictions(value));
   });
 export type TUpdateLicenseInput = z.input<typeof ZUpdateLicenseInput>;
+
+/** A license's whole set of entitlements (replaces the current one). */
+export const ZSetEntitlementsInput = z.object({ id: ZId, entitlements: ZEntitlementList });
+export type TSetEntitlementsInput = z.input<typeof ZSetEntitlementsInput>;
 
 export const ZRenewLicenseInput = z
   .object({

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition } from "../errors.ts";
@@ -6,18 +5,18 @@ import { entitlementsEventData, licenseEventData } from "../events/payloads.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { parseOverrides, sortTerms } from "../policies/terms.ts";
-import { ZId } from "../shared/schemas.ts";
 import { resolveEntitlements } from "./entitlements.ts";
-import { ZEntitlementList } from "./schemas.ts";
+import { ZSetEntitlementsInput, type TSetEntitlementsInput } from "./schemas.ts";
 import { findLicenseInScope } from "./find-license.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
+
+// the schema lives in schemas.ts (the admin UI's dialog uses it); importers of this file keep it
+export { ZSetEntitlementsInput, type TSetEntitlementsInput };
 
 /**
  * Replaces the license's entitlements with the given set. On a license issued from a policy, the
  * entitlements become an override: the policy's later entitlement changes no longer reach it.
  */
-export const ZSetEntitlementsInput = z.object({ id: ZId, entitlements: ZEntitlementList });
-export type TSetEntitlementsInput = z.input<typeof ZSetEntitlementsInput>;
 
 export async function setEntitlements(ctx: DomainContext, input: TSetEntitlementsInput): Promise<LicenseDto> {
   requirePermission(ctx.actor, "license.write");

@@ -22,13 +22,15 @@ import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 import { ZUpdateLicenseInput, type TUpdateLicenseInput } from "./schemas.ts";
 
 /**
- * Changes a license's terms. On a license issued from a policy, each changed term becomes an
- * override (a policy change no longer reaches it), and each term in `inherit` takes the policy's
- * current value again and stops being one; inheriting the duration recomputes the expiry from it.
+ * Changes a license's terms and its expiry. On a license issued from a policy, each changed term
+ * becomes an override (a policy change no longer reaches it), and each term in `inherit` takes the
+ * policy's current value again and stops being one; inheriting the duration recomputes the expiry
+ * from it. A new expiry is a fixed date, as when issued with one: the license's duration becomes
+ * none (perpetual or that date) counted from issue, and on a policy license an override.
  */
 export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInput): Promise<LicenseDto> {
   requirePermission(ctx.actor, "license.write");
-  const { id, metadata, inherit = [], ...given } = parseInput(ZUpdateLicenseInput, input);
+  const { id, metadata, expiresAt, inherit = [], ...given } = parseInput(ZUpdateLicenseInput, input);
   const patch = Object.fromEntries(
     Object.entries(given as Record<string, unknown>).filter(([, v]) => v !== undefined),
   ) as Partial<TermValues>;
@@ -42,11 +44,13 @@ export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInp
     });
     const current = toTermValues(before);
     let overrides = parseOverrides(before.overrides);
+    const expiry = expiresAt === undefined ? undefined : newExpiry(before, expiresAt);
 
     const inherited = inherit.length > 0 ? await inheritTerms(tx, before, inherit) : undefined;
     const data: Partial<TermValues> & { expiresAt?: Date | null; metadata?: string } = {
       ...inherited?.data,
       ...patch,
+      ...expiry,
       ...(metadata !== undefined ? { metadata: JSON.stringify(metadata) } : {}),
     };
     refuseContradictions(termContradictions({ ...current, ...data }));
@@ -58,6 +62,7 @@ export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInp
         const term = termOfColumn(column);
         if (term) set.add(term);
       }
+      if (expiry) set.add("duration");
       const next = sortTerms(set);
       if (JSON.stringify(next) !== JSON.stringify(overrides))
         changed.overrides = { from: overrides, to: next };
@@ -92,6 +97,23 @@ export async function updateLicense(ctx: DomainContext, input: TUpdateLicenseInp
     }
     return toLicenseDto(updated, now);
   });
+}
+
+/**
+ * The columns a new expiry writes (undefined: it is the current one, nothing changes). Refused
+ * on or before the start: the license would never have run.
+ */
+function newExpiry(
+  license: { startsAt: Date; expiresAt: Date | null },
+  expiresAt: Date | null,
+): { expiresAt: Date | null; durationDays: null; durationFrom: "issue" } | undefined {
+  if ((expiresAt?.getTime() ?? null) === (license.expiresAt?.getTime() ?? null)) return undefined;
+  if (expiresAt !== null && expiresAt <= license.startsAt) {
+    throw invalidArgument("expiresAt: the expiry must be after the start date", [
+      { path: "expiresAt", message: "the expiry must be after the start date" },
+    ]);
+  }
+  return { expiresAt, durationDays: null, durationFrom: "issue" };
 }
 
 interface PolicyEntitlementRow {
