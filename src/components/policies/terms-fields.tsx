@@ -81,6 +81,8 @@ interface FieldProps {
   value: string;
   onChange: (value: string) => void;
   error?: string;
+  /** a license's term taken from its policy again (the edit dialog) */
+  isDisabled?: boolean;
 }
 
 /**

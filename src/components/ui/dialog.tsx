@@ -1,8 +1,10 @@
 "use client";
 // Modals: a heading, a body, a footer of buttons; FormDialog's body is a form with Cancel and a
-// submit button that shows progress. useDialog and useOnOpen keep a dialog's open state.
-import { Button, Modal } from "@heroui/react";
+// submit button that shows progress, and the server's refusal above the fields. useDialog and
+// useOnOpen keep a dialog's open state.
+import { Alert, Button, Modal } from "@heroui/react";
 import { useState, type ReactNode } from "react";
+import { errorMessage } from "@/lib/trpc-errors.ts";
 import { ValidatedForm } from "./validated-form.tsx";
 
 /** With `onSubmit`, heading, body and footer are one form (its submit button sits in the footer). */
@@ -115,6 +117,23 @@ export function CancelButton({ onOpenChange }: { onOpenChange: (open: boolean) =
   );
 }
 
+/**
+ * Why the server refused a change (a mutation's error: a rule such as FAILED_PRECONDITION, or
+ * bad fields, which the form also marks at each field), as a danger alert above the fields.
+ */
+export function RefusalAlert({ error, title = "Not saved" }: { error: unknown; title?: string }) {
+  if (!error) return null;
+  return (
+    <Alert status="danger" role="alert" data-testid="dialog-refusal">
+      <Alert.Indicator />
+      <Alert.Content>
+        <Alert.Title>{title}</Alert.Title>
+        <Alert.Description>{errorMessage(error)}</Alert.Description>
+      </Alert.Content>
+    </Alert>
+  );
+}
+
 export function FormDialog({
   title,
   isOpen,
@@ -122,6 +141,7 @@ export function FormDialog({
   onSubmit,
   submitLabel,
   isPending,
+  error,
   children,
   size = "md",
 }: {
@@ -131,6 +151,8 @@ export function FormDialog({
   onSubmit: () => void;
   submitLabel: string;
   isPending: boolean;
+  /** the last refusal of the dialog's mutation (reset it when the dialog opens) */
+  error?: unknown;
   children: ReactNode;
   size?: "sm" | "md" | "lg";
 }) {
@@ -150,6 +172,7 @@ export function FormDialog({
         </>
       }
     >
+      <RefusalAlert error={error} />
       {children}
     </Dialog>
   );

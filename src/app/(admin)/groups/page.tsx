@@ -1,5 +1,8 @@
 "use client";
+import { Button } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { GroupEditDialog } from "@/components/groups/group-edit-dialog.tsx";
 import { confirmColumn } from "@/components/ui/confirm-button.tsx";
 import { FormDialog, OpenButton, useDialog } from "@/components/ui/dialog.tsx";
 import { formatDate } from "@/components/ui/format.ts";
@@ -21,6 +24,7 @@ export default function GroupsPage() {
   const can = useCan();
   const invalidateQueries = useInvalidate();
   const creating = useDialog();
+  const [editing, setEditing] = useState<Group | undefined>();
   const list = useQuery(trpc.groups.list.queryOptions({ pageSize: 200 }));
   const form = useForm({ name: "", description: "" });
   const invalidate = () => {
@@ -59,6 +63,26 @@ export default function GroupsPage() {
           },
           { id: "admins", label: "Admins", render: (g) => g.adminCount },
           { id: "created", label: "Created", render: (g) => formatDate(g.createdAt) },
+          ...(write
+            ? [
+                {
+                  id: "edit",
+                  label: "",
+                  render: (g: Group) => (
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      aria-label={`Edit group ${g.name}`}
+                      onPress={() => {
+                        setEditing(g);
+                      }}
+                    >
+                      Edit
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
           confirmColumn(
             "actions",
             (g) =>
@@ -83,6 +107,12 @@ export default function GroupsPage() {
         <TextInput label="Name" {...form.field("name")} isRequired autoFocus />
         <TextInput label="Description" multiline {...form.field("description")} />
       </FormDialog>
+      <GroupEditDialog
+        group={editing}
+        onClose={() => {
+          setEditing(undefined);
+        }}
+      />
     </>
   );
 }

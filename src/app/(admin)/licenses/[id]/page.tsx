@@ -5,6 +5,7 @@ import { useParams } from "next/navigation";
 import type { ReactNode } from "react";
 import { AuditList } from "@/components/audit/audit-list.tsx";
 import { DownloadLicenseFileButton, RenewButton } from "@/components/licenses/license-dialogs.tsx";
+import { EditEntitlementsButton, EditTermsButton } from "@/components/licenses/license-edit-dialogs.tsx";
 import {
   checkInLabel,
   durationLabel,
@@ -144,7 +145,13 @@ export default function LicensePage() {
           <>
             <CopyButton text={l.key} label="Copy key" what="License key" />
             {can("license.checkout") ? <DownloadLicenseFileButton license={l} /> : null}
-            {can("license.write") && status !== "revoked" ? <RenewButton license={l} /> : null}
+            {can("license.write") && status !== "revoked" ? (
+              <>
+                <EditTermsButton license={l} />
+                <EditEntitlementsButton license={l} />
+                <RenewButton license={l} />
+              </>
+            ) : null}
             {can("license.status") && status === "active" ? (
               <ConfirmButton
                 size="md"

@@ -1,6 +1,9 @@
 "use client";
+import { Button } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
+import { useState } from "react";
+import { FeatureEditDialog } from "@/components/features/feature-edit-dialog.tsx";
 import { ArchivableRecordHeader } from "@/components/ui/archivable-record-header.tsx";
 import { confirmColumn } from "@/components/ui/confirm-button.tsx";
 import { RecordGrid } from "@/components/ui/details.tsx";
@@ -150,6 +153,7 @@ export default function ProductPage() {
   const invalidateQueries = useInvalidate();
   const adding = useDialog();
   const editing = useDialog();
+  const [editingFeature, setEditingFeature] = useState<Feature | undefined>();
   const product = useQuery(trpc.products.get.queryOptions({ id }));
   const features = useQuery(trpc.features.list.queryOptions({ productId: id }));
   const invalidate = () => {
@@ -215,6 +219,26 @@ export default function ProductPage() {
                 label: "Kind",
                 render: (f) => (f.kind === "metered" ? `metered (${f.unit ?? ""})` : "on/off"),
               },
+              ...(write
+                ? [
+                    {
+                      id: "edit",
+                      label: "",
+                      render: (f: Feature) => (
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          aria-label={`Edit feature ${f.code}`}
+                          onPress={() => {
+                            setEditingFeature(f);
+                          }}
+                        >
+                          Edit
+                        </Button>
+                      ),
+                    },
+                  ]
+                : []),
               confirmColumn(
                 "actions",
                 (f) =>
@@ -235,6 +259,12 @@ export default function ProductPage() {
       </RecordGrid>
       <AddFeatureDialog productId={p.id} {...adding} />
       <EditProductDialog product={p} {...editing} />
+      <FeatureEditDialog
+        feature={editingFeature}
+        onClose={() => {
+          setEditingFeature(undefined);
+        }}
+      />
     </>
   );
 }
