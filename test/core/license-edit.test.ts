@@ -90,7 +90,7 @@ describeEachDb("license edits", (getDb) => {
           updateLicense(db.ctx(), { id: license.id, seatLimit: 9, expiresAt }),
           "INVALID_ARGUMENT",
         );
-        expect(error.fields?.map((f) => f.path)).toEqual(["expiresAt"]);
+        expect(error.fields.map((f) => f.path)).toEqual(["expiresAt"]);
       }
       expect(await stored(db, license.id)).toEqual(before);
       expect(await auditCount(db)).toBe(audits);
@@ -200,7 +200,7 @@ describeEachDb("license edits", (getDb) => {
         }),
         "INVALID_ARGUMENT",
       );
-      expect(error.fields?.map((f) => f.path)).toEqual(["inherit.0"]);
+      expect(error.fields.map((f) => f.path)).toEqual(["inherit.0"]);
       expect(await stored(db, license.id)).toEqual(before);
 
       // inheriting alone takes the policy's duration again, the expiry recomputed from it

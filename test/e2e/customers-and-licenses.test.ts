@@ -224,7 +224,7 @@ describe.skipIf(browserMissing())("admin UI in a browser: customers and licenses
           select: { code: true, name: true, description: true },
         });
       await page.goto(`${base}/products/${product.id}`);
-      await page.getByRole("button", { name: "Edit" }).click();
+      await page.getByRole("button", { name: "Edit", exact: true }).click();
       const productDialog = page.getByRole("dialog", { name: "Edit product" });
       await productDialog.getByLabel("Name").fill(" ");
       await productDialog.getByLabel("Description").fill("Computer-aided design");
