@@ -1,7 +1,8 @@
 // Editing records after they were made, in a browser: a license's terms and expiry (its audit
 // entry on the page, the row in the database), a bad value and a server refusal in the dialog, a
 // term taken back from the license's policy, its entitlements; a group and a feature; a viewer
-// sees no edit buttons and the API refuses the viewer's edits. Set-up and the browser checks:
+// sees no edit buttons and the API refuses the viewer's edits; a super admin resets another admin's
+// password. Set-up and the browser checks:
 // support.ts.
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -225,7 +226,7 @@ describe.skipIf(browserMissing())("admin UI in a browser: edit dialogs", () => {
       await dialog.getByLabel("Description").fill("Customers served from Dublin");
       await dialog.getByRole("button", { name: "Save" }).click();
       await dialog.waitFor({ state: "detached" });
-      await page.getByText("Customers served from Dublin").waitFor();
+      await page.getByRole("gridcell", { name: "Customers served from Dublin" }).waitFor();
       expect(
         await handle.db.group.findUniqueOrThrow({
           where: { id: group.id },
@@ -315,6 +316,28 @@ describe.skipIf(browserMissing())("admin UI in a browser: edit dialogs", () => {
         "Support Europe",
       );
       expect(defaultGroupIds.length).toBeGreaterThan(0);
+      // the next step resets this viewer's password, which ends their web sessions
+      await viewer.page.context().close();
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "a super admin resets another admin's password",
+    async () => {
+      const password = "Lantern orbit fjord 2931";
+      await page.goto(`${base}/admins`);
+      await page.getByRole("button", { name: `Reset the password of ${VIEWER.email}` }).click();
+      const dialog = page.getByRole("dialog", { name: `Reset the password of ${VIEWER.email}` });
+      await dialog.getByLabel("New password").fill(password);
+      await dialog.getByRole("button", { name: "Set password" }).click();
+      await dialog.waitFor({ state: "detached" });
+      expect((await apiLogin({ email: VIEWER.email, password })).status).toBe(200);
+      expect((await apiLogin(VIEWER)).status).toBe(401);
+      const admin = await handle.db.admin.findUniqueOrThrow({ where: { email: VIEWER.email } });
+      expect(
+        await handle.db.auditEvent.count({ where: { action: "admin.password_reset", targetId: admin.id } }),
+      ).toBe(1);
     },
     STEP_TIMEOUT_MS,
   );

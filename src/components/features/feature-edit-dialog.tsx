@@ -2,7 +2,7 @@
 // Rename or describe a feature, or change a metered feature's unit (features.update), validated
 // with the server's schema. Code and kind stay: licenses and shipped software depend on them.
 import { useMutation } from "@tanstack/react-query";
-import { FormDialog, useOnOpen } from "@/components/ui/dialog.tsx";
+import { FormDialog, useLastDefined, useOnOpen } from "@/components/ui/dialog.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
@@ -13,13 +13,15 @@ type Feature = RouterOutputs["features"]["list"][number];
 
 /** Open while `feature` is set; closing calls onClose. */
 export function FeatureEditDialog({
-  feature,
+  feature: openFor,
   onClose,
 }: {
   feature: Feature | undefined;
   onClose: () => void;
 }) {
   const trpc = useTRPC();
+  // while closing: the record it was open for
+  const feature = useLastDefined(openFor);
   const invalidateQueries = useInvalidate();
   const form = useForm({ name: "", description: "", unit: "" });
   const update = useMutation(
@@ -32,7 +34,7 @@ export function FeatureEditDialog({
       onError: form.serverErrors,
     }),
   );
-  const isOpen = feature !== undefined;
+  const isOpen = openFor !== undefined;
   useOnOpen(isOpen, () => {
     form.reset({
       name: feature?.name ?? "",

@@ -1,7 +1,7 @@
 "use client";
 // Rename or describe a group (groups.update), validated with the server's schema.
 import { useMutation } from "@tanstack/react-query";
-import { FormDialog, useOnOpen } from "@/components/ui/dialog.tsx";
+import { FormDialog, useLastDefined, useOnOpen } from "@/components/ui/dialog.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
@@ -11,8 +11,16 @@ import { ZUpdateGroupInput } from "@/server/core/groups/schemas.ts";
 type Group = RouterOutputs["groups"]["list"]["items"][number];
 
 /** Open while `group` is set; closing calls onClose. */
-export function GroupEditDialog({ group, onClose }: { group: Group | undefined; onClose: () => void }) {
+export function GroupEditDialog({
+  group: openFor,
+  onClose,
+}: {
+  group: Group | undefined;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
+  // while closing: the record it was open for
+  const group = useLastDefined(openFor);
   const invalidateQueries = useInvalidate();
   const form = useForm({ name: "", description: "" });
   const update = useMutation(
@@ -25,7 +33,7 @@ export function GroupEditDialog({ group, onClose }: { group: Group | undefined; 
       onError: form.serverErrors,
     }),
   );
-  const isOpen = group !== undefined;
+  const isOpen = openFor !== undefined;
   useOnOpen(isOpen, () => {
     form.reset({ name: group?.name ?? "", description: group?.description ?? "" });
   });

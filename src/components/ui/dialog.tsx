@@ -177,3 +177,13 @@ export function FormDialog({
     </Dialog>
   );
 }
+
+/**
+ * The last record a dialog was opened for: while `value` is unset (the dialog closing) it keeps
+ * the one before, so the closing dialog keeps its title and fields.
+ */
+export function useLastDefined<T>(value: T | undefined): T | undefined {
+  const [last, setLast] = useState(value);
+  if (value !== undefined && value !== last) setLast(value);
+  return value ?? last;
+}

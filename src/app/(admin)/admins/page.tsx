@@ -2,6 +2,7 @@
 import { Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { ResetPasswordDialog } from "@/components/admins/reset-password-dialog.tsx";
 import { GroupPicker } from "@/components/groups/group-picker.tsx";
 import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
 import { RoleChip, WithStatus } from "@/components/ui/chips.tsx";
@@ -145,6 +146,7 @@ export default function AdminsPage() {
   const paging = useUrlPage(url, PAGE_SIZE);
   const creating = useDialog();
   const [editing, setEditing] = useState<Admin | undefined>();
+  const [resetting, setResetting] = useState<Admin | undefined>();
 
   const list = useQuery({
     ...trpc.admins.list.queryOptions({ q: q || undefined, role, page: paging.page, pageSize: PAGE_SIZE }),
@@ -210,9 +212,33 @@ export default function AdminsPage() {
               </Button>
             ),
           },
+          {
+            id: "password",
+            label: "",
+            // directory accounts have their password in the directory
+            render: (a) =>
+              a.authSource === "local" ? (
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  aria-label={`Reset the password of ${a.email}`}
+                  onPress={() => {
+                    setResetting(a);
+                  }}
+                >
+                  Reset password
+                </Button>
+              ) : null,
+          },
         ]}
       />
       <AdminDialog {...creating} />
+      <ResetPasswordDialog
+        admin={resetting}
+        onClose={() => {
+          setResetting(undefined);
+        }}
+      />
       <AdminDialog
         admin={editing}
         isOpen={editing !== undefined}

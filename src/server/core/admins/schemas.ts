@@ -62,3 +62,7 @@ export const ZChangeOwnPasswordInput = z
     error: "must differ from the current password",
   });
 export type TChangeOwnPasswordInput = z.input<typeof ZChangeOwnPasswordInput>;
+
+/** A super admin sets another local admin's password (a reset); its strength is checked in the operation. */
+export const ZSetAdminPasswordInput = z.object({ id: ZId, password: ZPassword });
+export type TSetAdminPasswordInput = z.input<typeof ZSetAdminPasswordInput>;

@@ -1,18 +1,16 @@
-import { z } from "zod";
 import { hashPassword } from "../../crypto/password.ts";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { failedPrecondition, notFound } from "../errors.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { ZId } from "../shared/schemas.ts";
 import { revokeAdminWebSessions } from "../web-sessions/store.ts";
 import { requireStrongPassword } from "./password-policy.ts";
 import { requireSignedInForSuperAdmin } from "./rules.ts";
-import { ZPassword } from "./schemas.ts";
+import { ZSetAdminPasswordInput, type TSetAdminPasswordInput } from "./schemas.ts";
 
-export const ZSetAdminPasswordInput = z.object({ id: ZId, password: ZPassword });
-export type TSetAdminPasswordInput = z.input<typeof ZSetAdminPasswordInput>;
+// the schema lives in schemas.ts (the admin UI's reset dialog uses it); importers of this file keep it
+export { ZSetAdminPasswordInput, type TSetAdminPasswordInput };
 
 /** A super admin sets another admin's password (a reset); the admin should change it after. */
 export async function setAdminPassword(
