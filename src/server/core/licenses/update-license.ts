@@ -109,7 +109,7 @@ function newExpiry(
 ): { expiresAt: Date | null; durationDays: null; durationFrom: "issue" } | undefined {
   if ((expiresAt?.getTime() ?? null) === (license.expiresAt?.getTime() ?? null)) return undefined;
   if (expiresAt !== null && expiresAt <= license.startsAt) {
-    throw invalidArgument("expiresAt: the expiry must be after the start date", [
+    throw invalidArgument("the expiry must be after the start date", [
       { path: "expiresAt", message: "the expiry must be after the start date" },
     ]);
   }
