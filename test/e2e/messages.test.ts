@@ -211,7 +211,7 @@ describe.skipIf(browserMissing())("admin UI in a browser: validation messages an
         await page.getByRole("button", { name: "Turn on" }).click();
         const alert = page.getByRole("alert").filter({ hasText: "Two-factor authentication is still off" });
         await alert.waitFor();
-        expect(await alert.textContent()).toMatch(/the code is not valid/);
+        expect(await alert.textContent()).toMatch(/the code is not valid/i);
       });
       await expectMessage(code, "is not valid");
       await screenshot(page, "messages-profile-totp");

@@ -3,7 +3,7 @@
 // screen readers announce (role="alert"), never a box that looks like an input.
 import { Alert } from "@heroui/react";
 import type { ReactNode } from "react";
-import { errorMessage } from "@/lib/trpc-errors.ts";
+import { asSentence, errorMessage } from "@/lib/trpc-errors.ts";
 
 export function ErrorAlert({
   title,
@@ -26,7 +26,11 @@ export function ErrorAlert({
       <Alert.Indicator />
       <Alert.Content>
         <Alert.Title>{title}</Alert.Title>
-        {children ? <Alert.Description className="text-foreground">{children}</Alert.Description> : null}
+        {children ? (
+          <Alert.Description className="text-foreground">
+            {typeof children === "string" ? asSentence(children) : children}
+          </Alert.Description>
+        ) : null}
       </Alert.Content>
     </Alert>
   );
