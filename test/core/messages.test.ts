@@ -17,7 +17,7 @@ import {
   RELATION_MESSAGES,
   unitOf,
 } from "../../src/server/core/shared/messages.ts";
-import { ZPagination } from "../../src/server/core/shared/schemas.ts";
+import { ZDateTime, ZPagination } from "../../src/server/core/shared/schemas.ts";
 import { ZConvertTrialInput } from "../../src/server/core/trials/schemas.ts";
 
 /** The first message of `schema` parsing `input` (or null when it passes). */
@@ -82,6 +82,17 @@ describe("the error map", () => {
     );
     expect(messageOf(z.email(), "nope")).toBe("must be an email address");
     expect(messageOf(z.strictObject({ a: z.string() }), { a: "x", b: 1 })).toBe("unknown field: b");
+  });
+
+  it("words dates and unions: the closest option's words, else the types it takes", () => {
+    for (const bad of ["yesterday", "2027-06-30", 5]) {
+      expect(messageOf(ZDateTime, bad)).toBe(
+        "must be an ISO-8601 date-time with its offset, e.g. 2027-06-30T00:00:00Z",
+      );
+    }
+    expect(messageOf(ZDateTime, "2027-06-30T00:00:00Z")).toBeNull();
+    expect(messageOf(z.union([z.number(), z.string()]), true)).toBe("must be a number or text");
+    expect(messageOf(z.union([z.date(), z.email()]), "nope")).toBe("must be an email address");
   });
 
   it("leaves explicit messages alone", () => {

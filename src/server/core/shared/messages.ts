@@ -150,6 +150,21 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
       const word = FORMAT_WORDS[issue.format];
       return word ? `must be ${word}` : undefined;
     }
+    case "invalid_union": {
+      // the words of the closest option: one that took the type but not the value, else the types
+      const options = "errors" in issue ? issue.errors : [];
+      const near = options.find(
+        (issues) => issues.length > 0 && issues.every((i) => i.code !== "invalid_type"),
+      );
+      if (near?.[0]) return near[0].message;
+      const types = options.flatMap((issues) =>
+        issues.flatMap((i) =>
+          i.code === "invalid_type" && i.path.length === 0 ? [TYPE_WORDS[i.expected]] : [],
+        ),
+      );
+      const words = [...new Set(types)].filter((word): word is string => word !== undefined);
+      return words.length > 0 ? `must be ${words.join(" or ")}` : undefined;
+    }
     case "unrecognized_keys":
       return `${issue.keys.length === 1 ? "unknown field" : "unknown fields"}: ${issue.keys.join(", ")}`;
     default:

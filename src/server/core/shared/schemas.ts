@@ -86,9 +86,12 @@ export function parseMetadata(text: string): TMetadata {
 }
 
 /** A point in time: a Date (tRPC, domain callers) or an ISO-8601 string with offset (REST, JSON). */
-export const ZDateTime = z.union([
-  z.date(),
-  z.iso
-    .datetime({ offset: true, error: "must be an ISO-8601 date-time" })
-    .transform((value) => new Date(value)),
-]);
+export const ZDateTime = z.union(
+  [
+    z.date(),
+    z.iso
+      .datetime({ offset: true, error: "must be an ISO-8601 date-time" })
+      .transform((value) => new Date(value)),
+  ],
+  { error: "must be an ISO-8601 date-time with its offset, e.g. 2027-06-30T00:00:00Z" },
+);
