@@ -127,7 +127,7 @@ describeEachDb("bad bytes on the licensing API", (getDb) => {
       zero: await refusal(rawClient.recordUsage(usage().finish())),
     };
     expect(answers.max).toMatchObject({ code: "INVALID_ARGUMENT", fields: ["amount"] });
-    expect(answers.max.message).toMatch(/at most 1000000000/);
+    expect(answers.max.message).toMatch(/at most 1,000,000,000 units/);
     expect(answers.negative).toMatchObject({ code: "INVALID_ARGUMENT", fields: ["amount"] });
     expect(answers.zero).toMatchObject({ code: "INVALID_ARGUMENT", fields: ["amount"] });
     expect(await written()).toEqual(before);

@@ -5,6 +5,7 @@ import { Alert, Button, Card } from "@heroui/react";
 import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
+import { ErrorAlert } from "@/components/ui/error-alert.tsx";
 import { CodeInput, PasswordInput, TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
 import { ValidatedForm } from "@/components/ui/validated-form.tsx";
@@ -88,11 +89,12 @@ export function SignInForm() {
             </Alert>
           ) : null}
           {message ? (
-            <Alert status="danger">
-              <Alert.Content>
-                <Alert.Description>{message}</Alert.Description>
-              </Alert.Content>
-            </Alert>
+            <ErrorAlert
+              title={step === "totp" ? "The code was not accepted" : "Could not sign in"}
+              testId="sign-in-error"
+            >
+              {message}
+            </ErrorAlert>
           ) : null}
           {step === "password" ? (
             <>

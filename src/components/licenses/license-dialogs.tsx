@@ -3,6 +3,7 @@
 import { toast } from "@heroui/react";
 import { useMutation } from "@tanstack/react-query";
 import { ZRenewLicenseInput } from "@/server/core/licenses/schemas.ts";
+import { licenseFileInputFor } from "@/server/core/offline/schemas.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
 import type { License } from "./license-table.tsx";
 import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
@@ -132,6 +133,9 @@ export function DownloadLicenseFileButton({ license }: { license: License }) {
         submitLabel="Download"
         isPending={checkout.isPending}
         onSubmit={() => {
+          const days = numberOrUndefined(values.days);
+          // the server's limit and the license's allowance, worded as the server words them
+          if (!form.validate(licenseFileInputFor(license.offlineAllowanceDays), { days })) return;
           const fingerprint = values.fingerprint.trim();
           if (nodeLocked && !fingerprint) {
             form.setErrors({ fingerprint: "is required for a node-locked license" });
@@ -141,7 +145,6 @@ export function DownloadLicenseFileButton({ license }: { license: License }) {
             form.setErrors({ fingerprint: "is required to encrypt the file" });
             return;
           }
-          const days = numberOrUndefined(values.days);
           checkout.mutate({
             id: license.id,
             ...(days !== undefined ? { days } : {}),

@@ -1,21 +1,19 @@
 "use client";
 // A form's state, validated by the same Zod schemas the server parses with
 // (src/server/core/<area>/schemas.ts): a bad value is marked at its field before anything is
-// sent, and the server's field errors (data.fields) land at the same places when it refuses.
+// sent, and the server's field errors (data.fields) land at the same places when it refuses. The
+// messages are the server's own words (src/server/core/shared/messages.ts): the first issue of a
+// field is shown, and it goes as soon as that field changes.
 import { useCallback, useState } from "react";
 import type { z } from "zod";
 import { fieldIssues } from "@/lib/trpc-errors.ts";
+// the error map that words the schemas' messages ("at least 1 seat"), as the server words them
+import "@/server/core/shared/messages.ts";
 
 export type FieldErrors = Record<string, string>;
 
 /** The keys of T whose values are strings (text fields, selects) or booleans (checkboxes). */
 type KeysOf<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T] & string;
-
-function humanize(message: string): string {
-  if (/expected number/.test(message)) return "must be a number";
-  if (/expected string, received undefined|received undefined/.test(message)) return "is required";
-  return message;
-}
 
 function focusFirstInvalid(): void {
   setTimeout(() => {
@@ -49,7 +47,7 @@ export function useForm<T extends Record<string, unknown>>(initial: T) {
     const next: FieldErrors = {};
     for (const issue of result.error.issues) {
       const path = issue.path.map(String).join(".");
-      next[path] ??= humanize(issue.message);
+      next[path] ??= issue.message;
     }
     setErrors(next);
     focusFirstInvalid();

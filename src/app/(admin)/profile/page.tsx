@@ -7,6 +7,7 @@ import { RoleChip } from "@/components/ui/chips.tsx";
 import { ConfirmButton, confirmColumn } from "@/components/ui/confirm-button.tsx";
 import { CopyButton } from "@/components/ui/copy.tsx";
 import { DataTable, type Column } from "@/components/ui/data-table.tsx";
+import { clearingError, MutationError } from "@/components/ui/error-alert.tsx";
 import { RecordGrid } from "@/components/ui/details.tsx";
 import { formatDateTime } from "@/components/ui/format.ts";
 import { NewPasswordInput } from "@/components/ui/new-password-input.tsx";
@@ -200,8 +201,9 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
           <CodeInput
             label="2. Enter the 6-digit code it shows"
             autoComplete="one-time-code"
-            {...confirmForm.field("code")}
+            {...clearingError(confirmForm.field("code"), confirm)}
           />
+          <MutationError mutation={confirm} title="Two-factor authentication is still off" />
         </ActionForm>
       </div>
     );
@@ -217,7 +219,11 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
       >
         <h3 className="font-medium">New recovery codes</h3>
         <p className="text-sm text-muted">Replaces the old ones.</p>
-        <CodeInput label="Current code" {...regenerateForm.field("code", "regenerate-code")} />
+        <CodeInput
+          label="Current code"
+          {...clearingError(regenerateForm.field("code", "regenerate-code"), regenerate)}
+        />
+        <MutationError mutation={regenerate} title="No new codes were made" />
       </ActionForm>
       <ActionForm
         variant="danger-soft"
@@ -229,9 +235,13 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
         <PasswordInput
           label="Password"
           autoComplete="current-password"
-          {...disableForm.field("password", "disable-password")}
+          {...clearingError(disableForm.field("password", "disable-password"), disable)}
         />
-        <CodeInput label="Current code" {...disableForm.field("code", "disable-code")} />
+        <CodeInput
+          label="Current code"
+          {...clearingError(disableForm.field("code", "disable-code"), disable)}
+        />
+        <MutationError mutation={disable} title="Two-factor authentication is still on" />
       </ActionForm>
     </div>
   );

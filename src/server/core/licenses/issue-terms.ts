@@ -6,6 +6,7 @@ import type { Actor } from "../context.ts";
 import { findCustomerInScope } from "../customers/find-customer.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors.ts";
 import { policyTermsSelect, toTermValues } from "../policies/select.ts";
+import { RELATION_MESSAGES } from "../shared/messages.ts";
 import {
   COLUMN_TERMS,
   refuseContradictions,
@@ -148,8 +149,8 @@ export async function resolveIssueTerms(
   const full: TermValues = { ...terms, gracePeriodHours };
   refuseContradictions(termContradictions(full));
   if (expiresAt && expiresAt <= startsAt) {
-    throw invalidArgument("expiresAt: must be after startsAt", [
-      { path: "expiresAt", message: "must be after startsAt" },
+    throw invalidArgument(`expiresAt: ${RELATION_MESSAGES.expiryAfterStart}`, [
+      { path: "expiresAt", message: RELATION_MESSAGES.expiryAfterStart },
     ]);
   }
 

@@ -19,7 +19,7 @@ export const ZListLicensesInput = z.object({
   status: z.enum(LICENSE_STATUSES).optional(),
   type: z.enum(LICENSE_TYPES).optional(),
   /** active licenses that expire within this many days */
-  expiringWithinDays: zQueryInt(1, 3650).optional(),
+  expiringWithinDays: zQueryInt(1, 3650, "day").optional(),
   sort: z.enum(["createdAt", "expiresAt", "updatedAt", "key"]).default("createdAt"),
   direction: ZSortDirection.default("desc"),
   ...ZPagination,

@@ -1,5 +1,6 @@
 import type { DomainContext } from "../context.ts";
 import { invalidArgument } from "../errors.ts";
+import { RELATION_MESSAGES } from "../shared/messages.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { changeLicenseStatus } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
@@ -18,18 +19,22 @@ export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput
       if (parsed.extendDays !== undefined) {
         if (license.expiresAt === null) {
           throw invalidArgument("extendDays: the license is perpetual; there is no expiry to extend", [
-            { path: "extendDays", message: "the license does not expire" },
+            { path: "extendDays", message: "the license never expires: set an expiry date instead" },
           ]);
         }
         const base = license.expiresAt > now ? license.expiresAt : now;
         expiresAt = new Date(base.getTime() + parsed.extendDays * 86_400_000);
       } else {
         expiresAt = parsed.expiresAt ?? null;
-        if (expiresAt !== null && (expiresAt <= now || expiresAt <= license.startsAt)) {
-          throw invalidArgument("expiresAt: the new expiry must be in the future and after the start", [
-            { path: "expiresAt", message: "must be in the future and after startsAt" },
-          ]);
-        }
+        const wrong =
+          expiresAt === null
+            ? undefined
+            : expiresAt <= now
+              ? RELATION_MESSAGES.expiryInFuture
+              : expiresAt <= license.startsAt
+                ? RELATION_MESSAGES.expiryAfterStart
+                : undefined;
+        if (wrong) throw invalidArgument(`expiresAt: ${wrong}`, [{ path: "expiresAt", message: wrong }]);
       }
       renewedTo = expiresAt;
       return {

@@ -1,6 +1,7 @@
 // The licenses' input schemas, free of server code: the admin UI's forms use them too.
 import { z } from "zod";
 import { addIssues, POLICY_TERMS, termContradictions } from "../policies/terms.ts";
+import { inUnits, RELATION_MESSAGES } from "../shared/messages.ts";
 import { ZDateTime, ZId, ZMetadata } from "../shared/schemas.ts";
 import {
   DURATION_FROM,
@@ -14,7 +15,7 @@ import {
 export const ZEntitlementInput = z.object({
   featureId: ZId,
   /** metered features only: the allowed amount per period; null or absent = unlimited */
-  quota: z.number().int().min(0).max(2_000_000_000).nullable().default(null),
+  quota: inUnits(z.number().int().min(0).max(2_000_000_000), "unit").nullable().default(null),
   quotaPeriod: z.enum(QUOTA_PERIODS).default("total"),
 });
 
@@ -34,19 +35,22 @@ export const ZEntitlementList = z
 /** Terms of a license that can be set when issuing it and changed later. */
 export const ZLicenseTerms = {
   type: z.enum(LICENSE_TYPES),
-  seatLimit: z.number().int().min(1).max(1_000_000),
-  heartbeatIntervalSeconds: z.number().int().min(30).max(86_400),
-  gracePeriodHours: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 90),
-  offlineAllowanceDays: z.number().int().min(0).max(365),
+  seatLimit: inUnits(z.number().int().min(1).max(1_000_000), "seat"),
+  heartbeatIntervalSeconds: inUnits(z.number().int().min(30).max(86_400), "second"),
+  gracePeriodHours: inUnits(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 90),
+    "hour",
+  ),
+  offlineAllowanceDays: inUnits(z.number().int().min(0).max(365), "day"),
   /** days the license runs (from issue or from the first activation); null: perpetual */
-  durationDays: z.number().int().min(1).max(36_500).nullable(),
+  durationDays: inUnits(z.number().int().min(1).max(36_500), "day").nullable(),
   durationFrom: z.enum(DURATION_FROM),
   /** days between required online validations; null: none required */
-  checkInIntervalDays: z.number().int().min(1).max(365).nullable(),
+  checkInIntervalDays: inUnits(z.number().int().min(1).max(365), "day").nullable(),
   expiryStrategy: z.enum(EXPIRY_STRATEGIES),
   overage: z.enum(OVERAGE_LEVELS),
   machineMatching: z.enum(MACHINE_MATCHING),
@@ -103,22 +107,26 @@ const issueTerms = {
 };
 
 function refineIssueTerms(
-  value: { expiresAt?: Date | null; durationDays?: number | null; durationFrom?: string },
+  value: { startsAt?: Date; expiresAt?: Date | null; durationDays?: number | null; durationFrom?: string },
   ctx: z.RefinementCtx,
 ): void {
   if (value.expiresAt != null && value.durationDays != null) {
     ctx.addIssue({
       code: "custom",
       path: ["durationDays"],
-      message: "give either expiresAt or durationDays",
+      message: RELATION_MESSAGES.expiryOrDuration,
     });
   }
   if (value.expiresAt != null && value.durationFrom === "first_activation") {
     ctx.addIssue({
       code: "custom",
       path: ["durationFrom"],
-      message: "a fixed expiresAt does not count from the first activation; give durationDays instead",
+      message:
+        "a fixed expiry date does not count from the first activation; give a duration in days instead",
     });
+  }
+  if (value.startsAt != null && value.expiresAt != null && value.expiresAt <= value.startsAt) {
+    ctx.addIssue({ code: "custom", path: ["expiresAt"], message: RELATION_MESSAGES.expiryAfterStart });
   }
   addIssues(ctx, termContradictions(value as Parameters<typeof termContradictions>[0]));
 }
@@ -134,7 +142,7 @@ export const ZCreateLicenseInput = z
   })
   .superRefine((value, ctx) => {
     if (value.productId === undefined && value.policyId === undefined) {
-      ctx.addIssue({ code: "custom", path: ["productId"], message: "is required (or give a policyId)" });
+      ctx.addIssue({ code: "custom", path: ["productId"], message: "is required (or choose a policy)" });
     }
     refineIssueTerms(value, ctx);
   });
@@ -145,7 +153,7 @@ export const ZIssueLicensesInput = z
   .object({
     customerId: ZId,
     policyId: ZId,
-    count: z.number().int().min(1).max(1000),
+    count: inUnits(z.number().int().min(1).max(1000), "license"),
     ...issueTerms,
   })
   .superRefine(refineIssueTerms);
@@ -198,11 +206,11 @@ export const ZRenewLicenseInput = z
     /** a new expiry (null: perpetual) */
     expiresAt: ZDateTime.nullable().optional(),
     /** or: extend from the current expiry (from now, if already past) */
-    extendDays: z.number().int().min(1).max(3650).optional(),
+    extendDays: inUnits(z.number().int().min(1).max(3650), "day").optional(),
   })
   .refine((v) => (v.expiresAt === undefined) !== (v.extendDays === undefined), {
     path: ["expiresAt"],
-    error: "give either expiresAt or extendDays",
+    error: RELATION_MESSAGES.expiryOrExtension,
   });
 export type TRenewLicenseInput = z.input<typeof ZRenewLicenseInput>;
 

@@ -21,17 +21,17 @@ import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
 import { loadActiveSigner } from "../signing-keys/active-signer.ts";
+import { licenseFileDaysFor, MAX_OFFLINE_DAYS, ZLicenseFileDays } from "./schemas.ts";
 import { offlineIssuanceSelect, ZOfflineIssuanceDto } from "./select.ts";
 
 const DAY_MS = 86_400_000;
-/** The format's limit; a license's allowance is capped at it too. */
-export const MAX_OFFLINE_DAYS = 365;
+export { MAX_OFFLINE_DAYS };
 
 export const ZCheckoutLicenseFileInput = z
   .object({
     id: ZId,
     /** validity in days from now; default: the license's offline allowance, and never more */
-    days: z.number().int().min(1).max(MAX_OFFLINE_DAYS).optional(),
+    days: ZLicenseFileDays.optional(),
     /** bind the file to this machine (required for node-locked licenses) */
     fingerprint: ZFingerprint.optional(),
     /** encrypt the payload for the bound machine (needs `fingerprint`) */
@@ -95,11 +95,8 @@ export async function checkoutLicenseFile(
       );
     }
     const days = parsed.days ?? allowance;
-    if (days > allowance) {
-      throw invalidArgument(`days: at most ${allowance} for this license (its offline allowance)`, [
-        { path: "days", message: `must be at most ${allowance}, the license's offline allowance` },
-      ]);
-    }
+    // the license's own allowance, worded as the dialog words it
+    parseInput(z.object({ days: licenseFileDaysFor(allowance) }), { days });
     if (license.type === "node_locked" && parsed.fingerprint === undefined) {
       throw invalidArgument("fingerprint: a node-locked license's offline file must be bound to a machine", [
         { path: "fingerprint", message: "is required for a node-locked license" },

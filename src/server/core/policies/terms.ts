@@ -115,7 +115,7 @@ export function termContradictions(terms: Partial<TermValues>): FieldIssue[] {
     issues.push({
       path: "durationFrom",
       message:
-        "a duration counted from the first activation needs durationDays; a perpetual license has none",
+        "a duration counted from the first activation needs a number of days; a perpetual license has none",
     });
   }
   return issues;
@@ -130,7 +130,7 @@ export function trialContradictions(terms: Partial<TermValues>): FieldIssue[] {
   if (terms.type !== undefined && terms.type !== "node_locked")
     issues.push({
       path: "type",
-      message: "a trial is bound to the machine that started it: use node_locked",
+      message: "a trial is bound to the machine that started it: use node-locked seats",
     });
   if (terms.seatLimit !== undefined && terms.seatLimit !== 1)
     issues.push({ path: "seatLimit", message: "a trial runs on one machine: use 1" });

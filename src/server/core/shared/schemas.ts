@@ -1,5 +1,7 @@
 // Zod building blocks shared by the operations' schemas.
 import { z } from "zod";
+// installs the error map that words every schema's messages (server and admin UI alike)
+import { inUnits } from "./messages.ts";
 
 export const ZId = z.string().trim().min(1, "is required").max(64);
 
@@ -35,12 +37,14 @@ export const ZSortDirection = z.enum(["asc", "desc"]).default("asc");
 // "false" as what they say (a plain coercion would read "false" as true) and take real numbers
 // and booleans from typed callers unchanged.
 
-/** An integer that may arrive as a query-string value. */
-export const zQueryInt = (min: number, max: number) =>
-  z.preprocess(
+/** An integer that may arrive as a query-string value; `unit` names what it counts ("day"). */
+export const zQueryInt = (min: number, max: number, unit?: string) => {
+  const int = z.number().int().min(min).max(max);
+  return z.preprocess(
     (value) => (typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
-    z.number().int().min(min).max(max),
+    unit ? inUnits(int, unit) : int,
   );
+};
 
 /** A boolean that may arrive as a query-string value: "true" or "false". */
 export const ZQueryBoolean = z.preprocess(
@@ -51,7 +55,7 @@ export const ZQueryBoolean = z.preprocess(
 /** Page-number pagination; pageSize is capped so a list is never unbounded. */
 export const ZPagination = {
   page: zQueryInt(1, 100_000).default(1),
-  pageSize: zQueryInt(1, 200).default(50),
+  pageSize: zQueryInt(1, 200, "row").default(50),
 };
 
 export interface Page<T> {
@@ -82,9 +86,12 @@ export function parseMetadata(text: string): TMetadata {
 }
 
 /** A point in time: a Date (tRPC, domain callers) or an ISO-8601 string with offset (REST, JSON). */
-export const ZDateTime = z.union([
-  z.date(),
-  z.iso
-    .datetime({ offset: true, error: "must be an ISO-8601 date-time" })
-    .transform((value) => new Date(value)),
-]);
+export const ZDateTime = z.union(
+  [
+    z.date(),
+    z.iso
+      .datetime({ offset: true, error: "must be an ISO-8601 date-time" })
+      .transform((value) => new Date(value)),
+  ],
+  { error: "must be an ISO-8601 date-time with its offset, e.g. 2027-06-30T00:00:00Z" },
+);

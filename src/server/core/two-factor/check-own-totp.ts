@@ -28,7 +28,11 @@ export async function checkOwnTotp(
   if (!admin.totpSecretEnc) throw failedPrecondition("start the enrollment first");
   const secret = decryptSecret(encryptionKey, admin.totpSecretEnc, `totp:${adminId}`);
   const step = await checkTotp(secret, code, now, admin.totpLastStep);
-  const refused = () => invalidArgument("code: is not valid", [{ path: "code", message: "is not valid" }]);
+  const refused = () =>
+    invalidArgument(
+      "the code is not valid: enter the current code from your authenticator app (each code works once)",
+      [{ path: "code", message: "is not valid" }],
+    );
   if (step === null) throw refused();
   // only moves forward: a parallel request that checked the same code finds it consumed
   const { count } = await tx.admin.updateMany({

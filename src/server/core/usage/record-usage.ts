@@ -8,6 +8,7 @@ import { firstActivation } from "../validation/first-activation.ts";
 import { checkMachine } from "../validation/validate-license.ts";
 import { noControlCharacters, ZClientRequest } from "../validation/schemas.ts";
 import type { QuotaPeriod } from "../licenses/select.ts";
+import { inUnits } from "../shared/messages.ts";
 import { mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { periodStart } from "./usage-period.ts";
@@ -24,11 +25,7 @@ export const ZRecordUsageInput = ZClientRequest.extend({
     .min(1, "is required")
     .max(64)
     .refine(...noControlCharacters),
-  amount: z
-    .number()
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(MAX_USAGE_AMOUNT, `must be at most ${MAX_USAGE_AMOUNT}`),
+  amount: inUnits(z.number().int().min(1).max(MAX_USAGE_AMOUNT), "unit"),
   idempotencyKey: z
     .string()
     .trim()

@@ -86,7 +86,7 @@ export type TEndpointIdInput = z.input<typeof ZEndpointIdInput>;
 export const ZRotateWebhookSecretInput = z.object({
   endpointId: ZWebhookId,
   /** how long the old secret keeps signing beside the new one (deliveries carry both signatures) */
-  graceHours: zQueryInt(0, 168).default(24),
+  graceHours: zQueryInt(0, 168, "hour").default(24),
 });
 export type TRotateWebhookSecretInput = z.input<typeof ZRotateWebhookSecretInput>;
 

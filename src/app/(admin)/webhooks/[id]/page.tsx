@@ -1,11 +1,12 @@
 "use client";
-import { Alert, Button, toast } from "@heroui/react";
+import { Button, toast } from "@heroui/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams, useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { AuditList } from "@/components/audit/audit-list.tsx";
 import { ConfirmButton } from "@/components/ui/confirm-button.tsx";
 import { Details } from "@/components/ui/details.tsx";
+import { ErrorAlert } from "@/components/ui/error-alert.tsx";
 import { OpenButton, useDialog } from "@/components/ui/dialog.tsx";
 import { formatDateTime } from "@/components/ui/format.ts";
 import { PageHeader, Section } from "@/components/ui/page.tsx";
@@ -127,15 +128,10 @@ export default function WebhookEndpointPage() {
         }
       />
       {!e.enabled && e.disabledReason === "failing" ? (
-        <Alert status="danger" className="mb-4">
-          <Alert.Content>
-            <Alert.Title>Disabled: its deliveries kept failing</Alert.Title>
-            <Alert.Description>
-              Failing since {formatDateTime(e.failingSince)} without a success. Fix the receiver, enable the
-              endpoint, then send what it missed with “Redeliver all failed”.
-            </Alert.Description>
-          </Alert.Content>
-        </Alert>
+        <ErrorAlert title="Disabled: its deliveries kept failing" className="mb-4">
+          Failing since {formatDateTime(e.failingSince)} without a success. Fix the receiver, enable the
+          endpoint, then send what it missed with “Redeliver all failed”.
+        </ErrorAlert>
       ) : null}
       <Section title="Settings" className="mb-4">
         <Details
