@@ -4,6 +4,7 @@ import type { DomainContext } from "../context.ts";
 import { failedPrecondition, invalidArgument } from "../errors.ts";
 import { entitlementsEventData, licenseEventData } from "../events/payloads.ts";
 import { policyTermsSelect, toTermValues } from "../policies/select.ts";
+import { RELATION_MESSAGES } from "../shared/messages.ts";
 import {
   parseOverrides,
   refuseContradictions,
@@ -109,8 +110,8 @@ function newExpiry(
 ): { expiresAt: Date | null; durationDays: null; durationFrom: "issue" } | undefined {
   if ((expiresAt?.getTime() ?? null) === (license.expiresAt?.getTime() ?? null)) return undefined;
   if (expiresAt !== null && expiresAt <= license.startsAt) {
-    throw invalidArgument("the expiry must be after the start date", [
-      { path: "expiresAt", message: "the expiry must be after the start date" },
+    throw invalidArgument(`expiresAt: ${RELATION_MESSAGES.expiryAfterStart}`, [
+      { path: "expiresAt", message: RELATION_MESSAGES.expiryAfterStart },
     ]);
   }
   return { expiresAt, durationDays: null, durationFrom: "issue" };
