@@ -1,10 +1,12 @@
 // The licenses list as a CSV export: the list's filters and sort (licensesWhere), every row in
 // keyset pages.
-import type { z } from "zod";
+import { z } from "zod";
 import type { Prisma } from "../../db/client.ts";
 import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
+import { ZId } from "../shared/schemas.ts";
+import { MAX_BULK_LICENSES } from "./bulk-change-schemas.ts";
 import {
   keysetAfter,
   keysetOrderBy,
@@ -16,8 +18,13 @@ import {
 import { licensesWhere, ZListLicensesInput } from "./list-licenses.ts";
 import { effectiveStatus } from "./status.ts";
 
-/** The list's filters and sort; page and pageSize are ignored (every matching license). */
-export const ZExportLicensesInput = ZListLicensesInput.omit({ page: true, pageSize: true });
+/**
+ * The list's filters and sort; page and pageSize are ignored (every matching license). `ids`
+ * (the admin UI's "Export selected", sent as a POST body) keeps to those licenses.
+ */
+export const ZExportLicensesInput = ZListLicensesInput.omit({ page: true, pageSize: true }).extend({
+  ids: z.array(ZId).min(1).max(MAX_BULK_LICENSES).optional(),
+});
 export type TExportLicensesInput = z.input<typeof ZExportLicensesInput>;
 
 const exportSelect = {
@@ -69,7 +76,8 @@ export async function exportLicenses(ctx: DomainContext, input: TExportLicensesI
   requirePermission(ctx.actor, "license.read");
   const filter = parseInput(ZExportLicensesInput, input);
   const now = ctx.clock.now();
-  const where = await licensesWhere(ctx, filter, now);
+  const listed = await licensesWhere(ctx, filter, now);
+  const where = listed && filter.ids ? { AND: [listed, { id: { in: filter.ids } }] } : listed;
   const order: KeysetOrder = {
     field: filter.sort,
     direction: filter.direction,
