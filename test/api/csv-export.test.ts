@@ -152,6 +152,35 @@ describeEachDb("CSV exports", (getDb) => {
     expect(suspended.map((r) => r.id).sort()).toEqual([made[1]?.id, made[3]?.id].sort());
   });
 
+  it("exports the licenses given by id in a POST body, still in the caller's groups", async () => {
+    const outsider = await makeCustomer(db, world.groupB.id);
+    const foreign = await makeLicense(db, outsider.id, world.product.id);
+    const mine = await makeLicense(db, world.customer.id, world.product.id);
+    const response = await handleCsvExport(
+      new Request(`${BASE}/licenses/export.csv`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${keyOf("admin")}`, "content-type": "application/json" },
+        body: JSON.stringify({ ids: [mine.id, foreign.id, world.license.id] }),
+      }),
+      services,
+      exportLicenses,
+    );
+    expect(response.status).toBe(200);
+    const out = records(parseCsv(await response.text()));
+    expect(out.map((r) => r.id).sort()).toEqual([mine.id, world.license.id].sort());
+
+    const tooMany = await handleCsvExport(
+      new Request(`${BASE}/licenses/export.csv`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${keyOf("admin")}` },
+        body: JSON.stringify({ ids: Array.from({ length: 501 }, (_, i) => `id-${i}`) }),
+      }),
+      services,
+      exportLicenses,
+    );
+    expect(tooMany.status).toBe(400);
+  });
+
   it("keeps to the caller's groups and roles; bad filters and no credentials answer JSON errors", async () => {
     const outsider = await makeCustomer(db, world.groupB.id);
     const foreign = await makeLicense(db, outsider.id, world.product.id);
