@@ -2,7 +2,8 @@
 // suspended in one confirmed bulk call (the database shows exactly those three suspended, with
 // three audit records marked bulk), a batch with a license that cannot take the change names it
 // in the summary, and the filtered list exported to CSV through the browser's download: its rows
-// are exactly the filtered licenses; "Export selected" downloads the selected rows only.
+// are exactly the filtered licenses; "Export selected" downloads the selected rows only; the
+// customers, audit and sessions lists export too; a renewal by days on a selection.
 // Set-up and the browser checks: support.ts.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import {
   base,
   confirmAction,
   createInitech,
+  expectInvalid,
   handle,
   newAdminPage,
   product,
@@ -63,8 +65,9 @@ function parseCsv(text: string): Record<string, string>[] {
 describe.skipIf(browserMissing())("admin UI in a browser: bulk actions and CSV exports", () => {
   startAdminUi();
   let page: Page;
-  let acme: License[] = [];
-  let other: License[] = [];
+  const acme: License[] = [];
+  const other: License[] = [];
+  const dated: License[] = [];
   let otherProductId: string;
 
   const rowOf = (license: License) => page.getByRole("row").filter({ hasText: shown(license.key) });
@@ -89,8 +92,14 @@ describe.skipIf(browserMissing())("admin UI in a browser: bulk actions and CSV e
       acme.push(await api<License>("POST", "/licenses", { customerId, productId: product.id, seatLimit: 2 }));
     for (let i = 0; i < 2; i++)
       other.push(await api<License>("POST", "/licenses", { customerId, productId: otherProductId }));
-    acme = [...acme];
-    other = [...other];
+    for (let i = 0; i < 2; i++)
+      dated.push(
+        await api<License>("POST", "/licenses", {
+          customerId,
+          productId: otherProductId,
+          expiresAt: "2031-01-01T00:00:00.000Z",
+        }),
+      );
   }, STEP_TIMEOUT_MS);
 
   it(
@@ -182,6 +191,74 @@ describe.skipIf(browserMissing())("admin UI in a browser: bulk actions and CSV e
       const selectedRows = parseCsv(readFileSync(selectedSaved, "utf8"));
       expect(selectedRows.map((r) => r.key).sort()).toEqual(picked.map((l) => l.key).sort());
       await screenshot(page, "licenses-export");
+
+      // the customers and audit lists export with their filters too
+      await page.goto(`${base}/customers?q=Initech`);
+      await page.getByRole("grid").getByText("Initech LLC").waitFor();
+      const customers = page.waitForEvent("download");
+      await page.getByRole("link", { name: "Export CSV" }).click();
+      const customersFile = await customers;
+      expect(customersFile.suggestedFilename()).toMatch(/^customers-.*\.csv$/);
+      const customersSaved = join(OUTPUT_DIR, customersFile.suggestedFilename());
+      await customersFile.saveAs(customersSaved);
+      expect(parseCsv(readFileSync(customersSaved, "utf8")).map((r) => r.name)).toEqual(["Initech"]);
+
+      await page.goto(`${base}/audit?action=license.suspend`);
+      await page.getByRole("heading", { name: "Audit log" }).waitFor();
+      const audit = page.waitForEvent("download");
+      await page.getByRole("link", { name: "Export CSV" }).click();
+      const auditFile = await audit;
+      const auditSaved = join(OUTPUT_DIR, auditFile.suggestedFilename());
+      await auditFile.saveAs(auditSaved);
+      const auditRows = parseCsv(readFileSync(auditSaved, "utf8"));
+      expect(auditRows.length).toBe(
+        await handle.db.auditEvent.count({ where: { action: "license.suspend" } }),
+      );
+      expect(auditRows.every((r) => r.action === "license.suspend")).toBe(true);
+
+      // a license's sessions: the export link on its page answers the file
+      await page.goto(`${base}/licenses/${acme[1]?.id ?? ""}`);
+      const sessions = page.waitForEvent("download");
+      await page.getByRole("link", { name: "Export CSV" }).click();
+      const sessionsFile = await sessions;
+      expect(sessionsFile.suggestedFilename()).toMatch(/^sessions-.*\.csv$/);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "renews selected licenses by days; a bad number is marked and sends nothing",
+    async () => {
+      await page.goto(`${base}/licenses?product=${otherProductId}`);
+      for (const license of dated) await select(license);
+      const toolbar = page.getByRole("toolbar", { name: "Bulk actions" });
+      await toolbar.getByText("2 licenses selected").waitFor();
+      await toolbar.getByRole("button", { name: "Renew…" }).click();
+      const dialog = page.getByRole("dialog");
+      const auditBefore = await handle.db.auditEvent.count();
+      await dialog.getByLabel("Days").fill("0");
+      await dialog.getByRole("button", { name: "Renew" }).click();
+      await expectInvalid(dialog.getByLabel("Days"));
+      expect(await handle.db.auditEvent.count()).toBe(auditBefore);
+
+      await dialog.getByLabel("Days").fill("30");
+      await dialog.getByRole("button", { name: "Renew" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await page.getByRole("status", { name: "Bulk result" }).getByText("Renewed 2 licenses.").waitFor();
+      const rows = await handle.db.license.findMany({
+        where: { id: { in: dated.map((l) => l.id) } },
+        select: { expiresAt: true },
+      });
+      expect(rows.map((r) => r.expiresAt?.toISOString())).toEqual([
+        "2031-01-31T00:00:00.000Z",
+        "2031-01-31T00:00:00.000Z",
+      ]);
+      const audits = await handle.db.auditEvent.findMany({
+        where: { seq: { gt: auditBefore } },
+        select: { action: true, summary: true },
+      });
+      expect(audits.map((a) => a.action)).toEqual(["license.renew", "license.renew"]);
+      expect(audits.every((a) => (JSON.parse(a.summary) as { bulk?: boolean }).bulk === true)).toBe(true);
     },
     STEP_TIMEOUT_MS,
   );
