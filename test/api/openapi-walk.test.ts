@@ -21,7 +21,12 @@ import { createWebSession } from "../../src/server/core/web-sessions/store.ts";
 import { createWebhookEndpoint } from "../../src/server/core/webhooks/create-endpoint.ts";
 import { sendWebhookTestEvent } from "../../src/server/core/webhooks/send-test-event.ts";
 import type { ApiServices } from "../../src/server/trpc/context.ts";
+import { handleCsvExport } from "../../src/server/trpc/csv-export.ts";
 import { handleRestRequest } from "../../src/server/trpc/handlers.ts";
+import { exportAuditEvents } from "../../src/server/core/audit/export-audit-events.ts";
+import { exportCustomers } from "../../src/server/core/customers/export-customers.ts";
+import { exportLicenses } from "../../src/server/core/licenses/export-licenses.ts";
+import { exportSessions } from "../../src/server/core/sessions/export-sessions.ts";
 import { openApiDocument } from "../../src/server/trpc/openapi.ts";
 import { testServices } from "../support/admin-services.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
@@ -578,6 +583,37 @@ const entries: Record<string, Entry> = {
       body: { customerId: f.world.customer.id, policyId: await freshPolicy(f), count: 1001 },
     }),
   },
+  "licenses-bulkChange": {
+    min: "editor",
+    // licenses out of the caller's groups are refused one by one inside a 200 answer
+    scope: "global",
+    valid: async (f) => ({ body: { action: "renew", ids: [await freshLicense(f)], expiresAt: future } }),
+    invalid: () => Promise.resolve({ body: { action: "renew", ids: [], expiresAt: future } }),
+  },
+  "export-licenses-csv": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) => Promise.resolve({ query: { customerId: f.world.customer.id, status: "active" } }),
+    invalid: () => Promise.resolve({ query: { status: "paused" } }),
+  },
+  "export-customers-csv": {
+    min: "viewer",
+    scope: "global",
+    valid: (f) => Promise.resolve({ query: { groupId: f.world.groupA.id, sort: "createdAt" } }),
+    invalid: () => Promise.resolve({ query: { includeArchived: "maybe" } }),
+  },
+  "export-sessions-csv": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) => Promise.resolve({ query: { licenseId: f.world.license.id, state: "all" } }),
+    invalid: (f) => Promise.resolve({ query: { licenseId: f.world.license.id, state: "gone" } }),
+  },
+  "export-audit-events-csv": {
+    min: "admin",
+    scope: "global",
+    valid: () => Promise.resolve({ query: { targetType: "license", direction: "asc" } }),
+    invalid: () => Promise.resolve({ query: { from: "yesterday" } }),
+  },
   "policies-list": {
     min: "viewer",
     scope: "global",
@@ -907,6 +943,13 @@ const entries: Record<string, Entry> = {
   },
 };
 
+const CSV_EXPORTS: Record<string, Parameters<typeof handleCsvExport>[2]> = {
+  "/licenses/export.csv": exportLicenses,
+  "/customers/export.csv": exportCustomers,
+  "/sessions/export.csv": exportSessions,
+  "/audit-events/export.csv": exportAuditEvents,
+};
+
 function expectedStatus(entry: Entry, caller: Caller, member: boolean): number {
   if (entry.scope === "public") return 200;
   if (!roleAtLeast(caller.role, entry.min)) return 403;
@@ -934,11 +977,18 @@ describeEachDb("OpenAPI walk", (getDb) => {
       headers.set("content-type", "application/json");
       body = JSON.stringify(call.body);
     }
-    const response = await handleRestRequest(
-      new Request(`http://127.0.0.1:3000/api/v1${path}${query}`, { method, headers, body }),
-      services,
-    );
-    return { status: response.status, body: (await response.json()) as { message?: string; code?: string } };
+    const request = new Request(`http://127.0.0.1:3000/api/v1${path}${query}`, { method, headers, body });
+    // the CSV exports are plain routes beside the REST handler (src/server/trpc/csv-export.ts)
+    const exporter = CSV_EXPORTS[path];
+    const response = exporter
+      ? await handleCsvExport(request, services, exporter)
+      : await handleRestRequest(request, services);
+    const text = await response.text();
+    const json = response.headers.get("content-type")?.startsWith("application/json");
+    return {
+      status: response.status,
+      body: (json ? JSON.parse(text) : {}) as { message?: string; code?: string },
+    };
   };
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 "use client";
 // Tables over one page of server data: the columns a page declares and a HeroUI table whose sorting
 // the server does (Pager, in pager.tsx, goes under it).
-import { Table, type SortDescriptor } from "@heroui/react";
+import { Checkbox, Table, type Selection, type SortDescriptor } from "@heroui/react";
 import type { ReactNode } from "react";
 import { LoadingState } from "./states.tsx";
 
@@ -32,6 +32,8 @@ export function DataTable<T extends { id: string }>({
   onSortChange,
   isLoading,
   empty,
+  selectedIds,
+  onSelectionChange,
 }: {
   label: string;
   columns: Column<T>[];
@@ -40,7 +42,13 @@ export function DataTable<T extends { id: string }>({
   onSortChange?: (sort: SortState) => void;
   isLoading?: boolean;
   empty: ReactNode;
+  /** row selection (opt-in, with onSelectionChange): a checkbox column; the ids selected */
+  selectedIds?: ReadonlySet<string>;
+  /** the ids now selected ("select all" selects this page's rows) */
+  onSelectionChange?: (ids: Set<string>) => void;
 }) {
+  const selectable = onSelectionChange !== undefined;
+  const shown = selectable ? [selectionColumn<T>(), ...columns] : columns;
   const descriptor: SortDescriptor | undefined = sort
     ? {
         column: columns.find((c) => c.sortKey === sort.sort)?.id ?? "",
@@ -54,6 +62,17 @@ export function DataTable<T extends { id: string }>({
           aria-label={label}
           aria-busy={isLoading ? true : undefined}
           sortDescriptor={descriptor}
+          {...(selectable
+            ? {
+                selectionMode: "multiple" as const,
+                selectedKeys: selectedIds ?? new Set<string>(),
+                onSelectionChange: (keys: Selection) => {
+                  onSelectionChange(
+                    keys === "all" ? new Set((rows ?? []).map((r) => r.id)) : new Set([...keys].map(String)),
+                  );
+                },
+              }
+            : {})}
           onSortChange={(next) => {
             const column = columns.find((c) => c.id === next.column);
             if (column?.sortKey && onSortChange) {
@@ -64,7 +83,7 @@ export function DataTable<T extends { id: string }>({
             }
           }}
         >
-          <Table.Header columns={columns}>
+          <Table.Header columns={shown}>
             {(column) => (
               <Table.Column
                 id={column.id}
@@ -73,7 +92,9 @@ export function DataTable<T extends { id: string }>({
                 className={column.className}
               >
                 {({ sortDirection }) =>
-                  column.sortKey && onSortChange ? (
+                  column.id === SELECTION_COLUMN ? (
+                    <SelectionCheckbox />
+                  ) : column.sortKey && onSortChange ? (
                     <Table.SortableColumnHeader sortDirection={sortDirection}>
                       {column.label}
                     </Table.SortableColumnHeader>
@@ -86,13 +107,13 @@ export function DataTable<T extends { id: string }>({
           </Table.Header>
           <Table.Body
             items={rows ?? []}
-            dependencies={[columns]}
+            dependencies={[shown]}
             renderEmptyState={() =>
               isLoading || !rows ? <LoadingState /> : <div className="py-2">{empty}</div>
             }
           >
             {(row) => (
-              <Table.Row id={row.id} columns={columns}>
+              <Table.Row id={row.id} columns={shown}>
                 {(column) => <Table.Cell className={column.className}>{column.render(row)}</Table.Cell>}
               </Table.Row>
             )}
@@ -100,5 +121,30 @@ export function DataTable<T extends { id: string }>({
         </Table.Content>
       </Table.ScrollContainer>
     </Table>
+  );
+}
+
+const SELECTION_COLUMN = "__selection";
+
+/** The checkbox column of a table with row selection (the header's checkbox selects the page). */
+function selectionColumn<T>(): Column<T> {
+  return {
+    id: SELECTION_COLUMN,
+    label: "Select",
+    className: "w-10 pr-0",
+    render: () => <SelectionCheckbox />,
+  };
+}
+
+/** The table labels it ("Select", "Select All") and ties it to its row. */
+function SelectionCheckbox() {
+  return (
+    <Checkbox slot="selection">
+      <Checkbox.Content>
+        <Checkbox.Control>
+          <Checkbox.Indicator />
+        </Checkbox.Control>
+      </Checkbox.Content>
+    </Checkbox>
   );
 }

@@ -3,6 +3,7 @@ import { Alert, Button } from "@heroui/react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { AuditList } from "@/components/audit/audit-list.tsx";
 import { Filters, ListResults, UrlDate, UrlSelect, UrlText, useUrlPage } from "@/components/ui/list-page.tsx";
+import { ExportCsvLink } from "@/components/ui/export-link.tsx";
 import { PageHeader } from "@/components/ui/page.tsx";
 import { codeOptions } from "@/components/ui/select-input.tsx";
 import { EmptyState } from "@/components/ui/states.tsx";
@@ -58,17 +59,31 @@ export default function AuditPage() {
         title="Audit log"
         description="Every change, who made it and from where; each event is chained to the one before by its hash."
         actions={
-          can("audit.verify") ? (
-            <Button
-              variant="secondary"
-              isPending={verify.isPending}
-              onPress={() => {
-                verify.mutate({});
+          <>
+            <ExportCsvLink
+              path="/api/v1/audit-events/export.csv"
+              params={{
+                action: url.get("action") || undefined,
+                actorType,
+                actorId: url.get("actorId") || undefined,
+                targetType: targetType || undefined,
+                targetId: url.get("targetId") || undefined,
+                from: dayBound(from, false),
+                to: dayBound(to, true),
               }}
-            >
-              Verify the chain
-            </Button>
-          ) : null
+            />
+            {can("audit.verify") ? (
+              <Button
+                variant="secondary"
+                isPending={verify.isPending}
+                onPress={() => {
+                  verify.mutate({});
+                }}
+              >
+                Verify the chain
+              </Button>
+            ) : null}
+          </>
         }
       />
       {verify.data ? (

@@ -15,6 +15,7 @@ import {
   useUrlPage,
   useUrlSort,
 } from "@/components/ui/list-page.tsx";
+import { ExportCsvLink } from "@/components/ui/export-link.tsx";
 import { PageHeader } from "@/components/ui/page.tsx";
 import { EmptyState } from "@/components/ui/states.tsx";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
@@ -67,7 +68,21 @@ export default function CustomersPage() {
       <PageHeader
         title="Customers"
         description="The companies and people you license software to."
-        actions={can("customer.write") ? <OpenButton label="New customer" onOpen={creating.open} /> : null}
+        actions={
+          <>
+            <ExportCsvLink
+              path="/api/v1/customers/export.csv"
+              params={{
+                q: q || undefined,
+                sort,
+                direction,
+                groupId: groupId || undefined,
+                includeArchived: includeArchived ? "true" : undefined,
+              }}
+            />
+            {can("customer.write") ? <OpenButton label="New customer" onOpen={creating.open} /> : null}
+          </>
+        }
       />
       <Filters>
         <UrlText

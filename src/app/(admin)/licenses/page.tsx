@@ -1,6 +1,9 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { BulkToolbar } from "@/components/licenses/bulk-toolbar.tsx";
 import { licenseColumns } from "@/components/licenses/license-table.tsx";
+import { ExportCsvLink } from "@/components/ui/export-link.tsx";
 import { LinkButton } from "@/components/ui/links.tsx";
 import {
   Filters,
@@ -48,12 +51,30 @@ export default function LicensesPage() {
     placeholderData: keepPreviousData,
   });
 
+  // the selection outlives paging and filtering (the toolbar says how many); keys for its summary
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [keys] = useState(() => new Map<string, string>());
+  for (const row of list.data?.items ?? []) keys.set(row.id, row.key);
+  const filters = {
+    q: q || undefined,
+    status,
+    productId: productId || undefined,
+    expiringWithinDays: expiring || undefined,
+    sort,
+    direction,
+  };
+
   return (
     <>
       <PageHeader
         title="Licenses"
         description="Every license in your groups: filter, sort, open one to act on it."
-        actions={can("license.write") ? <LinkButton href="/licenses/new">Issue license</LinkButton> : null}
+        actions={
+          <>
+            <ExportCsvLink path="/api/v1/licenses/export.csv" params={filters} />
+            {can("license.write") ? <LinkButton href="/licenses/new">Issue license</LinkButton> : null}
+          </>
+        }
       />
       <Filters>
         <UrlText
@@ -96,11 +117,24 @@ export default function LicensesPage() {
           ]}
         />
       </Filters>
+      <BulkToolbar
+        selected={selected}
+        keyOf={(id) => keys.get(id) ?? null}
+        onClear={() => {
+          setSelected(new Set());
+        }}
+      />
       <ListTable
         query={list}
         paging={paging}
         label="Licenses"
         columns={licenseColumns}
+        selectedIds={selected}
+        onSelectionChange={(ids) => {
+          // this page's rows as the table says, the other pages' as they were
+          const onPage = new Set((list.data?.items ?? []).map((r) => r.id));
+          setSelected(new Set([...[...selected].filter((id) => !onPage.has(id)), ...ids]));
+        }}
         {...sorting}
         empty={
           <EmptyState

@@ -57,6 +57,20 @@ export async function listAuditEvents(
 ): Promise<Page<AuditEventDto>> {
   requirePermission(ctx.actor, "audit.read");
   const f = parseInput(ZListAuditEventsInput, input);
+  return auditPage(ctx, f, auditEventsWhere(ctx, f));
+}
+
+/** The list's filters (parsed) without its order and page: what the CSV export takes too. */
+export type AuditEventFilter = Omit<
+  z.output<typeof ZListAuditEventsInput>,
+  "direction" | "page" | "pageSize"
+>;
+
+/**
+ * The list's filters as a `where`, within what the actor may read (auditReadScope). The CSV export
+ * (export-audit-events.ts) uses it too.
+ */
+export function auditEventsWhere(ctx: DomainContext, f: AuditEventFilter): Prisma.AuditEventWhereInput {
   const scope = auditReadScope(ctx.actor);
   const filter: Prisma.AuditEventWhereInput = {
     ...(f.actorId ? { actorId: f.actorId } : {}),
@@ -69,6 +83,14 @@ export async function listAuditEvents(
       : {}),
   };
   const where: Prisma.AuditEventWhereInput = scope ? { AND: [scope, filter] } : filter;
+  return where;
+}
+
+async function auditPage(
+  ctx: DomainContext,
+  f: z.output<typeof ZListAuditEventsInput>,
+  where: Prisma.AuditEventWhereInput,
+): Promise<Page<AuditEventDto>> {
   const [rows, total] = await Promise.all([
     ctx.db.auditEvent.findMany({
       where,
@@ -80,12 +102,18 @@ export async function listAuditEvents(
     ctx.db.auditEvent.count({ where }),
   ]);
   return {
-    items: rows.map(({ prevHash: _prevHash, hashVersion: _hashVersion, ...row }) => ({
-      ...row,
-      summary: parseMetadata(row.summary),
-    })),
+    items: rows.map(toAuditEventDto),
     total,
     page: f.page,
     pageSize: f.pageSize,
   };
+}
+
+/** A stored record as it leaves the server (the chain's internals stay inside). */
+export function toAuditEventDto({
+  prevHash: _prevHash,
+  hashVersion: _hashVersion,
+  ...row
+}: Prisma.AuditEventGetPayload<{ select: typeof auditRecordSelect }>): AuditEventDto {
+  return { ...row, summary: parseMetadata(row.summary) };
 }

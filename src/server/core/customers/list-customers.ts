@@ -27,13 +27,8 @@ export async function listCustomers(
     ZListCustomersInput,
     input,
   );
-  if (groupId !== undefined && !inGroup(ctx.actor, groupId)) return { items: [], total: 0, page, pageSize };
-  const text = q ? containsText(ctx.provider, q) : undefined;
-  const where: Prisma.CustomerWhereInput = {
-    groupId: groupId ?? groupScope(ctx.actor),
-    ...(includeArchived ? {} : { archivedAt: null }),
-    ...(text ? { OR: [{ name: text }, { email: text }, { company: text }] } : {}),
-  };
+  const where = customersWhere(ctx, { q, groupId, includeArchived });
+  if (where === null) return { items: [], total: 0, page, pageSize };
   const [rows, total] = await Promise.all([
     ctx.db.customer.findMany({
       where,
@@ -45,4 +40,25 @@ export async function listCustomers(
     ctx.db.customer.count({ where }),
   ]);
   return { items: rows.map(toCustomerDto), total, page, pageSize };
+}
+
+/** The list's filters (parsed) without its sort and page: what the CSV export takes too. */
+export type CustomerFilter = Pick<z.output<typeof ZListCustomersInput>, "q" | "groupId" | "includeArchived">;
+
+/**
+ * The list's filters as a `where`, within the actor's groups; null when nothing can match (a
+ * group not theirs). The CSV export (export-customers.ts) uses it too.
+ */
+export function customersWhere(
+  ctx: DomainContext,
+  { q, groupId, includeArchived }: CustomerFilter,
+): Prisma.CustomerWhereInput | null {
+  if (groupId !== undefined && !inGroup(ctx.actor, groupId)) return null;
+  const text = q ? containsText(ctx.provider, q) : undefined;
+  const where: Prisma.CustomerWhereInput = {
+    groupId: groupId ?? groupScope(ctx.actor),
+    ...(includeArchived ? {} : { archivedAt: null }),
+    ...(text ? { OR: [{ name: text }, { email: text }, { company: text }] } : {}),
+  };
+  return where;
 }

@@ -7,7 +7,7 @@ import type { DomainContext } from "../context.ts";
 import { failedPrecondition } from "../errors.ts";
 import { licenseEventData, sessionEventData, sessionEventSelect } from "../events/payloads.ts";
 import type { EventType } from "../events/schemas.ts";
-import { mutate } from "../shared/mutate.ts";
+import { mutate, type MutationScope } from "../shared/mutate.ts";
 import { findLicenseInScope, type ScopedLicense } from "./find-license.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 import { effectiveStatus, type LicenseStatus } from "./status.ts";
@@ -35,57 +35,75 @@ export async function changeLicenseStatus(
   change: StatusChange,
 ): Promise<LicenseDto> {
   requirePermission(ctx.actor, change.permission);
-  return mutate(ctx, async ({ tx, now, audit, emit }) => {
-    const license = await findLicenseInScope(tx, ctx.actor, id);
-    const current = effectiveStatus(license, now);
-    if (!change.from.includes(current)) {
-      throw failedPrecondition(
-        `the license is ${current}; ${change.action.replace("license.", "")} needs it to be ${change.from.join(" or ")}`,
-      );
-    }
-    const data = change.data(license, now);
-    const updated = await tx.license.update({ where: { id }, data, select: licenseSelect });
-    let sessionsEnded = 0;
-    let endedSessions: Awaited<ReturnType<typeof openSessions>> = [];
-    if (change.endSessions) {
-      // the license row is locked by the update: no session starts in between
-      endedSessions = await openSessions(tx, id);
-      const ended = await tx.session.updateMany({
-        where: { licenseId: id, endedAt: null },
-        data: { endedAt: now, endReason: change.endSessions },
-      });
-      sessionsEnded = ended.count;
-    }
-    audit({
-      action: change.action,
-      targetType: "license",
-      targetId: id,
-      summary: {
-        from: current,
-        to: effectiveStatus(updated, now),
-        set: data,
-        ...change.summary,
-        ...(sessionsEnded ? { sessionsEnded } : {}),
-      },
+  return mutate(ctx, (scope) => applyStatusChange(ctx, scope, id, change));
+}
+
+/**
+ * One license's change inside a running mutation (the caller checked the permission):
+ * changeLicenseStatus runs it alone, bulkChangeLicenses for each license of a batch.
+ * `extraSummary` goes into the audit record (`{ bulk: true }`).
+ */
+export async function applyStatusChange(
+  ctx: DomainContext,
+  { tx, now, audit, emit }: MutationScope,
+  id: string,
+  change: StatusChange,
+  extraSummary: Record<string, unknown> = {},
+): Promise<LicenseDto> {
+  // PostgreSQL: lock the row before reading its status, so that two changes at once (two bulk
+  // calls, or a bulk and a single one) apply once; SQLite's mutate holds the write lock already
+  if (ctx.provider === "postgresql")
+    await tx.$queryRaw`SELECT "id" FROM "License" WHERE "id" = ${id} FOR UPDATE`;
+  const license = await findLicenseInScope(tx, ctx.actor, id);
+  const current = effectiveStatus(license, now);
+  if (!change.from.includes(current)) {
+    throw failedPrecondition(
+      `the license is ${current}; ${change.action.replace("license.", "")} needs it to be ${change.from.join(" or ")}`,
+    );
+  }
+  const data = change.data(license, now);
+  const updated = await tx.license.update({ where: { id }, data, select: licenseSelect });
+  let sessionsEnded = 0;
+  let endedSessions: Awaited<ReturnType<typeof openSessions>> = [];
+  if (change.endSessions) {
+    // the license row is locked by the update: no session starts in between
+    endedSessions = await openSessions(tx, id);
+    const ended = await tx.session.updateMany({
+      where: { licenseId: id, endedAt: null },
+      data: { endedAt: now, endReason: change.endSessions },
     });
-    const event = change.event?.(license);
-    if (event || endedSessions.length > 0) {
-      const payload = await licenseEventData(tx, id, now);
-      if (event) emit({ type: event.type, licenseId: id, data: { license: payload, ...event.data } });
-      for (const session of endedSessions) {
-        emit({
-          type: "session.ended",
-          licenseId: id,
-          data: {
-            license: payload,
-            session: sessionEventData({ ...session, endedAt: now }, true),
-            reason: change.endSessions,
-          },
-        });
-      }
-    }
-    return toLicenseDto(updated, now);
+    sessionsEnded = ended.count;
+  }
+  audit({
+    action: change.action,
+    targetType: "license",
+    targetId: id,
+    summary: {
+      from: current,
+      to: effectiveStatus(updated, now),
+      set: data,
+      ...change.summary,
+      ...(sessionsEnded ? { sessionsEnded } : {}),
+      ...extraSummary,
+    },
   });
+  const event = change.event?.(license);
+  if (event || endedSessions.length > 0) {
+    const payload = await licenseEventData(tx, id, now);
+    if (event) emit({ type: event.type, licenseId: id, data: { license: payload, ...event.data } });
+    for (const session of endedSessions) {
+      emit({
+        type: "session.ended",
+        licenseId: id,
+        data: {
+          license: payload,
+          session: sessionEventData({ ...session, endedAt: now }, true),
+          reason: change.endSessions,
+        },
+      });
+    }
+  }
+  return toLicenseDto(updated, now);
 }
 
 function openSessions(tx: Tx, licenseId: string) {

@@ -38,9 +38,28 @@ export async function listLicenses(
   requirePermission(ctx.actor, "license.read");
   const filter = parseInput(ZListLicensesInput, input);
   const { page, pageSize } = filter;
-  if (filter.groupId !== undefined && !inGroup(ctx.actor, filter.groupId))
-    return { items: [], total: 0, page, pageSize };
   const now = ctx.clock.now();
+  const where = await licensesWhere(ctx, filter, now);
+  if (where === null) return { items: [], total: 0, page, pageSize };
+  return listPage(ctx, filter, where, now);
+}
+
+/** The list's filters (parsed) without its sort and page: what the CSV export takes too. */
+export type LicenseFilter = Omit<
+  z.output<typeof ZListLicensesInput>,
+  "sort" | "direction" | "page" | "pageSize"
+>;
+
+/**
+ * The list's filters as a `where`, within the actor's groups; null when nothing can match (a
+ * group not theirs). The CSV export (export-licenses.ts) uses it too.
+ */
+export async function licensesWhere(
+  ctx: DomainContext,
+  filter: LicenseFilter,
+  now: Date,
+): Promise<Prisma.LicenseWhereInput | null> {
+  if (filter.groupId !== undefined && !inGroup(ctx.actor, filter.groupId)) return null;
 
   // (no relation filter at all when nothing limits the groups: it would join every row)
   const groupIds = filter.groupId ?? groupScope(ctx.actor);
@@ -72,7 +91,16 @@ export async function listLicenses(
     }
   }
   const where: Prisma.LicenseWhereInput = { AND: and };
+  return where;
+}
 
+async function listPage(
+  ctx: DomainContext,
+  filter: z.output<typeof ZListLicensesInput>,
+  where: Prisma.LicenseWhereInput,
+  now: Date,
+): Promise<Page<LicenseDto>> {
+  const { page, pageSize } = filter;
   const [rows, total] = await Promise.all([
     ctx.db.license.findMany({
       where,

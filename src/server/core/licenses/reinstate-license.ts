@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId } from "../shared/schemas.ts";
-import { changeLicenseStatus } from "./change-status.ts";
+import { changeLicenseStatus, type StatusChange } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
 
 export const ZReinstateLicenseInput = z.object({ id: ZId });
@@ -14,11 +14,16 @@ export async function reinstateLicense(
   input: TReinstateLicenseInput,
 ): Promise<LicenseDto> {
   const { id } = parseInput(ZReinstateLicenseInput, input);
-  return changeLicenseStatus(ctx, id, {
+  return changeLicenseStatus(ctx, id, reinstateChange());
+}
+
+/** Lifting a suspension as a status change (bulkChangeLicenses applies it to many licenses). */
+export function reinstateChange(): StatusChange {
+  return {
     permission: "license.status",
     action: "license.reinstate",
     from: ["suspended"],
     data: () => ({ status: "active", suspendedAt: null, statusReason: null }),
     event: () => ({ type: "license.reinstated", data: { reason: null } }),
-  });
+  };
 }

@@ -2,15 +2,23 @@ import type { DomainContext } from "../context.ts";
 import { invalidArgument } from "../errors.ts";
 import { RELATION_MESSAGES } from "../shared/messages.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { changeLicenseStatus } from "./change-status.ts";
+import { changeLicenseStatus, type StatusChange } from "./change-status.ts";
 import type { LicenseDto } from "./select.ts";
 import { ZRenewLicenseInput, type TRenewLicenseInput } from "./schemas.ts";
 
 /** Sets a later expiry; an expired license becomes active again, a suspended one stays suspended. */
 export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput): Promise<LicenseDto> {
   const parsed = parseInput(ZRenewLicenseInput, input);
+  return changeLicenseStatus(ctx, parsed.id, renewChange(parsed));
+}
+
+/**
+ * The renewal as a status change, one per license (it remembers the new expiry for the event);
+ * bulkChangeLicenses applies it to many licenses.
+ */
+export function renewChange(parsed: { expiresAt?: Date | null; extendDays?: number }): StatusChange {
   let renewedTo: Date | null = null;
-  return changeLicenseStatus(ctx, parsed.id, {
+  return {
     permission: "license.write",
     action: "license.renew",
     from: ["active", "suspended", "expired"],
@@ -47,5 +55,5 @@ export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput
       (before.expiresAt?.getTime() ?? null) === (renewedTo?.getTime() ?? null)
         ? null
         : { type: "license.renewed", data: { previousExpiresAt: before.expiresAt?.toISOString() ?? null } },
-  });
+  };
 }

@@ -24,13 +24,7 @@ export async function listSessions(ctx: DomainContext, input: TListSessionsInput
   const f = parseInput(ZListSessionsInput, input);
   await findLicenseInScope(ctx.db, ctx.actor, f.licenseId);
   const now = ctx.clock.now();
-  const states: Record<typeof f.state, Prisma.SessionWhereInput> = {
-    open: { endedAt: null },
-    seated: { OR: [{ endedAt: null }, { graceUntil: { gt: now } }] },
-    ended: { endedAt: { not: null } },
-    all: {},
-  };
-  const where: Prisma.SessionWhereInput = { licenseId: f.licenseId, ...states[f.state] };
+  const where = sessionsWhere(f, now);
   const [rows, total] = await Promise.all([
     ctx.db.session.findMany({
       where,
@@ -42,4 +36,22 @@ export async function listSessions(ctx: DomainContext, input: TListSessionsInput
     ctx.db.session.count({ where }),
   ]);
   return { items: rows.map((row) => toSessionDto(row, now)), total, page: f.page, pageSize: f.pageSize };
+}
+
+/**
+ * The list's filters as a `where` (the caller checked the license is in scope). The CSV export
+ * (export-sessions.ts) uses it too.
+ */
+export function sessionsWhere(
+  f: Pick<z.output<typeof ZListSessionsInput>, "licenseId" | "state">,
+  now: Date,
+): Prisma.SessionWhereInput {
+  const states: Record<typeof f.state, Prisma.SessionWhereInput> = {
+    open: { endedAt: null },
+    seated: { OR: [{ endedAt: null }, { graceUntil: { gt: now } }] },
+    ended: { endedAt: { not: null } },
+    all: {},
+  };
+  const where: Prisma.SessionWhereInput = { licenseId: f.licenseId, ...states[f.state] };
+  return where;
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { bulkChangeLicenses } from "../../core/licenses/bulk-change-licenses.ts";
+import { ZBulkChangeLicensesInput, ZBulkChangeResult } from "../../core/licenses/bulk-change-schemas.ts";
 import { createLicense } from "../../core/licenses/create-license.ts";
 import { issueLicenses } from "../../core/licenses/issue-licenses.ts";
 import {
@@ -79,6 +81,18 @@ export const licensesRouter = router({
     .input(ZReinstateLicenseInput)
     .output(ZLicenseDto)
     .mutation(({ ctx, input }) => reinstateLicense(ctx.domain, input)),
+  bulkChange: adminProcedure("license.write")
+    .meta(
+      rest(
+        "POST",
+        "/licenses/bulk-change",
+        "Licenses",
+        "Suspend, reinstate or renew up to 500 licenses at once; each refused one with its reason",
+      ),
+    )
+    .input(ZBulkChangeLicensesInput)
+    .output(ZBulkChangeResult)
+    .mutation(({ ctx, input }) => bulkChangeLicenses(ctx.domain, input)),
   revoke: adminProcedure("license.status")
     .meta(rest("POST", "/licenses/{id}/revoke", "Licenses", "Revoke a license for good"))
     .input(ZRevokeLicenseInput)

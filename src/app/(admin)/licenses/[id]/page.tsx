@@ -16,6 +16,7 @@ import {
   termLabel,
   typeLabel,
 } from "@/components/policies/terms.ts";
+import { ExportCsvLink } from "@/components/ui/export-link.tsx";
 import { StatusChip } from "@/components/ui/chips.tsx";
 import { ConfirmButton, confirmColumn } from "@/components/ui/confirm-button.tsx";
 import { CopyButton } from "@/components/ui/copy.tsx";
@@ -269,7 +270,16 @@ export default function LicensePage() {
       </RecordGrid>
 
       <div className="mt-4 grid gap-4 lg:grid-cols-2">
-        <Section title={`Live sessions (${sessions.data?.total ?? "…"})`}>
+        <Section
+          title={`Live sessions (${sessions.data?.total ?? "…"})`}
+          actions={
+            <ExportCsvLink
+              path="/api/v1/sessions/export.csv"
+              params={{ licenseId: id, state: "seated" }}
+              size="sm"
+            />
+          }
+        >
           <ListTable<Session>
             query={sessions}
             label="Live sessions"
