@@ -10,7 +10,6 @@ import { requireSignedInForSuperAdmin } from "./rules.ts";
 import { ZSetAdminPasswordInput, type TSetAdminPasswordInput } from "./schemas.ts";
 
 // the schema lives in schemas.ts (the admin UI's reset dialog uses it); importers of this file keep it
-export { ZSetAdminPasswordInput, type TSetAdminPasswordInput };
 
 /** A super admin sets another admin's password (a reset); the admin should change it after. */
 export async function setAdminPassword(

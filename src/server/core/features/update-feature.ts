@@ -7,7 +7,6 @@ import { ZUpdateFeatureInput, type TUpdateFeatureInput } from "./schemas.ts";
 import { featureSelect, toFeatureDto, type FeatureDto } from "./select.ts";
 
 // the schema lives in schemas.ts (the admin UI's edit dialog uses it); importers of this file keep it
-export { ZUpdateFeatureInput, type TUpdateFeatureInput };
 
 export async function updateFeature(ctx: DomainContext, input: TUpdateFeatureInput): Promise<FeatureDto> {
   requirePermission(ctx.actor, "catalog.write");

@@ -7,7 +7,6 @@ import { ZUpdateGroupInput, type TUpdateGroupInput } from "./schemas.ts";
 import { groupSelect, toGroupDto, type GroupDto } from "./select.ts";
 
 // the schema lives in schemas.ts (the admin UI's edit dialog uses it); importers of this file keep it
-export { ZUpdateGroupInput, type TUpdateGroupInput };
 
 export async function updateGroup(ctx: DomainContext, input: TUpdateGroupInput): Promise<GroupDto> {
   requirePermission(ctx.actor, "group.write");

@@ -11,7 +11,6 @@ import { findLicenseInScope } from "./find-license.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 
 // the schema lives in schemas.ts (the admin UI's dialog uses it); importers of this file keep it
-export { ZSetEntitlementsInput, type TSetEntitlementsInput };
 
 /**
  * Replaces the license's entitlements with the given set. On a license issued from a policy, the

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { createAdmin } from "../../core/admins/create-admin.ts";
-import { ZCreateAdminInput, ZUpdateAdminInput } from "../../core/admins/schemas.ts";
+import { ZCreateAdminInput, ZSetAdminPasswordInput, ZUpdateAdminInput } from "../../core/admins/schemas.ts";
 import { getAdmin, ZGetAdminInput } from "../../core/admins/get-admin.ts";
 import { listAdmins, ZListAdminsInput } from "../../core/admins/list-admins.ts";
 import { ZAdminDto } from "../../core/admins/select.ts";
-import { setAdminPassword, ZSetAdminPasswordInput } from "../../core/admins/set-admin-password.ts";
+import { setAdminPassword } from "../../core/admins/set-admin-password.ts";
 import { updateAdmin } from "../../core/admins/update-admin.ts";
 import { createApiKey } from "../../core/api-keys/create-api-key.ts";
 import { ZCreateApiKeyInput } from "../../core/api-keys/schemas.ts";

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { createFeature } from "../../core/features/create-feature.ts";
-import { ZCreateFeatureInput } from "../../core/features/schemas.ts";
+import { ZCreateFeatureInput, ZUpdateFeatureInput } from "../../core/features/schemas.ts";
 import { deleteFeature, ZDeleteFeatureInput } from "../../core/features/delete-feature.ts";
 import { listFeatures, ZListFeaturesInput } from "../../core/features/list-features.ts";
 import { ZFeatureDto } from "../../core/features/select.ts";
-import { updateFeature, ZUpdateFeatureInput } from "../../core/features/update-feature.ts";
+import { updateFeature } from "../../core/features/update-feature.ts";
 import { archiveProduct, ZArchiveProductInput } from "../../core/products/archive-product.ts";
 import { createProduct } from "../../core/products/create-product.ts";
 import { ZCreateProductInput } from "../../core/products/schemas.ts";

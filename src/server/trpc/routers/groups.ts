@@ -1,10 +1,10 @@
 import { createGroup } from "../../core/groups/create-group.ts";
-import { ZCreateGroupInput } from "../../core/groups/schemas.ts";
+import { ZCreateGroupInput, ZUpdateGroupInput } from "../../core/groups/schemas.ts";
 import { deleteGroup, ZDeleteGroupInput } from "../../core/groups/delete-group.ts";
 import { getGroup, ZGetGroupInput } from "../../core/groups/get-group.ts";
 import { listGroups, ZListGroupsInput } from "../../core/groups/list-groups.ts";
 import { ZGroupDto } from "../../core/groups/select.ts";
-import { updateGroup, ZUpdateGroupInput } from "../../core/groups/update-group.ts";
+import { updateGroup } from "../../core/groups/update-group.ts";
 import { zPage } from "../../core/shared/schemas.ts";
 import { adminProcedure, router } from "../init.ts";
 import { rest } from "../procedure.ts";

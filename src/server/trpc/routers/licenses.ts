@@ -17,7 +17,8 @@ import { reinstateLicense, ZReinstateLicenseInput } from "../../core/licenses/re
 import { renewLicense } from "../../core/licenses/renew-license.ts";
 import { revokeLicense } from "../../core/licenses/revoke-license.ts";
 import { ZLicenseDto } from "../../core/licenses/select.ts";
-import { setEntitlements, ZSetEntitlementsInput } from "../../core/licenses/set-entitlements.ts";
+import { setEntitlements } from "../../core/licenses/set-entitlements.ts";
+import { ZSetEntitlementsInput } from "../../core/licenses/schemas.ts";
 import { suspendLicense } from "../../core/licenses/suspend-license.ts";
 import { updateLicense } from "../../core/licenses/update-license.ts";
 import { ZId, zPage } from "../../core/shared/schemas.ts";
