@@ -4,13 +4,13 @@ import { groupScope, inGroup, requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId, ZPagination, zQueryInt, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
-import { containsText } from "../shared/text-search.ts";
-import { normalizeLicenseKey } from "./license-key.ts";
+import { textWhere } from "../shared/text-search.ts";
+import { keyFragments, normalizeLicenseKey } from "./license-key.ts";
 import { LICENSE_TYPES, licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 import { LICENSE_STATUSES, statusWhere } from "./status.ts";
 
 export const ZListLicensesInput = z.object({
-  /** a whole license key, or text in the customer's name */
+  /** a whole license key, a part of one (four symbols or more), or text in the customer's name */
   q: ZSearch,
   customerId: ZId.optional(),
   productId: ZId.optional(),
@@ -31,17 +31,18 @@ const MAX_SEARCH_CUSTOMERS = 1000;
 
 const { _count: _openSessions, ...listSelect } = licenseSelect;
 
-export async function listLicenses(
-  ctx: DomainContext,
-  input: TListLicensesInput = {},
-): Promise<Page<LicenseDto>> {
-  requirePermission(ctx.actor, "license.read");
-  const filter = parseInput(ZListLicensesInput, input);
-  const { page, pageSize } = filter;
-  if (filter.groupId !== undefined && !inGroup(ctx.actor, filter.groupId))
-    return { items: [], total: 0, page, pageSize };
-  const now = ctx.clock.now();
+type LicenseFilter = Omit<z.output<typeof ZListLicensesInput>, "sort" | "direction" | "page" | "pageSize">;
 
+/**
+ * The licenses a list (or an export of it) shows: the filter within the caller's groups, or null
+ * when it names a group that is not theirs (nothing to show).
+ */
+export async function licenseWhere(
+  ctx: DomainContext,
+  filter: LicenseFilter,
+): Promise<Prisma.LicenseWhereInput | null> {
+  if (filter.groupId !== undefined && !inGroup(ctx.actor, filter.groupId)) return null;
+  const now = ctx.clock.now();
   // (no relation filter at all when nothing limits the groups: it would join every row)
   const groupIds = filter.groupId ?? groupScope(ctx.actor);
   const and: Prisma.LicenseWhereInput[] = groupIds === undefined ? [] : [{ customer: { groupId: groupIds } }];
@@ -60,18 +61,34 @@ export async function listLicenses(
     } else {
       // customers first (few), then their licenses by the indexed customerId: a relation filter
       // would test the name for every license row
+      const name = await textWhere(ctx, { table: "Customer", columns: ["name"] }, filter.q);
       const customers = await ctx.db.customer.findMany({
-        where: {
-          name: containsText(ctx.provider, filter.q),
-          groupId: filter.groupId ?? groupScope(ctx.actor),
-        },
+        where: { AND: [name, { groupId: groupIds }] },
         select: { id: true },
         take: MAX_SEARCH_CUSTOMERS,
       });
-      and.push({ customerId: { in: customers.map((c) => c.id) } });
+      const fragments = keyFragments(filter.q);
+      and.push({
+        OR: [
+          { customerId: { in: customers.map((c) => c.id) } },
+          ...fragments.map((fragment) => ({ key: { contains: fragment } })),
+        ],
+      });
     }
   }
-  const where: Prisma.LicenseWhereInput = { AND: and };
+  return { AND: and };
+}
+
+export async function listLicenses(
+  ctx: DomainContext,
+  input: TListLicensesInput = {},
+): Promise<Page<LicenseDto>> {
+  requirePermission(ctx.actor, "license.read");
+  const filter = parseInput(ZListLicensesInput, input);
+  const { page, pageSize } = filter;
+  const where = await licenseWhere(ctx, filter);
+  if (!where) return { items: [], total: 0, page, pageSize };
+  const now = ctx.clock.now();
 
   const [rows, total] = await Promise.all([
     ctx.db.license.findMany({
