@@ -6,7 +6,9 @@ import { expect } from "vitest";
 
 /** The search picker labelled `label` (its text field, a combo box) within `scope`. */
 export function picker(scope: Page | Locator, label: string): Locator {
-  return scope.getByRole("combobox", { name: label, exact: true });
+  // a required field's label ends in "*"
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return scope.getByRole("combobox", { name: new RegExp(`^${escaped} ?\\*?$`) });
 }
 
 /**

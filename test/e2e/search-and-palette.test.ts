@@ -98,7 +98,7 @@ describe.skipIf(browserMissing())("admin UI in a browser: search pickers and the
       await page.keyboard.press("Control+K");
       const palette = page.getByRole("dialog", { name: "Search the console" });
       await palette.waitFor();
-      const input = palette.getByRole("combobox", { name: "Search licenses, customers, products and pages" });
+      const input = palette.getByRole("combobox");
       await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
       // from the middle of the key, across a dash, typed in lower case without the dash
       const fragment = licenseKey.slice(8, 19).replace("-", "").toLowerCase();
@@ -129,7 +129,7 @@ describe.skipIf(browserMissing())("admin UI in a browser: search pickers and the
     async () => {
       await page.getByTestId("open-palette").click();
       const palette = page.getByRole("dialog", { name: "Search the console" });
-      const input = palette.getByRole("combobox", { name: "Search licenses, customers, products and pages" });
+      const input = palette.getByRole("combobox");
       await input.pressSequentially("billing205@");
       const customer = palette.getByRole("option", { name: new RegExp(nameOf(205)) });
       await customer.waitFor();

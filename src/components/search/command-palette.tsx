@@ -70,7 +70,6 @@ function PaletteSearch({ onClose }: { onClose: () => void }) {
           autoFocus
           value={text}
           onValueChange={setText}
-          aria-label="Search licenses, customers, products and pages"
           placeholder="A key or part of one, a customer, a product, a page…"
           maxLength={200}
           className="h-10 w-full rounded-[var(--field-radius)] border border-border bg-field-background px-3 text-sm text-field-foreground outline-none focus-visible:ring-2 focus-visible:ring-focus"
@@ -207,7 +206,7 @@ export function CommandPalette() {
         }}
       >
         <span>Search</span>
-        <Kbd className="hidden sm:inline-flex">Ctrl K</Kbd>
+        <Kbd className="hidden sm:inline-flex">Ctrl+K</Kbd>
       </Button>
       <Modal.Backdrop isOpen={isOpen} onOpenChange={setOpen} isDismissable>
         <Modal.Container size="lg" placement="top">

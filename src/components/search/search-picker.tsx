@@ -97,14 +97,21 @@ export function SearchPicker({
   isFetching,
   selected,
 }: SearchPickerProps) {
-  const chosen = value ? (options?.find((o) => o.value === value) ?? selected) : undefined;
+  // the option last picked here: its name stays while the first page (without it) loads
+  const [picked, setPicked] = useState<PickerOption | undefined>(undefined);
+  const chosen = value
+    ? (options?.find((o) => o.value === value) ??
+      (selected?.value === value ? selected : undefined) ??
+      (picked?.value === value ? picked : undefined))
+    : undefined;
   const chosenLabel = chosen?.label ?? "";
   const [inputValue, setInputValue] = useState(chosenLabel);
   const [isEditing, setEditing] = useState(false);
   // the chosen record's name as it becomes known (looked up after the first render, changed from
   // outside): shown unless the admin is typing
   const [shownFor, setShownFor] = useState(`${value}\u0000${chosenLabel}`);
-  if (shownFor !== `${value}\u0000${chosenLabel}` && !isEditing) {
+  // (a chosen record whose name is not known yet keeps the text as it is)
+  if (shownFor !== `${value}\u0000${chosenLabel}` && !isEditing && (chosen || !value)) {
     setShownFor(`${value}\u0000${chosenLabel}`);
     setInputValue(chosenLabel);
   }
@@ -127,6 +134,7 @@ export function SearchPicker({
       return;
     }
     const option = items.find((o) => o.value === key);
+    setPicked(option);
     setInputValue(option?.label ?? chosenLabel);
     search.onSearchChange("");
     if (key !== value) onChange(key, option);
