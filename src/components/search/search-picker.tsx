@@ -134,7 +134,7 @@ export function SearchPicker({
       return;
     }
     const option = items.find((o) => o.value === key);
-    setPicked(option);
+    if (option) setPicked(option);
     setInputValue(option?.label ?? chosenLabel);
     search.onSearchChange("");
     if (key !== value) onChange(key, option);
@@ -190,8 +190,8 @@ export function SearchPicker({
           {(item: PickerOption) => (
             <ListBox.Item id={item.value} textValue={item.label}>
               <div className="flex min-w-0 flex-col">
-                <span className="truncate">{item.label}</span>
-                {item.detail ? <span className="truncate text-xs text-muted">{item.detail}</span> : null}
+                <Label className="truncate">{item.label}</Label>
+                {item.detail ? <Description className="truncate">{item.detail}</Description> : null}
               </div>
               <ListBox.ItemIndicator />
             </ListBox.Item>
