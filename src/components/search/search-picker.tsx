@@ -188,10 +188,11 @@ export function SearchPicker({
           )}
         >
           {(item: PickerOption) => (
-            <ListBox.Item id={item.value} textValue={item.label}>
+            // named by the label alone: the detail line is a hint, not part of the name
+            <ListBox.Item id={item.value} textValue={item.label} aria-label={item.label}>
               <div className="flex min-w-0 flex-col">
-                <Label className="truncate">{item.label}</Label>
-                {item.detail ? <Description className="truncate">{item.detail}</Description> : null}
+                <span className="truncate">{item.label}</span>
+                {item.detail ? <span className="truncate text-xs text-muted">{item.detail}</span> : null}
               </div>
               <ListBox.ItemIndicator />
             </ListBox.Item>
