@@ -101,7 +101,7 @@ describe.skipIf(browserMissing())("admin UI in a browser: search pickers and the
       const input = palette.getByRole("combobox");
       await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
       // from the middle of the key, across a dash, typed in lower case without the dash
-      const fragment = licenseKey.slice(8, 19).replace("-", "").toLowerCase();
+      const fragment = licenseKey.slice(8, 19).replace(/-/g, "").toLowerCase();
       await input.pressSequentially(fragment, { delay: 20 });
       const result = palette.getByRole("option", { name: new RegExp(licenseKey) });
       await result.waitFor();

@@ -26,15 +26,15 @@ const FRAGMENT_PATTERN = /^[0-9A-HJKMNP-TV-Z-]+$/;
 
 /**
  * What a part of a key, as a person types it from the middle of one, looks like in stored keys:
- * upper-cased; typed with its dashes as it is, typed without them at each of the five places it
- * may start in a group. Empty when the text is not made of key symbols (then it is no key's part).
+ * upper-cased, its dashes (if any, wherever typed) put where they fall for each of the five
+ * places it may start in a group. Empty when the text is not made of key symbols (then it is no
+ * key's part).
  */
 export function keyFragments(input: string): string[] {
   const text = input.trim().toUpperCase();
   if (!FRAGMENT_PATTERN.test(text)) return [];
   const symbols = text.replace(/-/g, "");
   if (symbols.length < MIN_KEY_FRAGMENT || symbols.length > GROUPS * GROUP_LENGTH) return [];
-  if (text.includes("-")) return [text.replace(/^-+|-+$/g, "")];
   const variants = new Set<string>();
   for (let offset = 0; offset < GROUP_LENGTH; offset++) {
     let variant = "";
