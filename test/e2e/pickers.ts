@@ -13,7 +13,7 @@ export function picker(scope: Page | Locator, label: string): Locator {
 
 /**
  * Types `text` into the picker `label` and picks the option named `option` (default: `text`),
- * by keyboard unless `mouse`; then the field shows the option's name.
+ * by keyboard unless `mouse`; then the field shows the option's name (or `shown`).
  */
 export async function pick(
   scope: Page | Locator,
@@ -21,6 +21,8 @@ export async function pick(
   text: string,
   option: string = text,
   how: "keyboard" | "mouse" = "keyboard",
+  /** what the field shows after the pick ("" for a picker that adds to a list and empties) */
+  shown: string = option,
 ): Promise<void> {
   const page = "page" in scope ? scope.page() : scope;
   const field = picker(scope, label);
@@ -43,5 +45,5 @@ export async function pick(
     );
     await field.press("Enter");
   }
-  await expect.poll(() => field.inputValue(), { timeout: 10_000 }).toBe(option);
+  await expect.poll(() => field.inputValue(), { timeout: 10_000 }).toBe(shown);
 }

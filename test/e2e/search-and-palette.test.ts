@@ -15,6 +15,7 @@ import {
   product,
   startAdminUi,
   STEP_TIMEOUT_MS,
+  VIEWER,
 } from "./support.ts";
 import { pick, picker } from "./pickers.ts";
 
@@ -152,6 +153,36 @@ describe.skipIf(browserMissing())("admin UI in a browser: search pickers and the
       expect(await input.inputValue()).toBe("");
       await page.keyboard.press("Escape");
       await palette.waitFor({ state: "detached" });
+    },
+    STEP_TIMEOUT_MS,
+  );
+  it(
+    "filters the licenses by a picked customer, and moves an admin to another group with the group picker",
+    async () => {
+      await page.goto(`${base}/licenses`);
+      await pick(page, "Customer", "207", last.name);
+      await page.waitForURL(new RegExp(`[?&]customer=${last.id}`));
+      await expect.poll(() => page.getByRole("row").count()).toBe(2); // the header and the one license
+      await page.getByRole("row", { name: new RegExp(licenseKey) }).waitFor();
+
+      const support = await api<{ id: string }>("POST", "/groups", { name: "Support team" });
+      const viewer = await handle.db.admin.findUniqueOrThrow({ where: { email: VIEWER.email } });
+      await page.goto(`${base}/admins`);
+      await page
+        .getByRole("row", { name: new RegExp(VIEWER.email) })
+        .getByRole("button", { name: "Edit" })
+        .click();
+      const dialog = page.getByRole("dialog", { name: `Edit ${VIEWER.email}` });
+      await dialog.getByRole("button", { name: "Remove Default" }).click();
+      await pick(dialog, "Add to groups", "supp", "Support team", "keyboard", "");
+      await dialog.getByRole("button", { name: "Remove Support team" }).waitFor();
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await dialog.waitFor({ state: "detached" });
+      const groups = await handle.db.adminGroup.findMany({
+        where: { adminId: viewer.id },
+        select: { groupId: true },
+      });
+      expect(groups).toEqual([{ groupId: support.id }]);
     },
     STEP_TIMEOUT_MS,
   );
