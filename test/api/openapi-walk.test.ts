@@ -926,6 +926,12 @@ const entries: Record<string, Entry> = {
     valid: () => Promise.resolve({ query: { after: "0", limit: "10", type: "license.created" } }),
     invalid: () => Promise.resolve({ query: { after: "abc" } }),
   },
+  "search-console": {
+    min: "viewer",
+    scope: "global",
+    valid: () => Promise.resolve({ query: { q: "Customer", limit: "3" } }),
+    invalid: () => Promise.resolve({ query: { q: " " } }),
+  },
   "audit-list": {
     min: "admin",
     scope: "global",

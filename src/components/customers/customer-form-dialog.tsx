@@ -4,10 +4,10 @@ import { useMutation } from "@tanstack/react-query";
 import { ZCreateCustomerInput, ZUpdateCustomerInput } from "@/server/core/customers/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { FormDialog, useOnOpen } from "@/components/ui/dialog.tsx";
-import { SelectInput } from "@/components/ui/select-input.tsx";
+import { GroupSearchPicker } from "@/components/search/pickers.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
-import { useGroupOptions } from "@/hooks/use-group-options.ts";
+import { useDefaultGroupId } from "@/hooks/use-group-options.ts";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
 
 type Customer = RouterOutputs["customers"]["get"];
@@ -25,13 +25,13 @@ export function CustomerFormDialog({
 }) {
   const trpc = useTRPC();
   const invalidateQueries = useInvalidate();
-  const groupOptions = useGroupOptions();
+  const defaultGroupId = useDefaultGroupId();
   const initial = () => ({
     name: customer?.name ?? "",
     email: customer?.email ?? "",
     company: customer?.company ?? "",
     notes: customer?.notes ?? "",
-    groupId: customer?.groupId ?? groupOptions[0]?.value ?? "",
+    groupId: customer?.groupId ?? defaultGroupId ?? "",
   });
   const form = useForm(initial());
   // a fresh form each time the dialog opens
@@ -56,7 +56,7 @@ export function CustomerFormDialog({
     email: v.email.trim() === "" ? null : v.email.trim(),
     company: v.company,
     notes: v.notes,
-    groupId: v.groupId || groupOptions[0]?.value || "",
+    groupId: v.groupId || defaultGroupId || "",
   });
   const submit = customer
     ? form.handleSubmit(ZUpdateCustomerInput, update.mutate, (v) => ({ id: customer.id, ...fields(v) }))
@@ -77,11 +77,10 @@ export function CustomerFormDialog({
         <TextInput label="Email" type="email" {...form.field("email")} />
         <TextInput label="Company" {...form.field("company")} />
       </div>
-      <SelectInput
+      <GroupSearchPicker
         label="Group"
         {...form.field("groupId")}
-        value={values.groupId || groupOptions[0]?.value || ""}
-        options={groupOptions}
+        value={values.groupId || defaultGroupId || ""}
         description="Who may see the customer and its licenses."
         isRequired
       />

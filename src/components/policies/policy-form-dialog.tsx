@@ -9,7 +9,8 @@ import { numberOrUndefined } from "@/components/ui/form-values.ts";
 import { SelectInput } from "@/components/ui/select-input.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
-import { useGroupOptions } from "@/hooks/use-group-options.ts";
+import { useDefaultGroupId } from "@/hooks/use-group-options.ts";
+import { GroupSearchPicker } from "@/components/search/pickers.tsx";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZCreatePolicyInput, ZUpdatePolicyInput } from "@/server/core/policies/schemas.ts";
 import type { DurationFrom } from "@/server/core/licenses/select.ts";
@@ -104,7 +105,7 @@ export function PolicyFormDialog({
 }) {
   const trpc = useTRPC();
   const invalidateQueries = useInvalidate();
-  const groupOptions = useGroupOptions();
+  const defaultGroupId = useDefaultGroupId();
   const form = useForm(initialValues(policy));
   const entitlements = useEntitlementDrafts();
   const [pending, setPending] = useState<{ change: UpdateInput; preview: Preview } | null>(null);
@@ -176,7 +177,7 @@ export function PolicyFormDialog({
     : form.handleSubmit(ZCreatePolicyInput, create.mutate, (v) => ({
         productId,
         kind: v.kind,
-        ...(v.kind === "trial" ? { trialGroupId: v.trialGroupId || groupOptions[0]?.value || "" } : {}),
+        ...(v.kind === "trial" ? { trialGroupId: v.trialGroupId || defaultGroupId || "" } : {}),
         ...fields(v),
       }));
 
@@ -235,10 +236,10 @@ export function PolicyFormDialog({
         )}
       </div>
       {values.kind === "trial" && !policy ? (
-        <SelectInput
+        <GroupSearchPicker
           label="Group of the trial customer"
           {...form.field("trialGroupId")}
-          options={groupOptions}
+          value={values.trialGroupId || defaultGroupId || ""}
           description="Trial licenses belong to a customer made for them until converted."
         />
       ) : null}

@@ -11,6 +11,7 @@ import type { Permission } from "@/server/core/access/policy.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
 import { useCan, useMe } from "@/hooks/use-me.ts";
 import { useUiStore, type ThemeChoice } from "@/stores/ui.ts";
+import { CommandPalette } from "@/components/search/command-palette.tsx";
 import { RoleChip } from "@/components/ui/chips.tsx";
 import { ErrorState, LoadingState } from "@/components/ui/states.tsx";
 
@@ -157,6 +158,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             Menu
           </Button>
           <div className="flex flex-1 items-center justify-end gap-3">
+            <CommandPalette />
             <ThemeSelect />
             <NextLink
               href="/profile"

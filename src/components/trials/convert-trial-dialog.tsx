@@ -2,16 +2,15 @@
 // Converting a trial to a paid license: the paying customer and the standard policy whose terms
 // the license takes; it keeps its key and its machine.
 import { toast } from "@heroui/react";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { FormDialog, useOnOpen } from "@/components/ui/dialog.tsx";
 import { dateToIso } from "@/components/ui/form-values.ts";
-import { SelectInput } from "@/components/ui/select-input.tsx";
+import { CustomerPicker, PolicyPicker } from "@/components/search/pickers.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZConvertTrialInput } from "@/server/core/trials/schemas.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
-import { usePolicyOptions } from "@/components/policies/use-policy-options.ts";
 
 export type Trial = RouterOutputs["trials"]["list"]["items"][number];
 
@@ -30,8 +29,6 @@ export function ConvertTrialDialog({
   useOnOpen(isOpen, () => {
     form.reset();
   });
-  const customers = useQuery({ ...trpc.customers.list.queryOptions({ pageSize: 200 }), enabled: isOpen });
-  const policyOptions = usePolicyOptions(isOpen ? trial?.product.id : undefined);
   const convert = useMutation(
     trpc.trials.convert.mutationOptions({
       onSuccess: () => {
@@ -61,18 +58,18 @@ export function ConvertTrialDialog({
         The trial of {trial.product.name} on {trial.hostname || trial.fingerprint} becomes a paid license: the
         same key, the same machine, the customer&apos;s terms.
       </p>
-      <SelectInput
+      <CustomerPicker
         label="Customer"
         {...form.field("customerId")}
-        placeholder="Choose the paying customer"
-        options={(customers.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+        placeholder="Search for the paying customer"
         isRequired
       />
-      <SelectInput
+      <PolicyPicker
         label="Policy"
+        productId={trial.product.id}
         {...form.field("policyId")}
+        noneLabel="Keep the trial's terms"
         placeholder="Keep the trial's terms"
-        options={policyOptions}
         description="The license takes the policy's terms and features, and follows its changes."
       />
       <TextInput

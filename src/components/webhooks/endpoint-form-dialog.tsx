@@ -7,7 +7,6 @@ import { CheckboxInput } from "@/components/ui/checkbox-input.tsx";
 import { FormDialog, useOnOpen } from "@/components/ui/dialog.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm, type FieldErrors } from "@/components/ui/use-form.ts";
-import { useGroupOptions } from "@/hooks/use-group-options.ts";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { useMe } from "@/hooks/use-me.ts";
 import { useTRPC } from "@/hooks/trpc.ts";
@@ -49,7 +48,6 @@ export function EndpointFormDialog({
   const trpc = useTRPC();
   const invalidateQueries = useInvalidate();
   const me = useMe();
-  const groupOptions = useGroupOptions();
   const superAdmin = me.data?.role === "super_admin";
   const form = useForm(initialValues(endpoint));
   useOnOpen(isOpen, () => {
@@ -129,7 +127,6 @@ export function EndpointFormDialog({
       />
       <GroupPicker
         legend="Groups"
-        options={groupOptions}
         value={values.groupIds}
         onChange={(ids) => {
           form.set("groupIds", ids);

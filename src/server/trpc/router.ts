@@ -9,6 +9,7 @@ import { licensesRouter } from "./routers/licenses.ts";
 import { offlineRouter } from "./routers/offline.ts";
 import { policiesRouter } from "./routers/policies.ts";
 import { releasesRouter } from "./routers/releases.ts";
+import { searchRouter } from "./routers/search.ts";
 import { machinesRouter, sessionsRouter, usageRouter } from "./routers/sessions.ts";
 import { signingKeysRouter } from "./routers/signing-keys.ts";
 import { trialsRouter } from "./routers/trials.ts";
@@ -41,6 +42,7 @@ export const appRouter = lockInputCoercion(
     trials: trialsRouter,
     webhooks: webhooksRouter,
     events: eventsRouter,
+    search: searchRouter,
   }),
 );
 

@@ -15,7 +15,6 @@ import { codeOptions, SelectInput } from "@/components/ui/select-input.tsx";
 import { EmptyState } from "@/components/ui/states.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
-import { useGroupOptions } from "@/hooks/use-group-options.ts";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { ZCreateAdminInput, ZUpdateAdminInput } from "@/server/core/admins/schemas.ts";
 import { ROLES, type Role } from "@/server/core/context.ts";
@@ -40,7 +39,6 @@ function AdminDialog({
 }) {
   const trpc = useTRPC();
   const invalidateQueries = useInvalidate();
-  const groupOptions = useGroupOptions();
   const initial = {
     email: admin?.email ?? "",
     name: admin?.name ?? "",
@@ -98,7 +96,6 @@ function AdminDialog({
       />
       <GroupPicker
         legend="Groups"
-        options={groupOptions}
         value={values.groupIds}
         onChange={(ids) => {
           form.set("groupIds", ids);

@@ -63,7 +63,6 @@ export default function ApiKeysPage() {
   const list = useQuery(trpc.apiKeys.list.queryOptions({ includeRevoked, all, pageSize: 200 }));
   const myRole: Role = me.data?.role ?? "viewer";
   const roleOptions = codeOptions(ROLES.filter((r) => roleAtLeast(myRole, r)));
-  const groupOptions = (me.data?.groups ?? []).map((g) => ({ value: g.id, label: g.name }));
   const form = useForm({ name: "", role: DEFAULT_ROLE, groupIds: [] as string[], expiresAt: "" });
   const creating = useDialog(form.reset);
   const invalidate = () => {
@@ -167,7 +166,6 @@ export default function ApiKeysPage() {
         {myRole === "super_admin" ? null : (
           <GroupPicker
             legend="Limit to groups"
-            options={groupOptions}
             value={values.groupIds}
             onChange={(ids) => {
               form.set("groupIds", ids);

@@ -10,7 +10,6 @@ import {
   Filters,
   ListTable,
   UrlFlag,
-  UrlSelect,
   UrlText,
   useUrlPage,
   useUrlSort,
@@ -19,7 +18,7 @@ import { ExportCsvLink } from "@/components/ui/export-link.tsx";
 import { PageHeader } from "@/components/ui/page.tsx";
 import { EmptyState } from "@/components/ui/states.tsx";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
-import { useGroupOptions } from "@/hooks/use-group-options.ts";
+import { GroupSearchPicker } from "@/components/search/pickers.tsx";
 import { useCan } from "@/hooks/use-me.ts";
 import { useUrlState } from "@/hooks/use-url-state.ts";
 
@@ -42,7 +41,6 @@ export default function CustomersPage() {
   const router = useRouter();
   const can = useCan();
   const url = useUrlState();
-  const groupOptions = useGroupOptions();
   const q = url.get("q");
   const { sort, direction, sorting } = useUrlSort(url, SORTS, "name");
   const paging = useUrlPage(url, PAGE_SIZE);
@@ -93,14 +91,16 @@ export default function CustomersPage() {
           placeholder="Name, email or company"
           className="w-72"
         />
-        <UrlSelect
-          url={url}
+        <GroupSearchPicker
           label="Group"
           name="group"
-          className="w-48"
+          className="w-56"
           value={groupId}
+          noneLabel="All groups"
           placeholder="All groups"
-          options={groupOptions}
+          onChange={(id) => {
+            url.set({ group: id || undefined });
+          }}
         />
         <UrlFlag url={url} label="Show archived" name="archived" />
       </Filters>

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { BulkToolbar } from "@/components/licenses/bulk-toolbar.tsx";
 import { licenseColumns } from "@/components/licenses/license-table.tsx";
+import { CustomerPicker, ProductPicker } from "@/components/search/pickers.tsx";
 import { ExportCsvLink } from "@/components/ui/export-link.tsx";
 import { LinkButton } from "@/components/ui/links.tsx";
 import {
@@ -35,13 +36,14 @@ export default function LicensesPage() {
   const productId = url.get("product");
   const expiring = url.getInt("expiring", 0);
   const paging = useUrlPage(url, PAGE_SIZE);
-  const products = useQuery(trpc.products.list.queryOptions({ pageSize: 200 }));
+  const customerId = url.get("customer");
 
   const list = useQuery({
     ...trpc.licenses.list.queryOptions({
       q: q || undefined,
       status,
       productId: productId || undefined,
+      customerId: customerId || undefined,
       expiringWithinDays: expiring || undefined,
       sort,
       direction,
@@ -59,6 +61,7 @@ export default function LicensesPage() {
     q: q || undefined,
     status,
     productId: productId || undefined,
+    customerId: customerId || undefined,
     expiringWithinDays: expiring || undefined,
     sort,
     direction,
@@ -94,14 +97,27 @@ export default function LicensesPage() {
           placeholder="Any status"
           options={codeOptions(STATUSES)}
         />
-        <UrlSelect
-          url={url}
+        <ProductPicker
           label="Product"
           name="product"
-          className="w-48"
+          className="w-56"
           value={productId}
+          noneLabel="Any product"
           placeholder="Any product"
-          options={(products.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          onChange={(id) => {
+            url.set({ product: id || undefined });
+          }}
+        />
+        <CustomerPicker
+          label="Customer"
+          name="customer"
+          className="w-56"
+          value={customerId}
+          noneLabel="Any customer"
+          placeholder="Any customer"
+          onChange={(id) => {
+            url.set({ customer: id || undefined });
+          }}
         />
         <UrlSelect
           url={url}
@@ -140,7 +156,9 @@ export default function LicensesPage() {
           <EmptyState
             title="No licenses match"
             description={
-              q || status || productId || expiring ? "Change the filters." : "Issue the first license."
+              q || status || productId || customerId || expiring
+                ? "Change the filters."
+                : "Issue the first license."
             }
           />
         }

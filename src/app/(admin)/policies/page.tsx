@@ -5,17 +5,11 @@ import { useEffect } from "react";
 import { StatusChip } from "@/components/ui/chips.tsx";
 import type { Column } from "@/components/ui/data-table.tsx";
 import { OpenButton, useDialog } from "@/components/ui/dialog.tsx";
-import {
-  archivableNameColumn,
-  Filters,
-  ListTable,
-  UrlFlag,
-  UrlSelect,
-  useUrlPage,
-} from "@/components/ui/list-page.tsx";
+import { archivableNameColumn, Filters, ListTable, UrlFlag, useUrlPage } from "@/components/ui/list-page.tsx";
 import { PageHeader } from "@/components/ui/page.tsx";
 import { EmptyState } from "@/components/ui/states.tsx";
 import { PolicyFormDialog } from "@/components/policies/policy-form-dialog.tsx";
+import { ProductPicker } from "@/components/search/pickers.tsx";
 import { checkInLabel, durationLabel, typeLabel } from "@/components/policies/terms.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -44,10 +38,9 @@ export default function PoliciesPage() {
   const url = useUrlState();
   const paging = useUrlPage(url, PAGE_SIZE);
   const creating = useDialog();
-  const products = useQuery(trpc.products.list.queryOptions({ pageSize: 200 }));
-  const productList = products.data?.items ?? [];
-  // the URL's product, else the first one: policies belong to a product
-  const productId = url.get("product") || productList[0]?.id || "";
+  // the URL's product, else the first one by name: policies belong to a product
+  const products = useQuery(trpc.products.list.queryOptions({ sort: "name", pageSize: 1 }));
+  const productId = url.get("product") || products.data?.items[0]?.id || "";
   const includeArchived = url.get("archived") === "1";
   // the product page's "New policy" link opens the dialog here
   const wantsNew = url.get("new") === "1" && can("policy.write") && Boolean(productId);
@@ -76,13 +69,14 @@ export default function PoliciesPage() {
         }
       />
       <Filters>
-        <UrlSelect
-          url={url}
+        <ProductPicker
           label="Product"
           name="product"
           className="w-64"
           value={productId}
-          options={productList.map((p) => ({ value: p.id, label: `${p.name} (${p.code})` }))}
+          onChange={(id) => {
+            url.set({ product: id || undefined });
+          }}
         />
         <UrlFlag url={url} label="Show archived" name="archived" />
       </Filters>

@@ -1,6 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { ProductPicker } from "@/components/search/pickers.tsx";
 import { StatusChip } from "@/components/ui/chips.tsx";
 import type { Column } from "@/components/ui/data-table.tsx";
 import { OpenButton, useDialog } from "@/components/ui/dialog.tsx";
@@ -26,7 +27,6 @@ export default function TrialsPage() {
   const statusParam = url.get("status");
   const status = TRIAL_STATUSES.find((s) => s === statusParam);
   const productId = url.get("product");
-  const products = useQuery(trpc.products.list.queryOptions({ pageSize: 200 }));
   const list = useQuery({
     ...trpc.trials.list.queryOptions({
       status,
@@ -110,14 +110,16 @@ export default function TrialsPage() {
             label: statusLabel(o.value as TrialStatus),
           }))}
         />
-        <UrlSelect
-          url={url}
+        <ProductPicker
           label="Product"
           name="product"
           className="w-64"
           value={productId}
+          noneLabel="All products"
           placeholder="All products"
-          options={(products.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          onChange={(id) => {
+            url.set({ product: id || undefined });
+          }}
         />
       </Filters>
       <ListTable

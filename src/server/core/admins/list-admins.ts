@@ -4,7 +4,7 @@ import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId, ZPagination, ZQueryBoolean, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
-import { containsText } from "../shared/text-search.ts";
+import { textWhere } from "../shared/text-search.ts";
 import { ZRole } from "./schemas.ts";
 import { adminSelect, toAdminDto, type AdminDto } from "./select.ts";
 
@@ -23,12 +23,12 @@ export type TListAdminsInput = z.input<typeof ZListAdminsInput>;
 export async function listAdmins(ctx: DomainContext, input: TListAdminsInput = {}): Promise<Page<AdminDto>> {
   requirePermission(ctx.actor, "admin.manage");
   const { q, role, groupId, disabled, sort, direction, page, pageSize } = parseInput(ZListAdminsInput, input);
-  const text = q ? containsText(ctx.provider, q) : undefined;
+  const text = q ? await textWhere(ctx, { table: "Admin", columns: ["email", "name"] }, q) : undefined;
   const where: Prisma.AdminWhereInput = {
     ...(role ? { role } : {}),
     ...(disabled !== undefined ? { disabled } : {}),
     ...(groupId ? { groups: { some: { groupId } } } : {}),
-    ...(text ? { OR: [{ email: text }, { name: text }] } : {}),
+    ...text,
   };
   const [rows, total] = await Promise.all([
     ctx.db.admin.findMany({

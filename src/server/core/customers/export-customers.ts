@@ -1,4 +1,4 @@
-// The customers list as a CSV export: the list's filters and sort (customersWhere), every row in
+// The customers list as a CSV export: the list's filters and sort (customerWhere), every row in
 // keyset pages.
 import type { z } from "zod";
 import type { Prisma } from "../../db/client.ts";
@@ -13,7 +13,7 @@ import {
   type KeysetOrder,
   type TableExport,
 } from "../shared/table-export.ts";
-import { customersWhere, ZListCustomersInput } from "./list-customers.ts";
+import { customerWhere, ZListCustomersInput } from "./list-customers.ts";
 import { customerSelect } from "./select.ts";
 
 /** The list's filters and sort; page and pageSize are ignored (every matching customer). */
@@ -34,10 +34,13 @@ export const CUSTOMER_EXPORT_COLUMNS = [
   "updatedAt",
 ] as const;
 
-export function exportCustomers(ctx: DomainContext, input: TExportCustomersInput): Promise<TableExport> {
+export async function exportCustomers(
+  ctx: DomainContext,
+  input: TExportCustomersInput,
+): Promise<TableExport> {
   requirePermission(ctx.actor, "customer.read");
   const filter = parseInput(ZExportCustomersInput, input);
-  const where = customersWhere(ctx, filter);
+  const where = await customerWhere(ctx, filter);
   const order: KeysetOrder = { field: filter.sort, direction: filter.direction };
   const pages = keysetPages<Prisma.CustomerGetPayload<{ select: typeof customerSelect }>>(
     async (after, take) =>
@@ -50,7 +53,7 @@ export function exportCustomers(ctx: DomainContext, input: TExportCustomersInput
             select: customerSelect,
           }),
   );
-  return Promise.resolve({
+  return {
     name: "customers",
     columns: CUSTOMER_EXPORT_COLUMNS,
     pages: mapPages(pages, (rows) =>
@@ -68,5 +71,5 @@ export function exportCustomers(ctx: DomainContext, input: TExportCustomersInput
         row.updatedAt,
       ]),
     ),
-  });
+  };
 }

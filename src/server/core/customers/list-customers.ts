@@ -4,7 +4,7 @@ import { groupScope, inGroup, requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId, ZPagination, ZQueryBoolean, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
-import { containsText } from "../shared/text-search.ts";
+import { textWhere } from "../shared/text-search.ts";
 import { customerSelect, toCustomerDto, type CustomerDto } from "./select.ts";
 
 export const ZListCustomersInput = z.object({
@@ -18,17 +18,33 @@ export const ZListCustomersInput = z.object({
 });
 export type TListCustomersInput = z.input<typeof ZListCustomersInput>;
 
+type CustomerFilter = Pick<z.output<typeof ZListCustomersInput>, "q" | "groupId" | "includeArchived">;
+
+/**
+ * The customers a list (or an export of it) shows: the filter within the caller's groups, or null
+ * when it names a group that is not theirs (nothing to show).
+ */
+export async function customerWhere(
+  ctx: DomainContext,
+  { q, groupId, includeArchived }: CustomerFilter,
+): Promise<Prisma.CustomerWhereInput | null> {
+  if (groupId !== undefined && !inGroup(ctx.actor, groupId)) return null;
+  return {
+    groupId: groupId ?? groupScope(ctx.actor),
+    ...(includeArchived ? {} : { archivedAt: null }),
+    ...(q ? await textWhere(ctx, { table: "Customer", columns: ["name", "email", "company"] }, q) : {}),
+  };
+}
+
 export async function listCustomers(
   ctx: DomainContext,
   input: TListCustomersInput = {},
 ): Promise<Page<CustomerDto>> {
   requirePermission(ctx.actor, "customer.read");
-  const { q, groupId, includeArchived, sort, direction, page, pageSize } = parseInput(
-    ZListCustomersInput,
-    input,
-  );
-  const where = customersWhere(ctx, { q, groupId, includeArchived });
-  if (where === null) return { items: [], total: 0, page, pageSize };
+  const filter = parseInput(ZListCustomersInput, input);
+  const { sort, direction, page, pageSize } = filter;
+  const where = await customerWhere(ctx, filter);
+  if (!where) return { items: [], total: 0, page, pageSize };
   const [rows, total] = await Promise.all([
     ctx.db.customer.findMany({
       where,
@@ -40,25 +56,4 @@ export async function listCustomers(
     ctx.db.customer.count({ where }),
   ]);
   return { items: rows.map(toCustomerDto), total, page, pageSize };
-}
-
-/** The list's filters (parsed) without its sort and page: what the CSV export takes too. */
-export type CustomerFilter = Pick<z.output<typeof ZListCustomersInput>, "q" | "groupId" | "includeArchived">;
-
-/**
- * The list's filters as a `where`, within the actor's groups; null when nothing can match (a
- * group not theirs). The CSV export (export-customers.ts) uses it too.
- */
-export function customersWhere(
-  ctx: DomainContext,
-  { q, groupId, includeArchived }: CustomerFilter,
-): Prisma.CustomerWhereInput | null {
-  if (groupId !== undefined && !inGroup(ctx.actor, groupId)) return null;
-  const text = q ? containsText(ctx.provider, q) : undefined;
-  const where: Prisma.CustomerWhereInput = {
-    groupId: groupId ?? groupScope(ctx.actor),
-    ...(includeArchived ? {} : { archivedAt: null }),
-    ...(text ? { OR: [{ name: text }, { email: text }, { company: text }] } : {}),
-  };
-  return where;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { groupScope, requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
-import { containsText } from "../shared/text-search.ts";
+import { textWhere } from "../shared/text-search.ts";
 import { ZPagination, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
 import { groupSelect, toGroupDto, type GroupDto } from "./select.ts";
 
@@ -18,9 +18,12 @@ export type TListGroupsInput = z.input<typeof ZListGroupsInput>;
 export async function listGroups(ctx: DomainContext, input: TListGroupsInput = {}): Promise<Page<GroupDto>> {
   requirePermission(ctx.actor, "group.read");
   const { q, sort, direction, page, pageSize } = parseInput(ZListGroupsInput, input);
+  // (AND: on SQLite a search with a wildcard is itself an `id` filter)
   const where = {
-    id: groupScope(ctx.actor),
-    ...(q ? { name: containsText(ctx.provider, q) } : {}),
+    AND: [
+      { id: groupScope(ctx.actor) },
+      q ? await textWhere(ctx, { table: "Group", columns: ["name"] }, q) : {},
+    ],
   };
   const [rows, total] = await Promise.all([
     ctx.db.group.findMany({

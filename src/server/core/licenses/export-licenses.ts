@@ -1,4 +1,4 @@
-// The licenses list as a CSV export: the list's filters and sort (licensesWhere), every row in
+// The licenses list as a CSV export: the list's filters and sort (licenseWhere), every row in
 // keyset pages.
 import { z } from "zod";
 import type { Prisma } from "../../db/client.ts";
@@ -15,7 +15,7 @@ import {
   type KeysetOrder,
   type TableExport,
 } from "../shared/table-export.ts";
-import { licensesWhere, ZListLicensesInput } from "./list-licenses.ts";
+import { licenseWhere, ZListLicensesInput } from "./list-licenses.ts";
 import { effectiveStatus } from "./status.ts";
 
 /**
@@ -76,7 +76,7 @@ export async function exportLicenses(ctx: DomainContext, input: TExportLicensesI
   requirePermission(ctx.actor, "license.read");
   const filter = parseInput(ZExportLicensesInput, input);
   const now = ctx.clock.now();
-  const listed = await licensesWhere(ctx, filter, now);
+  const listed = await licenseWhere(ctx, filter);
   const where = listed && filter.ids ? { AND: [listed, { id: { in: filter.ids } }] } : listed;
   const order: KeysetOrder = {
     field: filter.sort,

@@ -19,3 +19,30 @@ export function generateLicenseKey(): string {
   }
   return key;
 }
+
+/** A search for part of a key needs this many of its symbols (fewer would match most keys). */
+export const MIN_KEY_FRAGMENT = 4;
+const FRAGMENT_PATTERN = /^[0-9A-HJKMNP-TV-Z-]+$/;
+
+/**
+ * What a part of a key, as a person types it from the middle of one, looks like in stored keys:
+ * upper-cased, its dashes (if any, wherever typed) put where they fall for each of the five
+ * places it may start in a group. Empty when the text is not made of key symbols (then it is no
+ * key's part).
+ */
+export function keyFragments(input: string): string[] {
+  const text = input.trim().toUpperCase();
+  if (!FRAGMENT_PATTERN.test(text)) return [];
+  const symbols = text.replace(/-/g, "");
+  if (symbols.length < MIN_KEY_FRAGMENT || symbols.length > GROUPS * GROUP_LENGTH) return [];
+  const variants = new Set<string>();
+  for (let offset = 0; offset < GROUP_LENGTH; offset++) {
+    let variant = "";
+    for (let i = 0; i < symbols.length; i++) {
+      if (i > 0 && (offset + i) % GROUP_LENGTH === 0) variant += "-";
+      variant += symbols.charAt(i);
+    }
+    variants.add(variant);
+  }
+  return [...variants];
+}

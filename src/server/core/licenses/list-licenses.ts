@@ -4,13 +4,13 @@ import { groupScope, inGroup, requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZId, ZPagination, zQueryInt, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
-import { containsText } from "../shared/text-search.ts";
-import { normalizeLicenseKey } from "./license-key.ts";
+import { textWhere } from "../shared/text-search.ts";
+import { keyFragments, normalizeLicenseKey } from "./license-key.ts";
 import { LICENSE_TYPES, licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 import { LICENSE_STATUSES, statusWhere } from "./status.ts";
 
 export const ZListLicensesInput = z.object({
-  /** a whole license key, or text in the customer's name */
+  /** a whole license key, a part of one (four symbols or more), or text in the customer's name */
   q: ZSearch,
   customerId: ZId.optional(),
   productId: ZId.optional(),
@@ -19,7 +19,7 @@ export const ZListLicensesInput = z.object({
   status: z.enum(LICENSE_STATUSES).optional(),
   type: z.enum(LICENSE_TYPES).optional(),
   /** active licenses that expire within this many days */
-  expiringWithinDays: zQueryInt(1, 3650, "day").optional(),
+  expiringWithinDays: zQueryInt(1, 3650).optional(),
   sort: z.enum(["createdAt", "expiresAt", "updatedAt", "key"]).default("createdAt"),
   direction: ZSortDirection.default("desc"),
   ...ZPagination,
@@ -31,36 +31,18 @@ const MAX_SEARCH_CUSTOMERS = 1000;
 
 const { _count: _openSessions, ...listSelect } = licenseSelect;
 
-export async function listLicenses(
-  ctx: DomainContext,
-  input: TListLicensesInput = {},
-): Promise<Page<LicenseDto>> {
-  requirePermission(ctx.actor, "license.read");
-  const filter = parseInput(ZListLicensesInput, input);
-  const { page, pageSize } = filter;
-  const now = ctx.clock.now();
-  const where = await licensesWhere(ctx, filter, now);
-  if (where === null) return { items: [], total: 0, page, pageSize };
-  return listPage(ctx, filter, where, now);
-}
-
-/** The list's filters (parsed) without its sort and page: what the CSV export takes too. */
-export type LicenseFilter = Omit<
-  z.output<typeof ZListLicensesInput>,
-  "sort" | "direction" | "page" | "pageSize"
->;
+type LicenseFilter = Omit<z.output<typeof ZListLicensesInput>, "sort" | "direction" | "page" | "pageSize">;
 
 /**
- * The list's filters as a `where`, within the actor's groups; null when nothing can match (a
- * group not theirs). The CSV export (export-licenses.ts) uses it too.
+ * The licenses a list (or an export of it) shows: the filter within the caller's groups, or null
+ * when it names a group that is not theirs (nothing to show).
  */
-export async function licensesWhere(
+export async function licenseWhere(
   ctx: DomainContext,
   filter: LicenseFilter,
-  now: Date,
 ): Promise<Prisma.LicenseWhereInput | null> {
   if (filter.groupId !== undefined && !inGroup(ctx.actor, filter.groupId)) return null;
-
+  const now = ctx.clock.now();
   // (no relation filter at all when nothing limits the groups: it would join every row)
   const groupIds = filter.groupId ?? groupScope(ctx.actor);
   const and: Prisma.LicenseWhereInput[] = groupIds === undefined ? [] : [{ customer: { groupId: groupIds } }];
@@ -79,28 +61,35 @@ export async function licensesWhere(
     } else {
       // customers first (few), then their licenses by the indexed customerId: a relation filter
       // would test the name for every license row
+      const name = await textWhere(ctx, { table: "Customer", columns: ["name"] }, filter.q);
       const customers = await ctx.db.customer.findMany({
-        where: {
-          name: containsText(ctx.provider, filter.q),
-          groupId: filter.groupId ?? groupScope(ctx.actor),
-        },
+        where: { AND: [name, { groupId: groupIds }] },
         select: { id: true },
         take: MAX_SEARCH_CUSTOMERS,
       });
-      and.push({ customerId: { in: customers.map((c) => c.id) } });
+      const fragments = keyFragments(filter.q);
+      and.push({
+        OR: [
+          { customerId: { in: customers.map((c) => c.id) } },
+          ...fragments.map((fragment) => ({ key: { contains: fragment } })),
+        ],
+      });
     }
   }
-  const where: Prisma.LicenseWhereInput = { AND: and };
-  return where;
+  return { AND: and };
 }
 
-async function listPage(
+export async function listLicenses(
   ctx: DomainContext,
-  filter: z.output<typeof ZListLicensesInput>,
-  where: Prisma.LicenseWhereInput,
-  now: Date,
+  input: TListLicensesInput = {},
 ): Promise<Page<LicenseDto>> {
+  requirePermission(ctx.actor, "license.read");
+  const filter = parseInput(ZListLicensesInput, input);
   const { page, pageSize } = filter;
+  const where = await licenseWhere(ctx, filter);
+  if (!where) return { items: [], total: 0, page, pageSize };
+  const now = ctx.clock.now();
+
   const [rows, total] = await Promise.all([
     ctx.db.license.findMany({
       where,

@@ -3,7 +3,7 @@
 // and product) run in the operations.
 import { z } from "zod";
 import { ZEntitlementList, ZLicenseTerms } from "../licenses/schemas.ts";
-import { ZDescription, ZId, ZName, ZPagination, ZQueryBoolean } from "../shared/schemas.ts";
+import { ZDescription, ZId, ZName, ZPagination, ZQueryBoolean, ZSearch } from "../shared/schemas.ts";
 import { addIssues, POLICY_TERMS, termContradictions, trialContradictions } from "./terms.ts";
 
 export const POLICY_KINDS = ["standard", "trial"] as const;
@@ -81,6 +81,9 @@ export type TUpdatePolicyInput = z.input<typeof ZUpdatePolicyInput>;
 
 export const ZListPoliciesInput = z.object({
   productId: ZId,
+  /** matches the name */
+  q: ZSearch,
+  kind: z.enum(POLICY_KINDS).optional(),
   includeArchived: ZQueryBoolean.default(false),
   ...ZPagination,
 });

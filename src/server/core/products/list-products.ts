@@ -3,7 +3,7 @@ import { requirePermission } from "../access/policy.ts";
 import type { DomainContext } from "../context.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { ZPagination, ZQueryBoolean, ZSearch, ZSortDirection, type Page } from "../shared/schemas.ts";
-import { containsText } from "../shared/text-search.ts";
+import { textWhere } from "../shared/text-search.ts";
 import { productSelect, toProductDto, type ProductDto } from "./select.ts";
 
 export const ZListProductsInput = z.object({
@@ -23,7 +23,7 @@ export async function listProducts(
   const { q, includeArchived, sort, direction, page, pageSize } = parseInput(ZListProductsInput, input);
   const where = {
     ...(includeArchived ? {} : { archivedAt: null }),
-    ...(q ? { OR: [{ name: containsText(ctx.provider, q) }, { code: containsText(ctx.provider, q) }] } : {}),
+    ...(q ? await textWhere(ctx, { table: "Product", columns: ["name", "code"] }, q) : {}),
   };
   const [rows, total] = await Promise.all([
     ctx.db.product.findMany({

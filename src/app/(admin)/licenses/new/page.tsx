@@ -1,8 +1,8 @@
 "use client";
 import { Button, toast } from "@heroui/react";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import {
   draftsOf,
   EntitlementsEditor,
@@ -18,11 +18,10 @@ import {
   type TermsDraft,
 } from "@/components/policies/terms-fields.tsx";
 import { termLabel } from "@/components/policies/terms.ts";
-import { usePolicies } from "@/components/policies/use-policy-options.ts";
+import { CustomerPicker, PolicyPicker, ProductPicker } from "@/components/search/pickers.tsx";
 import { dateToIso, numberOrUndefined } from "@/components/ui/form-values.ts";
 import { LinkButton } from "@/components/ui/links.tsx";
 import { PageHeader, Section } from "@/components/ui/page.tsx";
-import { SelectInput } from "@/components/ui/select-input.tsx";
 import { EmptyState } from "@/components/ui/states.tsx";
 import { TextInput } from "@/components/ui/text-input.tsx";
 import { useForm } from "@/components/ui/use-form.ts";
@@ -73,13 +72,16 @@ export default function NewLicensePage() {
   const entitlements = useEntitlementDrafts();
   // what the chosen policy filled in: fields that differ from it are sent as overrides
   const [filled, setFilled] = useState<{
-    policyId: string;
+    policy: Policy;
     terms: TermsDraft & { expiresAt: string };
     entitlements: string;
   } | null>(null);
-  const customers = useQuery(trpc.customers.list.queryOptions({ pageSize: 200 }));
-  const products = useQuery(trpc.products.list.queryOptions({ pageSize: 200 }));
-  const policies = usePolicies(values.productId || undefined);
+  const queryClient = useQueryClient();
+  // the policy field shows only for a product with live standard policies
+  const policyCount = useQuery({
+    ...trpc.policies.list.queryOptions({ productId: values.productId, kind: "standard", pageSize: 1 }),
+    enabled: Boolean(values.productId),
+  });
   const features = useQuery({
     ...trpc.features.list.queryOptions({ productId: values.productId }),
     enabled: Boolean(values.productId),
@@ -107,30 +109,33 @@ export default function NewLicensePage() {
     }),
   );
 
-  const choosePolicy = (policyId: string) => {
-    const policy = policies.find((p) => p.id === policyId);
+  /** Fills in the chosen policy's terms (its record and its product's features fetched first). */
+  const choosePolicy = async (policyId: string) => {
     form.set("policyId", policyId);
-    if (!policy) {
+    if (!policyId) {
       setFilled(null);
       form.set("count", "1");
       return;
     }
+    const policy = await queryClient.query(trpc.policies.get.queryOptions({ id: policyId }));
+    const productFeatures = await queryClient.query(
+      trpc.features.list.queryOptions({ productId: policy.product.id }),
+    );
     const terms = fromPolicy(policy);
     for (const [key, value] of Object.entries(terms)) form.set(key as keyof typeof terms, value as never);
     const drafts = draftsOf(policy.entitlements);
     entitlements.replace(drafts);
     setFilled({
-      policyId,
+      policy,
       terms,
-      entitlements: JSON.stringify(entitlementsInput(drafts, features.data ?? [])),
+      entitlements: JSON.stringify(entitlementsInput(drafts, productFeatures)),
     });
   };
-  // the policy page's "Issue license" link names the policy: chosen once the policies are known
-  const [linkedPolicy, setLinkedPolicy] = useState(params.get("policyId") ?? "");
-  if (linkedPolicy && features.data && policies.some((p) => p.id === linkedPolicy)) {
-    setLinkedPolicy("");
-    choosePolicy(linkedPolicy);
-  }
+  // the policy page's "Issue license" link names the policy: chosen once, when the page opens
+  const [linkedPolicy] = useState(params.get("policyId") ?? "");
+  useEffect(() => {
+    if (linkedPolicy) void choosePolicy(linkedPolicy);
+  }, [linkedPolicy]);
 
   if (!can("license.write")) {
     return (
@@ -139,7 +144,7 @@ export default function NewLicensePage() {
   }
 
   const featureList = features.data ?? [];
-  const policy = filled ? policies.find((p) => p.id === filled.policyId) : undefined;
+  const policy = filled?.policy;
   const bulk = Boolean(filled) && (numberOrUndefined(values.count) ?? 1) !== 1;
 
   /** Without a policy every term is sent; from a policy only the edited ones (its overrides). */
@@ -159,7 +164,7 @@ export default function NewLicensePage() {
           : edited.has(key as TermKey | "expiresAt"),
       ),
     );
-    return { policyId: filled.policyId, ...chosen };
+    return { policyId: filled.policy.id, ...chosen };
   };
 
   const submit = bulk
@@ -183,21 +188,10 @@ export default function NewLicensePage() {
       <ValidatedForm className="flex max-w-4xl flex-col gap-4" onSubmit={submit}>
         <Section title="Customer and product">
           <div className="grid gap-4 sm:grid-cols-2">
-            <SelectInput
-              label="Customer"
-              {...form.field("customerId")}
-              placeholder="Choose a customer"
-              options={(customers.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
-              isRequired
-            />
-            <SelectInput
+            <CustomerPicker label="Customer" {...form.field("customerId")} isRequired />
+            <ProductPicker
               label="Product"
               {...form.field("productId")}
-              placeholder="Choose a product"
-              options={(products.data?.items ?? []).map((p) => ({
-                value: p.id,
-                label: `${p.name} (${p.code})`,
-              }))}
               onChange={(v) => {
                 form.set("productId", v);
                 form.set("policyId", "");
@@ -206,13 +200,15 @@ export default function NewLicensePage() {
               }}
               isRequired
             />
-            {values.productId && policies.length > 0 ? (
-              <SelectInput
+            {values.productId && (policyCount.data?.total ?? 0) > 0 ? (
+              <PolicyPicker
                 label="Policy"
+                productId={values.productId}
                 {...form.field("policyId")}
                 placeholder="None: set the terms here"
-                options={policies.map((p) => ({ value: p.id, label: p.name }))}
-                onChange={choosePolicy}
+                onChange={(v) => {
+                  void choosePolicy(v);
+                }}
                 description="Fills in its terms; the license follows the policy's changes for every term left as it is."
               />
             ) : null}
