@@ -48,6 +48,15 @@ export function useUrlPage(url: UrlState, pageSize: number): Paging {
 }
 
 /**
+ * A page of `pageSize` rows kept in the component (for the lists inside a record's page, several
+ * to a page: the URL keeps the page's own list state).
+ */
+export function useLocalPage(pageSize: number): Paging {
+  const [page, setPage] = useState(1);
+  return { page, pageSize, onPage: setPage };
+}
+
+/**
  * The URL's sort and direction (unknown values fall back to the defaults), and the sort props of
  * a DataTable that changes them.
  */

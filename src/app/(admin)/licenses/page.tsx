@@ -100,6 +100,7 @@ export default function LicensesPage() {
         query={list}
         paging={paging}
         label="Licenses"
+        rowHref={(row) => `/licenses/${row.id}`}
         columns={licenseColumns}
         {...sorting}
         empty={
