@@ -29,6 +29,15 @@ interface License {
   key: string;
 }
 
+/** Waits until `check` is true (expect.poll works inside tests only, not in their set-up). */
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 40_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 describe.skipIf(browserMissing())("README screenshots", () => {
   startAdminUi();
   let page: Page;
@@ -71,9 +80,10 @@ describe.skipIf(browserMissing())("README screenshots", () => {
     for (let i = 0; i < 3; i++) await client(suspended.key, "validate", `build-agent-${i}`);
     await api("POST", `/licenses/${(licenses[5] as License).id}/revoke`, { reason: "refunded" });
     // the counts reach the database within 10 s
-    await expect
-      .poll(async () => (await handle.db.licenseActivityBucket.count()) >= 3, { timeout: 40_000 })
-      .toBe(true);
+    await waitUntil(
+      "the validations are stored",
+      async () => (await handle.db.licenseActivityBucket.count()) >= 3,
+    );
   }, 240_000);
 
   it("saves the main pages, light and dark, wide and narrow", async () => {

@@ -46,6 +46,15 @@ async function pageWidth(page: Page): Promise<{ width: number; culprit: string }
   });
 }
 
+/** Waits until `check` is true (expect.poll works inside tests only, not in their set-up). */
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 40_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 /** The tooltip's numbers by series name ("Valid" → 3), once it shows. */
 async function tooltipValues(page: Page): Promise<Record<string, number>> {
   const tooltip = page.locator(".recharts-tooltip-wrapper .recharts-tooltip-item");
@@ -82,16 +91,10 @@ describe.skipIf(browserMissing())("admin UI in a browser: responsive shell and d
     await api("POST", `/licenses/${license.id}/suspend`, { reason: "unpaid invoice" });
     for (let i = 0; i < 2; i++) await client(license.key, "validate", `fp-refused-${i}`);
     // the licensing API adds its counts to the database every 10 s
-    await expect
-      .poll(
-        async () =>
-          (await handle.db.licenseActivityBucket.findMany({ where: { licenseId: license.id } })).reduce(
-            (sum, b) => sum + b.validations,
-            0,
-          ),
-        { timeout: 40_000, interval: 1000 },
-      )
-      .toBe(5);
+    await waitUntil("the five validations are stored", async () => {
+      const buckets = await handle.db.licenseActivityBucket.findMany({ where: { licenseId: license.id } });
+      return buckets.reduce((sum, b) => sum + b.validations, 0) === 5;
+    });
   }, STEP_TIMEOUT_MS);
 
   it(
