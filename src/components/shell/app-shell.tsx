@@ -110,7 +110,7 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
 
 function Brand() {
   return (
-    <NextLink href="/" className="truncate text-lg font-semibold tracking-tight">
+    <NextLink href="/" className="block truncate text-base font-semibold tracking-tight sm:text-lg">
       License Server
     </NextLink>
   );
@@ -144,10 +144,12 @@ function NavDrawer() {
                   setOpen(false);
                 }}
               />
-              <div className="mt-6 px-2">
+              <div className="mt-6 flex flex-col items-start gap-4 px-2">
                 <a href="/api/docs" className="text-sm text-accent hover:underline">
                   API docs
                 </a>
+                {/* the header has no room for it on a phone */}
+                <ThemeSelect />
               </div>
             </Drawer.Body>
           </Drawer.Dialog>
@@ -173,7 +175,7 @@ function MeLink() {
   return (
     <NextLink
       href="/profile"
-      className="flex min-w-0 items-center gap-2 text-sm hover:underline"
+      className="flex shrink-0 items-center gap-2 text-sm hover:underline"
       data-testid="me"
     >
       <span className="hidden max-w-40 truncate lg:inline">{admin.name || admin.email}</span>
@@ -250,12 +252,12 @@ export function AppShell({ children }: { children: ReactNode }) {
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 flex-nowrap items-center gap-2 border-b border-separator px-2 sm:gap-3 sm:px-4 md:px-6">
           <NavDrawer />
-          <div className="min-w-0 md:hidden">
+          <div className="min-w-0 flex-1 md:hidden">
             <Brand />
           </div>
           {/* room for the command palette's button (the search) */}
           <div
-            className="flex min-w-0 flex-1 items-center justify-end gap-2 sm:gap-3"
+            className="flex shrink-0 items-center justify-end gap-2 sm:gap-3 md:flex-1"
             data-testid="header-tools"
           >
             <a
@@ -264,7 +266,9 @@ export function AppShell({ children }: { children: ReactNode }) {
             >
               API docs
             </a>
-            <ThemeSelect />
+            <span className="hidden sm:contents">
+              <ThemeSelect />
+            </span>
             <MeLink />
             <Button
               size="sm"

@@ -98,18 +98,24 @@ interface ListQuery<T> {
 export function ListResults<T>({
   query,
   paging,
+  hideSinglePage = false,
   children,
 }: {
   query: ListQuery<T>;
   paging?: Paging;
+  /** no pager while everything fits on the first page (the short lists inside a record's page) */
+  hideSinglePage?: boolean;
   children: ReactNode;
 }) {
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   const total = query.data && !Array.isArray(query.data) ? query.data.total : undefined;
+  const single = paging !== undefined && total !== undefined && paging.page === 1 && total <= paging.pageSize;
   return (
     <>
       {children}
-      {paging && total !== undefined ? <Pager {...paging} total={total} /> : null}
+      {paging && total !== undefined && !(hideSinglePage && single) ? (
+        <Pager {...paging} total={total} />
+      ) : null}
     </>
   );
 }
@@ -118,13 +124,15 @@ export function ListResults<T>({
 export function ListTable<T extends { id: string }>({
   query,
   paging,
+  hideSinglePage,
   ...table
 }: {
   query: ListQuery<T>;
   paging?: Paging;
+  hideSinglePage?: boolean;
 } & Omit<Parameters<typeof DataTable<T>>[0], "rows" | "isLoading">) {
   return (
-    <ListResults query={query} paging={paging}>
+    <ListResults query={query} paging={paging} hideSinglePage={hideSinglePage}>
       <DataTable
         {...table}
         rows={Array.isArray(query.data) ? query.data : query.data?.items}

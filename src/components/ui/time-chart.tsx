@@ -59,13 +59,19 @@ export function TimeChart({
   /** bars: the series stacked into one bar per point (parts of a whole) */
   stacked?: boolean;
 }) {
+  const order = (key: unknown) => series.findIndex((s) => s.key === key);
   const common = (
     <>
       <CartesianGrid strokeDasharray="3 3" stroke={CHART_COLORS.muted} strokeOpacity={0.25} />
       <XAxis dataKey="x" tick={axis} tickLine={false} minTickGap={24} />
       <YAxis tick={axis} tickLine={false} allowDecimals={false} width={40} />
-      <Tooltip {...tooltipStyle} cursor={{ fill: CHART_COLORS.muted, fillOpacity: 0.15 }} />
-      <Legend wrapperStyle={{ fontSize: 12 }} />
+      {/* tooltip and legend list the series in the caller's order (recharts sorts them by name) */}
+      <Tooltip
+        {...tooltipStyle}
+        cursor={{ fill: CHART_COLORS.muted, fillOpacity: 0.15 }}
+        itemSorter={(item) => order(item.dataKey)}
+      />
+      <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => order(item.dataKey)} />
     </>
   );
   return (

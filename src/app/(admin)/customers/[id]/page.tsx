@@ -92,7 +92,7 @@ export default function CustomerPage() {
         ]}
       >
         <Section title="Licenses" className="lg:col-span-2">
-          <ListResults query={licenses} paging={licensesPage}>
+          <ListResults query={licenses} paging={licensesPage} hideSinglePage>
             <LicenseTable
               rows={licenses.data?.items}
               isLoading={licenses.isPending}

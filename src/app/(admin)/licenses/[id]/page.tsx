@@ -298,6 +298,7 @@ export default function LicensePage() {
           <ListTable<Session>
             query={sessions}
             paging={sessionsPage}
+            hideSinglePage
             label="Live sessions"
             empty={<EmptyState title="No open sessions" />}
             columns={[
@@ -421,7 +422,7 @@ export default function LicensePage() {
       </div>
       {can("audit.read") ? (
         <Section title="Audit trail" className="mt-4">
-          <ListResults query={audit} paging={auditPage}>
+          <ListResults query={audit} paging={auditPage} hideSinglePage>
             <AuditList events={audit.data?.items} isLoading={audit.isPending} />
           </ListResults>
         </Section>
