@@ -41,7 +41,7 @@ function shortId(id: string): string {
 }
 
 /** One value: a link when `kind` names a record with a page, a date, a list, or the text. */
-function Value({ value, kind }: { value: unknown; kind?: string }): ReactNode {
+function Value({ value, kind, text }: { value: unknown; kind?: string; text?: string }): ReactNode {
   if (value === null || value === undefined || value === "") return <span className="text-muted">none</span>;
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "number") return value.toLocaleString("en");
@@ -50,7 +50,7 @@ function Value({ value, kind }: { value: unknown; kind?: string }): ReactNode {
     if (href)
       return (
         <span title={value}>
-          <TextLink href={href}>{shortId(value)}</TextLink>
+          <TextLink href={href}>{text ?? shortId(value)}</TextLink>
         </span>
       );
     if (ISO_DATE.test(value)) return <span title={value}>{formatDateTime(value)}</span>;
@@ -69,8 +69,8 @@ function Value({ value, kind }: { value: unknown; kind?: string }): ReactNode {
       </>
     );
   }
-  const text = JSON.stringify(value);
-  return <code className="text-xs">{text.length > 80 ? `${text.slice(0, 77)}…` : text}</code>;
+  const json = JSON.stringify(value);
+  return <code className="text-xs">{json.length > 80 ? `${json.slice(0, 77)}…` : json}</code>;
 }
 
 /** An entitlement or a term in a list reads as its code (and quota), other objects as JSON. */
@@ -108,6 +108,8 @@ export interface DetailLine {
   to?: unknown;
   value?: unknown;
   kind?: string;
+  /** the link's text for a record named by id (its name from the summary) */
+  text?: string;
 }
 
 /**
@@ -122,8 +124,19 @@ export function detailLines(summary: Record<string, unknown>, action = ""): Deta
     const what = /\.(suspend|reinstate|revoke|expire|status)/.test(action) ? "status" : "value";
     lines.push({ key: "from-to", label: what, from, to, kind: undefined });
   }
-  for (const [key, value] of Object.entries(rest)) {
+  // "customerId" beside "customer": "Initech" reads as one line, the name linked to the record
+  const names = new Set<string>();
+  for (const key of Object.keys(rest)) {
     const kind = kindOf(key);
+    if (kind && typeof rest[key] === "string" && typeof rest[kind] === "string") names.add(kind);
+  }
+  for (const [key, value] of Object.entries(rest)) {
+    if (names.has(key)) continue;
+    const kind = kindOf(key);
+    if (kind && names.has(kind) && typeof value === "string") {
+      lines.push({ key, label: fieldLabel(kind), value, kind, text: rest[kind] as string });
+      continue;
+    }
     if (isChange(value)) {
       lines.push({ key, label: fieldLabel(key), from: value.from, to: value.to, kind });
     } else if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -157,7 +170,7 @@ export function AuditDetails({ summary, action }: { summary: Record<string, unkn
                 <Value value={line.to} kind={line.kind} />
               </span>
             ) : (
-              <Value value={line.value} kind={line.kind} />
+              <Value value={line.value} kind={line.kind} text={line.text} />
             )}
           </li>
         ))}
