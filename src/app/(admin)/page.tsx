@@ -133,7 +133,8 @@ export default function DashboardPage() {
         </Section>
       </div>
 
-      <div className="mt-6 grid gap-4 xl:grid-cols-2">
+      {/* side by side only where the audit table fits its half without scrolling */}
+      <div className="mt-6 grid gap-4 2xl:grid-cols-2">
         <Section
           title="Expiring within 30 days"
           actions={<TextLink href="/licenses?expiring=30&sort=expiresAt&direction=asc">All</TextLink>}

@@ -31,8 +31,20 @@ export function AuditList({
       className: "whitespace-nowrap",
       render: (e) => <span title={`#${e.seq}`}>{formatDateTime(e.at)}</span>,
     },
-    { id: "actor", label: "Actor", render: (e) => e.actorLabel },
-    { id: "action", label: "Action", render: (e) => <code className="text-xs">{e.action}</code> },
+    {
+      id: "actor",
+      label: "Actor",
+      render: (e) => (
+        <span className="block max-w-56 truncate" title={e.actorLabel}>
+          {e.actorLabel}
+        </span>
+      ),
+    },
+    {
+      id: "action",
+      label: "Action",
+      render: (e) => <code className="whitespace-nowrap text-xs">{e.action}</code>,
+    },
     {
       id: "target",
       label: "Target",
