@@ -47,10 +47,14 @@ function Value({ value, kind, text }: { value: unknown; kind?: string; text?: st
   if (typeof value === "number") return value.toLocaleString("en");
   if (typeof value === "string") {
     const href = kind ? recordHref(kind, value) : null;
+    // the link reads as the short id (the name beside it is text: links named like the record's
+    // own links elsewhere on the page would be ambiguous)
     if (href)
       return (
         <span title={value}>
-          <TextLink href={href}>{text ?? shortId(value)}</TextLink>
+          {text ? `${text} (` : null}
+          <TextLink href={href}>{shortId(value)}</TextLink>
+          {text ? ")" : null}
         </span>
       );
     if (ISO_DATE.test(value)) return <span title={value}>{formatDateTime(value)}</span>;
@@ -108,7 +112,7 @@ export interface DetailLine {
   to?: unknown;
   value?: unknown;
   kind?: string;
-  /** the link's text for a record named by id (its name from the summary) */
+  /** the name of a record named by id (from the summary), shown beside its link */
   text?: string;
 }
 
@@ -124,7 +128,7 @@ export function detailLines(summary: Record<string, unknown>, action = ""): Deta
     const what = /\.(suspend|reinstate|revoke|expire|status)/.test(action) ? "status" : "value";
     lines.push({ key: "from-to", label: what, from, to, kind: undefined });
   }
-  // "customerId" beside "customer": "Initech" reads as one line, the name linked to the record
+  // "customerId" beside "customer": "Initech" reads as one line: the name, and the id linked
   const names = new Set<string>();
   for (const key of Object.keys(rest)) {
     const kind = kindOf(key);

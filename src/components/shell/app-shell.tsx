@@ -79,7 +79,7 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   const pathname = usePathname();
   const can = useCan();
   return (
-    <nav className="flex flex-col gap-5" aria-label="Main navigation">
+    <nav className="flex flex-col gap-5">
       {NAV.map((section) => (
         <div key={section.title} className="flex flex-col gap-1">
           <span className="px-2 text-xs font-medium uppercase tracking-wide text-muted">{section.title}</span>
@@ -242,6 +242,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </a>
       <aside
         className="hidden w-56 shrink-0 flex-col border-r border-separator bg-surface px-3 py-4 md:flex"
+        aria-label="Main navigation"
         data-testid="sidebar"
       >
         <div className="mb-6 px-2">
