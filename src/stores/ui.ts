@@ -1,4 +1,5 @@
-// UI state that outlives a page: the colour scheme and the sidebar. Kept in localStorage.
+// UI state that outlives a page: the colour scheme. Kept in localStorage. (The navigation drawer
+// of narrow screens is not kept: it is closed on every load and after every navigation.)
 import { create } from "zustand";
 import { persist } from "zustand/middleware";
 import { THEME_STORAGE_KEY } from "./storage-key.ts";
@@ -7,21 +8,15 @@ export type ThemeChoice = "light" | "dark" | "system";
 
 interface UiState {
   theme: ThemeChoice;
-  sidebarCollapsed: boolean;
   setTheme: (theme: ThemeChoice) => void;
-  toggleSidebar: () => void;
 }
 
 export const useUiStore = create<UiState>()(
   persist(
     (set) => ({
       theme: "system",
-      sidebarCollapsed: false,
       setTheme: (theme) => {
         set({ theme });
-      },
-      toggleSidebar: () => {
-        set((state) => ({ sidebarCollapsed: !state.sidebarCollapsed }));
       },
     }),
     { name: THEME_STORAGE_KEY },

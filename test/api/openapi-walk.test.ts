@@ -827,6 +827,14 @@ const entries: Record<string, Entry> = {
     valid: () => Promise.resolve({ query: { granularity: "hour" } }),
     invalid: () => Promise.resolve({ query: { granularity: "minute" } }),
   },
+  "dashboard-licenseActivity": {
+    min: "viewer",
+    scope: "target",
+    valid: (f) =>
+      Promise.resolve({ params: { licenseId: f.world.license.id }, query: { granularity: "hour" } }),
+    invalid: (f) =>
+      Promise.resolve({ params: { licenseId: f.world.license.id }, query: { granularity: "minute" } }),
+  },
   "offline-checkout": {
     min: "editor",
     scope: "target",

@@ -207,6 +207,11 @@ async function fillDatabase(db: TestDb): Promise<void> {
   await d.activityBucket.createMany({
     data: [{ at: new Date("2026-06-01T12:00:00.000Z"), validations: 7, refused: 2, activeSessions: 1 }],
   });
+  await d.licenseActivityBucket.createMany({
+    data: [
+      { licenseId: world.license.id, at: new Date("2026-06-01T12:00:00.000Z"), validations: 5, refused: 1 },
+    ],
+  });
   // the event outbox: an event with a pending delivery (and a succeeded one with its attempt log)
   await d.event.createMany({
     data: [

@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from "vitest";
 import { createLogger } from "../../src/server/logger.ts";
 import { ActivityCounter, sampleActiveSessions } from "../../src/server/core/stats/activity.ts";
 import { getActivity } from "../../src/server/core/stats/get-activity.ts";
+import { getLicenseActivity } from "../../src/server/core/stats/get-license-activity.ts";
 import { getDashboardSummary } from "../../src/server/core/stats/get-dashboard-summary.ts";
 import { actor, describeEachDb, type TestDb } from "../support/db.ts";
 import { expectDomainError } from "../support/expect-domain-error.ts";
@@ -97,6 +98,55 @@ describeEachDb("dashboard", (getDb) => {
         to: "2026-01-01T00:00:00Z",
       }),
       "INVALID_ARGUMENT",
+    );
+  });
+
+  it("counts each license's validations per hour, for the license's groups only", async () => {
+    const logger = createLogger({ level: "silent" });
+    const counter = new ActivityCounter(db.handle.db, logger);
+    const other = await makeLicense(db, world.customer.id, world.product.id);
+    const t0 = new Date("2026-06-02T08:05:00.000Z");
+    counter.record(t0, true, world.license.key);
+    counter.record(t0, false, world.license.key);
+    counter.record(new Date(t0.getTime() + 2 * HOUR), true, world.license.key);
+    counter.record(t0, false, other.key);
+    // a key no license has: counted in the totals only
+    counter.record(t0, false, "LS-NO-SUCH-KEY");
+    await counter.flush();
+    await counter.flush(); // nothing left: adds nothing
+
+    const hourly = await getLicenseActivity(db.ctx(actor("viewer", [world.groupA.id])), {
+      licenseId: world.license.id,
+      granularity: "hour",
+      from: "2026-06-02T07:00:00.000Z",
+      to: "2026-06-02T10:00:00.000Z",
+    });
+    expect(hourly.series.map((p) => [p.at.toISOString().slice(11, 13), p.validations, p.refused])).toEqual([
+      ["07", 0, 0],
+      ["08", 2, 1],
+      ["09", 0, 0],
+      ["10", 1, 0],
+    ]);
+    const otherDaily = await getLicenseActivity(db.ctx(), {
+      licenseId: other.id,
+      granularity: "day",
+      from: "2026-06-02T00:00:00.000Z",
+      to: "2026-06-02T12:00:00.000Z",
+    });
+    expect(otherDaily.series.map((p) => [p.validations, p.refused])).toEqual([[1, 1]]);
+    expect(await db.handle.db.licenseActivityBucket.count({ where: { licenseId: world.license.id } })).toBe(
+      2,
+    );
+    const totals = await getActivity(db.ctx(), {
+      granularity: "hour",
+      from: "2026-06-02T08:00:00.000Z",
+      to: "2026-06-02T08:30:00.000Z",
+    });
+    expect(totals.series.map((p) => [p.validations, p.refused])).toEqual([[4, 3]]);
+    // outside the license's groups: as if it did not exist
+    await expectDomainError(
+      getLicenseActivity(db.ctx(actor("viewer", [world.groupB.id])), { licenseId: world.license.id }),
+      "NOT_FOUND",
     );
   });
 });

@@ -47,8 +47,8 @@ describe("migrations", () => {
           const tables = await handle.db.$queryRawUnsafe<{ n: bigint }[]>(
             "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
           );
-          // 24 models + _prisma_migrations
-          expect(Number(tables[0]?.n)).toBe(30);
+          // 30 models + _prisma_migrations
+          expect(Number(tables[0]?.n)).toBe(31);
         } finally {
           await handle.close();
         }

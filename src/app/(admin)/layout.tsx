@@ -1,6 +1,6 @@
 import { Suspense, type ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell.tsx";
-import { LoadingState } from "@/components/ui/states.tsx";
+import { PageSkeleton } from "@/components/ui/states.tsx";
 
 // Everything here is per admin and per request: nothing to prerender.
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export default function AdminLayout({ children }: { children: ReactNode }) {
   return (
     <AppShell>
-      <Suspense fallback={<LoadingState />}>{children}</Suspense>
+      <Suspense fallback={<PageSkeleton />}>{children}</Suspense>
     </AppShell>
   );
 }

@@ -7,7 +7,7 @@ import { TextLink } from "@/components/ui/links.tsx";
 import { PageHeader, Section } from "@/components/ui/page.tsx";
 import { SelectInput } from "@/components/ui/select-input.tsx";
 import { StatCard } from "@/components/ui/stat-card.tsx";
-import { EmptyState, ErrorState, Loaded, LoadingState } from "@/components/ui/states.tsx";
+import { EmptyState, ErrorState, Loaded } from "@/components/ui/states.tsx";
 import { CHART_COLORS, TimeChart } from "@/components/ui/time-chart.tsx";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
 import { useCan } from "@/hooks/use-me.ts";
@@ -111,7 +111,8 @@ export default function DashboardPage() {
           <Loaded query={activity}>
             <TimeChart
               label="Validations over time"
-              kind="area"
+              kind="bar"
+              stacked
               data={points}
               series={[
                 { key: "valid", label: "Valid", color: CHART_COLORS.success },
@@ -132,7 +133,8 @@ export default function DashboardPage() {
         </Section>
       </div>
 
-      <div className="mt-6 grid gap-4 xl:grid-cols-2">
+      {/* side by side only where the audit table fits its half without scrolling */}
+      <div className="mt-6 grid gap-4 2xl:grid-cols-2">
         <Section
           title="Expiring within 30 days"
           actions={<TextLink href="/licenses?expiring=30&sort=expiresAt&direction=asc">All</TextLink>}
@@ -154,11 +156,11 @@ export default function DashboardPage() {
         {/* known from the admin's role before the summary arrives (the server sends none without it) */}
         {can("audit.read") ? (
           <Section title="Recent audit events" actions={<TextLink href="/audit">Audit log</TextLink>}>
-            {summary.isPending ? (
-              <LoadingState />
-            ) : (
-              <AuditList events={summary.data?.recentAudit ?? []} compact />
-            )}
+            <AuditList
+              events={summary.data ? (summary.data.recentAudit ?? []) : undefined}
+              isLoading={summary.isPending}
+              compact
+            />
           </Section>
         ) : null}
       </div>

@@ -1,6 +1,8 @@
 "use client";
-// Audit events as a table: when, who, what, on which record, and the change's summary.
+// Audit events as a table: when, who, what, on which record (a link to its page), and what
+// changed (audit-details.tsx: "field: from → to", the raw JSON behind a toggle).
 import type { RouterOutputs } from "@/hooks/trpc.ts";
+import { AuditDetails, recordHref } from "./audit-details.tsx";
 import { DataTable, type Column } from "@/components/ui/data-table.tsx";
 import { formatDateTime } from "@/components/ui/format.ts";
 import { TextLink } from "@/components/ui/links.tsx";
@@ -9,19 +11,18 @@ import { EmptyState } from "@/components/ui/states.tsx";
 export type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
 
 function targetHref(e: AuditEvent): string | null {
-  if (!e.targetId) return null;
-  if (e.targetType === "customer") return `/customers/${e.targetId}`;
-  if (e.targetType === "license") return `/licenses/${e.targetId}`;
-  if (e.targetType === "product") return `/products/${e.targetId}`;
-  return null;
+  return e.targetId ? recordHref(e.targetType, e.targetId) : null;
 }
 
-function summaryText(summary: Record<string, unknown>): string {
-  const text = JSON.stringify(summary);
-  return text === "{}" ? "" : text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}
-
-export function AuditList({ events, compact = false }: { events: AuditEvent[]; compact?: boolean }) {
+export function AuditList({
+  events,
+  compact = false,
+  isLoading,
+}: {
+  events: AuditEvent[] | undefined;
+  compact?: boolean;
+  isLoading?: boolean;
+}) {
   const columns: Column<AuditEvent>[] = [
     {
       id: "at",
@@ -30,8 +31,20 @@ export function AuditList({ events, compact = false }: { events: AuditEvent[]; c
       className: "whitespace-nowrap",
       render: (e) => <span title={`#${e.seq}`}>{formatDateTime(e.at)}</span>,
     },
-    { id: "actor", label: "Actor", render: (e) => e.actorLabel },
-    { id: "action", label: "Action", render: (e) => <code className="text-xs">{e.action}</code> },
+    {
+      id: "actor",
+      label: "Actor",
+      render: (e) => (
+        <span className="block max-w-56 truncate" title={e.actorLabel}>
+          {e.actorLabel}
+        </span>
+      ),
+    },
+    {
+      id: "action",
+      label: "Action",
+      render: (e) => <code className="whitespace-nowrap text-xs">{e.action}</code>,
+    },
     {
       id: "target",
       label: "Target",
@@ -52,14 +65,7 @@ export function AuditList({ events, compact = false }: { events: AuditEvent[]; c
       {
         id: "summary",
         label: "Details",
-        render: (e) => (
-          <span
-            className="block max-w-md break-all font-mono text-xs text-muted"
-            title={JSON.stringify(e.summary)}
-          >
-            {summaryText(e.summary)}
-          </span>
-        ),
+        render: (e) => <AuditDetails summary={e.summary} action={e.action} />,
       },
       { id: "ip", label: "Address", render: (e) => e.ip ?? "" },
     );
@@ -69,7 +75,9 @@ export function AuditList({ events, compact = false }: { events: AuditEvent[]; c
       label="Audit events"
       columns={columns}
       rows={events}
+      isLoading={isLoading}
       empty={<EmptyState title="No audit events" />}
+      rowHref={targetHref}
     />
   );
 }

@@ -2,6 +2,7 @@
 // Licenses as a table: the License the pages share, a key in short, the usual columns and the table.
 import type { RouterOutputs } from "@/hooks/trpc.ts";
 import { StatusChip } from "@/components/ui/chips.tsx";
+import { CopyButton } from "@/components/ui/copy.tsx";
 import { DataTable, type Column } from "@/components/ui/data-table.tsx";
 import { formatDate, relativeDays } from "@/components/ui/format.ts";
 import { TextLink } from "@/components/ui/links.tsx";
@@ -19,8 +20,9 @@ export const licenseColumns: Column<License>[] = [
     sortKey: "key",
     isRowHeader: true,
     render: (l) => (
-      <span className="font-mono text-xs">
+      <span className="flex items-center gap-1 whitespace-nowrap font-mono text-xs">
         <TextLink href={`/licenses/${l.id}`}>{shortKey(l.key)}</TextLink>
+        <CopyButton text={l.key} what="License key" iconOnly ariaLabel={`Copy ${l.key}`} />
       </span>
     ),
   },
@@ -70,6 +72,7 @@ export function LicenseTable({
       empty={empty}
       sort={sort}
       onSortChange={onSortChange}
+      rowHref={(l) => `/licenses/${l.id}`}
     />
   );
 }

@@ -1,8 +1,10 @@
 "use client";
-// Client-side plumbing for every page: react-query with the tRPC client, toasts, the colour scheme.
+// Client-side plumbing for every page: react-query with the tRPC client, toasts, the colour scheme,
+// the navigation progress bar (@bprogress/next: a thin bar while the next page loads).
 // A query refused with 401 (no session, or it expired) goes to the sign-in page and back after.
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { ProgressProvider } from "@bprogress/next/app";
 import { Toast, toast } from "@heroui/react";
 import { useEffect, useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/trpc/router.ts";
@@ -75,7 +77,15 @@ export function Providers({ children }: { children: ReactNode }) {
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <ThemeSync />
-        {children}
+        <ProgressProvider
+          color="var(--accent)"
+          height="3px"
+          options={{ showSpinner: false }}
+          shallowRouting
+          delay={100}
+        >
+          {children}
+        </ProgressProvider>
         <Toast.Provider placement="bottom end" />
       </TRPCProvider>
     </QueryClientProvider>

@@ -1,9 +1,11 @@
 "use client";
 // Tables over one page of server data: the columns a page declares and a HeroUI table whose sorting
-// the server does (Pager, in pager.tsx, goes under it).
+// the server does (Pager, in pager.tsx, goes under it). A table wider than its card scrolls
+// sideways inside it (the page never does); with `rowHref`, Enter on a focused row opens its record.
+import { useRouter } from "@bprogress/next/app";
 import { Checkbox, Table, type Selection, type SortDescriptor } from "@heroui/react";
-import type { ReactNode } from "react";
-import { LoadingState } from "./states.tsx";
+import type { KeyboardEvent, ReactNode } from "react";
+import { TableSkeleton } from "./states.tsx";
 
 export interface Column<T> {
   id: string;
@@ -34,6 +36,7 @@ export function DataTable<T extends { id: string }>({
   empty,
   selectedIds,
   onSelectionChange,
+  rowHref,
 }: {
   label: string;
   columns: Column<T>[];
@@ -46,9 +49,25 @@ export function DataTable<T extends { id: string }>({
   selectedIds?: ReadonlySet<string>;
   /** the ids now selected ("select all" selects this page's rows) */
   onSelectionChange?: (ids: Set<string>) => void;
+  /** the page of a row's record: Enter on the focused row (or one of its cells) goes there */
+  rowHref?: (row: T) => string | null | undefined;
 }) {
   const selectable = onSelectionChange !== undefined;
   const shown = selectable ? [selectionColumn<T>(), ...columns] : columns;
+  const router = useRouter();
+  // capture: the grid's own key handling must not swallow Enter; a focused link or button inside
+  // the row keeps its own Enter
+  const onKeyDownCapture = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== "Enter" || !rowHref) return;
+    const target = event.target as HTMLElement;
+    const role = target.getAttribute("role");
+    if (role !== "row" && role !== "gridcell" && role !== "rowheader") return;
+    const href = target.closest("[data-href]")?.getAttribute("data-href");
+    if (!href) return;
+    event.preventDefault();
+    event.stopPropagation();
+    router.push(href);
+  };
   const descriptor: SortDescriptor | undefined = sort
     ? {
         column: columns.find((c) => c.sortKey === sort.sort)?.id ?? "",
@@ -56,8 +75,8 @@ export function DataTable<T extends { id: string }>({
       }
     : undefined;
   return (
-    <Table>
-      <Table.ScrollContainer>
+    <Table className="min-w-0 max-w-full" onKeyDownCapture={onKeyDownCapture}>
+      <Table.ScrollContainer className="max-w-full overflow-x-auto">
         <Table.Content
           aria-label={label}
           aria-busy={isLoading ? true : undefined}
@@ -109,11 +128,11 @@ export function DataTable<T extends { id: string }>({
             items={rows ?? []}
             dependencies={[shown]}
             renderEmptyState={() =>
-              isLoading || !rows ? <LoadingState /> : <div className="py-2">{empty}</div>
+              isLoading || !rows ? <TableSkeleton rows={3} /> : <div className="py-2">{empty}</div>
             }
           >
             {(row) => (
-              <Table.Row id={row.id} columns={shown}>
+              <Table.Row id={row.id} columns={shown} data-href={rowHref?.(row) ?? undefined}>
                 {(column) => <Table.Cell className={column.className}>{column.render(row)}</Table.Cell>}
               </Table.Row>
             )}

@@ -48,6 +48,15 @@ export function useUrlPage(url: UrlState, pageSize: number): Paging {
 }
 
 /**
+ * A page of `pageSize` rows kept in the component (for the lists inside a record's page, several
+ * to a page: the URL keeps the page's own list state).
+ */
+export function useLocalPage(pageSize: number): Paging {
+  const [page, setPage] = useState(1);
+  return { page, pageSize, onPage: setPage };
+}
+
+/**
  * The URL's sort and direction (unknown values fall back to the defaults), and the sort props of
  * a DataTable that changes them.
  */
@@ -89,18 +98,24 @@ interface ListQuery<T> {
 export function ListResults<T>({
   query,
   paging,
+  hideSinglePage = false,
   children,
 }: {
   query: ListQuery<T>;
   paging?: Paging;
+  /** no pager while everything fits on the first page (the short lists inside a record's page) */
+  hideSinglePage?: boolean;
   children: ReactNode;
 }) {
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   const total = query.data && !Array.isArray(query.data) ? query.data.total : undefined;
+  const single = paging !== undefined && total !== undefined && paging.page === 1 && total <= paging.pageSize;
   return (
     <>
       {children}
-      {paging && total !== undefined ? <Pager {...paging} total={total} /> : null}
+      {paging && total !== undefined && !(hideSinglePage && single) ? (
+        <Pager {...paging} total={total} />
+      ) : null}
     </>
   );
 }
@@ -109,13 +124,15 @@ export function ListResults<T>({
 export function ListTable<T extends { id: string }>({
   query,
   paging,
+  hideSinglePage,
   ...table
 }: {
   query: ListQuery<T>;
   paging?: Paging;
+  hideSinglePage?: boolean;
 } & Omit<Parameters<typeof DataTable<T>>[0], "rows" | "isLoading">) {
   return (
-    <ListResults query={query} paging={paging}>
+    <ListResults query={query} paging={paging} hideSinglePage={hideSinglePage}>
       <DataTable
         {...table}
         rows={Array.isArray(query.data) ? query.data : query.data?.items}

@@ -35,7 +35,8 @@ export function Section({
   className?: string;
 }) {
   return (
-    <Card className={className}>
+    // min-w-0: in a grid, a wide table scrolls inside its card instead of widening the page
+    <Card className={`min-w-0 ${className}`}>
       <Card.Header className="flex flex-row items-center justify-between gap-2">
         <Card.Title className="text-base font-semibold">{title}</Card.Title>
         {actions}

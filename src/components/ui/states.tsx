@@ -1,7 +1,9 @@
 "use client";
-// What a page shows instead of its content: loading, nothing there, an error (with a retry), a
-// record that does not exist; and a query's content once it has loaded.
-import { Button, Spinner } from "@heroui/react";
+// What a page shows instead of its content: loading (a spinner, or skeletons shaped like the
+// table, card or page to come), nothing there, an error (with a retry), a record that does not
+// exist; and a query's content once it has loaded. Everything that shows loading carries
+// `data-loading` (the browser tests wait for none to be left).
+import { Button, Skeleton, Spinner } from "@heroui/react";
 import type { ReactNode } from "react";
 import { errorMessage, isNotFound } from "@/lib/trpc-errors.ts";
 
@@ -14,6 +16,48 @@ export function LoadingState({ label = "Loading…" }: { label?: string }) {
     >
       <Spinner size="sm" />
       <span>{label}</span>
+    </div>
+  );
+}
+
+/** Grey bars where a table's rows will be. */
+export function TableSkeleton({ rows = 4, label = "Loading…" }: { rows?: number; label?: string }) {
+  return (
+    <div role="status" data-loading="" className="flex w-full flex-col gap-3 py-2">
+      <span className="sr-only">{label}</span>
+      {Array.from({ length: rows }, (_, i) => (
+        <div key={i} className="flex items-center gap-4">
+          <Skeleton className="h-4 w-1/4 rounded-md" />
+          <Skeleton className="h-4 w-1/3 rounded-md" />
+          <Skeleton className="h-4 flex-1 rounded-md" />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** A grey block where a card's content (a chart, a list of details) will be. */
+export function CardSkeleton({ height = 160, label = "Loading…" }: { height?: number; label?: string }) {
+  return (
+    <div role="status" data-loading="" className="w-full py-1">
+      <span className="sr-only">{label}</span>
+      <Skeleton className="w-full rounded-lg" style={{ height }} />
+    </div>
+  );
+}
+
+/** A page's shape (a title, a row of cards, a table) while what it needs is being loaded. */
+export function PageSkeleton({ label = "Loading…" }: { label?: string }) {
+  return (
+    <div role="status" data-loading="" className="flex flex-col gap-6" data-testid="page-skeleton">
+      <span className="sr-only">{label}</span>
+      <Skeleton className="h-8 w-56 rounded-lg" />
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        {Array.from({ length: 4 }, (_, i) => (
+          <Skeleton key={i} className="h-20 rounded-xl" />
+        ))}
+      </div>
+      <Skeleton className="h-64 rounded-xl" />
     </div>
   );
 }
@@ -53,17 +97,23 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
-/** A query's content once it has loaded: a spinner before, its error (with a retry if `retry`) after a failure. */
+/**
+ * A query's content once it has loaded: a skeleton of `skeletonHeight` before (a spinner with
+ * `skeletonHeight={0}`), its error (with a retry if `retry`) after a failure.
+ */
 export function Loaded({
   query,
   retry = false,
+  skeletonHeight = 160,
   children,
 }: {
   query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => Promise<unknown> };
   retry?: boolean;
+  skeletonHeight?: number;
   children: ReactNode;
 }) {
-  if (query.isPending) return <LoadingState />;
+  if (query.isPending)
+    return skeletonHeight > 0 ? <CardSkeleton height={skeletonHeight} /> : <LoadingState />;
   if (query.isError) {
     return <ErrorState error={query.error} onRetry={retry ? () => void query.refetch() : undefined} />;
   }
@@ -81,7 +131,7 @@ export function RecordFallback({
   query: { isError: boolean; error: unknown; refetch: () => Promise<unknown> };
   notFound: { title: string; description?: string };
 }) {
-  if (!query.isError) return <LoadingState />;
+  if (!query.isError) return <PageSkeleton />;
   return isNotFound(query.error) ? (
     <EmptyState {...notFound} />
   ) : (

@@ -1,5 +1,8 @@
 "use client";
-// Charts (recharts, bundled: no CDN). Colours read well on the light and the dark theme.
+// Charts (recharts, bundled: no CDN). Colours read well on the light and the dark theme. Parts of
+// a whole (valid and refused validations) are stacked bars: each bar's height is its own count,
+// and the tooltip and legend name the same series with the same numbers (areas with a smoothed
+// curve drew spikes between buckets that no count backs).
 import {
   Area,
   AreaChart,
@@ -46,24 +49,33 @@ export function TimeChart({
   kind,
   height = 240,
   label,
+  stacked = false,
 }: {
   data: Record<string, string | number>[];
   series: SeriesSpec[];
   kind: "area" | "line" | "bar";
   height?: number;
   label: string;
+  /** bars: the series stacked into one bar per point (parts of a whole) */
+  stacked?: boolean;
 }) {
+  const order = (key: unknown) => series.findIndex((s) => s.key === key);
   const common = (
     <>
       <CartesianGrid strokeDasharray="3 3" stroke={CHART_COLORS.muted} strokeOpacity={0.25} />
       <XAxis dataKey="x" tick={axis} tickLine={false} minTickGap={24} />
       <YAxis tick={axis} tickLine={false} allowDecimals={false} width={40} />
-      <Tooltip {...tooltipStyle} />
-      <Legend wrapperStyle={{ fontSize: 12 }} />
+      {/* tooltip and legend list the series in the caller's order (recharts sorts them by name) */}
+      <Tooltip
+        {...tooltipStyle}
+        cursor={{ fill: CHART_COLORS.muted, fillOpacity: 0.15 }}
+        itemSorter={(item) => order(item.dataKey)}
+      />
+      <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => order(item.dataKey)} />
     </>
   );
   return (
-    <figure aria-label={label} className="w-full" style={{ height }}>
+    <figure aria-label={label} className="w-full min-w-0" style={{ height }}>
       <ResponsiveContainer width="100%" height="100%" minWidth={200}>
         {kind === "area" ? (
           <AreaChart data={data}>
@@ -71,13 +83,12 @@ export function TimeChart({
             {series.map((s) => (
               <Area
                 key={s.key}
-                type="monotone"
+                type="linear"
                 dataKey={s.key}
                 name={s.label}
                 stroke={s.color}
                 fill={s.color}
                 fillOpacity={0.15}
-                stackId="1"
                 isAnimationActive={false}
               />
             ))}
@@ -102,7 +113,14 @@ export function TimeChart({
           <BarChart data={data}>
             {common}
             {series.map((s) => (
-              <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} isAnimationActive={false} />
+              <Bar
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                fill={s.color}
+                stackId={stacked ? "stack" : undefined}
+                isAnimationActive={false}
+              />
             ))}
           </BarChart>
         )}

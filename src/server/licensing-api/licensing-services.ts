@@ -96,7 +96,8 @@ export async function runClientOperation<
   onRate?.(rate);
   checkNonce(request.nonce);
   const response = await op.run(clientContext(services, ip), request);
-  if (op.validation) services.activity.record(services.clock.now(), op.validation(response));
+  if (op.validation)
+    services.activity.record(services.clock.now(), op.validation(response), op.licenseKey(request));
   observeClientResponse(op, response);
   response.binding = answerBinding(op.rpc, request);
   return response;

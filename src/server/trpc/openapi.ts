@@ -3,7 +3,10 @@ import { appRouter } from "./router.ts";
 
 let document: ReturnType<typeof generateOpenApiDocument> | undefined;
 
-/** The OpenAPI 3.1 document of the REST API, generated once from the tRPC procedures. */
+/**
+ * The OpenAPI 3.1 document of the REST API, generated once from the tRPC procedures. `baseUrl` is
+ * its server URL (the route serves "/api/v1": relative, so it follows whatever host served it).
+ */
 export function openApiDocument(
   baseUrl: string,
   version: string,

@@ -108,6 +108,7 @@ export default function CustomersPage() {
         query={list}
         paging={paging}
         label="Customers"
+        rowHref={(row) => `/customers/${row.id}`}
         columns={columns}
         {...sorting}
         empty={

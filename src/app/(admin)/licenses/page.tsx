@@ -144,6 +144,7 @@ export default function LicensesPage() {
         query={list}
         paging={paging}
         label="Licenses"
+        rowHref={(row) => `/licenses/${row.id}`}
         columns={licenseColumns}
         selectedIds={selected}
         onSelectionChange={(ids) => {

@@ -107,6 +107,7 @@ export default function ProductsPage() {
         query={list}
         paging={paging}
         label="Products"
+        rowHref={(row) => `/products/${row.id}`}
         columns={columns}
         {...sorting}
         empty={<EmptyState title="No products yet" description="A super admin creates the catalog." />}

@@ -41,6 +41,7 @@ export const BACKUP_TABLES: readonly BackupTable[] = [
   { model: "WebhookDelivery", key: ["id"] },
   { model: "WebhookAttempt", key: ["id"] },
   { model: "LicenseExpiryNotice", key: ["licenseId", "threshold", "expiresAt"] },
+  { model: "LicenseActivityBucket", key: ["licenseId", "at"] },
 ];
 
 interface RuntimeField {

@@ -34,10 +34,14 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MAX_POINTS = 24 * 92;
 
-/** Licensing activity over time, across all licenses (no per-group breakdown is kept). */
-export async function getActivity(ctx: DomainContext, input: TGetActivityInput = {}): Promise<ActivityDto> {
-  requirePermission(ctx.actor, "license.read");
-  const f = parseInput(ZGetActivityInput, input);
+/**
+ * The buckets of a chart: their length, the range asked for (defaults filled in) and the first
+ * bucket's start; refused when empty or longer than MAX_POINTS buckets.
+ */
+export function activityRange(
+  ctx: Pick<DomainContext, "clock">,
+  f: { from?: string | undefined; to?: string | undefined; granularity: "hour" | "day" },
+): { step: number; from: Date; to: Date; first: number } {
   const step = f.granularity === "hour" ? HOUR : DAY;
   const to = f.to ? new Date(f.to) : ctx.clock.now();
   const from = f.from
@@ -51,6 +55,14 @@ export async function getActivity(ctx: DomainContext, input: TGetActivityInput =
       { path: "from", message: "range too long for this granularity" },
     ]);
   }
+  return { step, from, to, first };
+}
+
+/** Licensing activity over time, across all licenses (no per-group breakdown is kept). */
+export async function getActivity(ctx: DomainContext, input: TGetActivityInput = {}): Promise<ActivityDto> {
+  requirePermission(ctx.actor, "license.read");
+  const f = parseInput(ZGetActivityInput, input);
+  const { step, from, to, first } = activityRange(ctx, f);
   const rows = await ctx.db.activityBucket.findMany({
     where: { at: { gte: new Date(first), lte: to } },
     orderBy: { at: "asc" },

@@ -8,6 +8,7 @@ import { RecordGrid } from "@/components/ui/details.tsx";
 import { OpenButton, useDialog } from "@/components/ui/dialog.tsx";
 import { formatDateTime } from "@/components/ui/format.ts";
 import { LinkButton } from "@/components/ui/links.tsx";
+import { ListResults, useLocalPage } from "@/components/ui/list-page.tsx";
 import { Section } from "@/components/ui/page.tsx";
 import { EmptyState, RecordFallback } from "@/components/ui/states.tsx";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
@@ -21,7 +22,15 @@ export default function CustomerPage() {
   const invalidateQueries = useInvalidate();
   const editing = useDialog();
   const customer = useQuery(trpc.customers.get.queryOptions({ id }));
-  const licenses = useQuery(trpc.licenses.list.queryOptions({ customerId: id, pageSize: 100 }));
+  // the customer's licenses a page at a time (a customer may have thousands)
+  const licensesPage = useLocalPage(10);
+  const licenses = useQuery(
+    trpc.licenses.list.queryOptions({
+      customerId: id,
+      page: licensesPage.page,
+      pageSize: licensesPage.pageSize,
+    }),
+  );
   const invalidate = () => {
     invalidateQueries(trpc.customers, trpc.dashboard);
   };
@@ -83,23 +92,25 @@ export default function CustomerPage() {
         ]}
       >
         <Section title="Licenses" className="lg:col-span-2">
-          <LicenseTable
-            rows={licenses.data?.items}
-            isLoading={licenses.isPending}
-            columns={licenseColumns.filter((col) => col.id !== "customer")}
-            empty={
-              <EmptyState
-                title="No licenses yet"
-                action={
-                  can("license.write") && !c.archivedAt ? (
-                    <LinkButton size="sm" href={`/licenses/new?customerId=${c.id}`}>
-                      Issue a license
-                    </LinkButton>
-                  ) : undefined
-                }
-              />
-            }
-          />
+          <ListResults query={licenses} paging={licensesPage} hideSinglePage>
+            <LicenseTable
+              rows={licenses.data?.items}
+              isLoading={licenses.isPending}
+              columns={licenseColumns.filter((col) => col.id !== "customer")}
+              empty={
+                <EmptyState
+                  title="No licenses yet"
+                  action={
+                    can("license.write") && !c.archivedAt ? (
+                      <LinkButton size="sm" href={`/licenses/new?customerId=${c.id}`}>
+                        Issue a license
+                      </LinkButton>
+                    ) : undefined
+                  }
+                />
+              }
+            />
+          </ListResults>
         </Section>
       </RecordGrid>
       <CustomerFormDialog customer={c} {...editing} />

@@ -1,5 +1,6 @@
 "use client";
-import { Button } from "@heroui/react";
+// A license: its terms and entitlements, its live sessions, use and validations over time, bound
+// machines, offline files, and its audit trail (the lists in pages of 10, fetched page by page).
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import type { ReactNode } from "react";
@@ -24,9 +25,9 @@ import { DataTable, type Column } from "@/components/ui/data-table.tsx";
 import { RecordGrid } from "@/components/ui/details.tsx";
 import { formatDate, formatDateTime, relativeDays } from "@/components/ui/format.ts";
 import { TextLink } from "@/components/ui/links.tsx";
-import { ListTable } from "@/components/ui/list-page.tsx";
+import { ListResults, ListTable, useLocalPage } from "@/components/ui/list-page.tsx";
 import { PageHeader, Section } from "@/components/ui/page.tsx";
-import { EmptyState, Loaded, LoadingState, RecordFallback } from "@/components/ui/states.tsx";
+import { EmptyState, Loaded, RecordFallback } from "@/components/ui/states.tsx";
 import { CHART_COLORS, TimeChart } from "@/components/ui/time-chart.tsx";
 import { useInvalidate } from "@/hooks/use-invalidate.ts";
 import { useTRPC, type RouterOutputs } from "@/hooks/trpc.ts";
@@ -54,6 +55,10 @@ function endSessionBody(s: Session): string {
   return `The software must activate again. The machine may keep running offline until ${formatDateTime(s.graceUntil)}; its seat is freed then.`;
 }
 
+/** Rows per page of the lists on a license's page. */
+const PAGE_SIZE = 10;
+const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short" });
+
 const SERIES_COLORS = [CHART_COLORS.accent, CHART_COLORS.success, CHART_COLORS.warning, CHART_COLORS.danger];
 
 export default function LicensePage() {
@@ -62,11 +67,28 @@ export default function LicensePage() {
   const can = useCan();
   const invalidateQueries = useInvalidate();
   const license = useQuery(trpc.licenses.get.queryOptions({ id }));
+  const sessionsPage = useLocalPage(PAGE_SIZE);
+  const auditPage = useLocalPage(PAGE_SIZE);
   const sessions = useQuery({
     // open ones and ended ones whose grace token still holds their seat
-    ...trpc.sessions.list.queryOptions({ licenseId: id, state: "seated" }),
+    ...trpc.sessions.list.queryOptions({
+      licenseId: id,
+      state: "seated",
+      page: sessionsPage.page,
+      pageSize: PAGE_SIZE,
+    }),
     refetchInterval: 15_000,
   });
+  // whole hours, so that the query key stays put between renders
+  const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
+  const activity = useQuery(
+    trpc.dashboard.licenseActivity.queryOptions({
+      licenseId: id,
+      granularity: "day",
+      from: new Date(to.getTime() - 30 * 86_400_000).toISOString(),
+      to: to.toISOString(),
+    }),
+  );
   const machines = useQuery({
     ...trpc.machines.list.queryOptions({ licenseId: id }),
     enabled: license.data?.type === "node_locked",
@@ -74,7 +96,12 @@ export default function LicensePage() {
   const usage = useQuery(trpc.usage.get.queryOptions({ licenseId: id }));
   const issuances = useQuery(trpc.offline.issuances.queryOptions({ id }));
   const audit = useQuery({
-    ...trpc.audit.list.queryOptions({ targetType: "license", targetId: id, pageSize: 20 }),
+    ...trpc.audit.list.queryOptions({
+      targetType: "license",
+      targetId: id,
+      page: auditPage.page,
+      pageSize: PAGE_SIZE,
+    }),
     enabled: can("audit.read"),
   });
   const refresh = () => {
@@ -115,6 +142,11 @@ export default function LicensePage() {
   const l = license.data;
   const status = l.effectiveStatus;
 
+  const validationPoints = (activity.data?.series ?? []).map((p) => ({
+    x: dayFormat.format(new Date(p.at)),
+    valid: p.validations - p.refused,
+    refused: p.refused,
+  }));
   const usageFeatures = usage.data?.features ?? [];
   const periods = [...new Set(usageFeatures.flatMap((f) => f.series.map((p) => p.period)))].sort();
   const usagePoints = periods.map((period) => {
@@ -282,6 +314,8 @@ export default function LicensePage() {
         >
           <ListTable<Session>
             query={sessions}
+            paging={sessionsPage}
+            hideSinglePage
             label="Live sessions"
             empty={<EmptyState title="No open sessions" />}
             columns={[
@@ -312,6 +346,27 @@ export default function LicensePage() {
               ),
             ]}
           />
+        </Section>
+        <Section title="Validations (last 30 days)">
+          <Loaded query={activity}>
+            {validationPoints.every((p) => p.valid === 0 && p.refused === 0) ? (
+              <EmptyState
+                title="No validations in the last 30 days"
+                description="Counted when the software validates or activates this license."
+              />
+            ) : (
+              <TimeChart
+                label="This license's validations per day"
+                kind="bar"
+                stacked
+                data={validationPoints}
+                series={[
+                  { key: "valid", label: "Valid", color: CHART_COLORS.success },
+                  { key: "refused", label: "Refused", color: CHART_COLORS.danger },
+                ]}
+              />
+            )}
+          </Loaded>
         </Section>
         <Section title="Usage (last 30 days)">
           <Loaded query={usage}>
@@ -384,21 +439,11 @@ export default function LicensePage() {
       </div>
       {can("audit.read") ? (
         <Section title="Audit trail" className="mt-4">
-          {audit.isPending ? <LoadingState /> : <AuditList events={audit.data?.items ?? []} />}
+          <ListResults query={audit} paging={auditPage} hideSinglePage>
+            <AuditList events={audit.data?.items} isLoading={audit.isPending} />
+          </ListResults>
         </Section>
       ) : null}
-      <div className="mt-4">
-        <Button
-          variant="ghost"
-          size="sm"
-          onPress={() => {
-            refresh();
-            void sessions.refetch();
-          }}
-        >
-          Refresh
-        </Button>
-      </div>
     </>
   );
 }
