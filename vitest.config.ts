@@ -23,5 +23,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     // database suites are I/O bound; two cores still run four files well
     maxWorkers: 4,
+    // a polled UI or database state waits like a browser step would on a busy machine (default 1 s)
+    expect: { poll: { timeout: 15_000 } },
   },
 });
