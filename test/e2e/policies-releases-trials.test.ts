@@ -85,9 +85,10 @@ describe.skipIf(browserMissing())("admin UI in a browser: policies, releases and
       await pick(page, "Product", "Acme", "Acme CAD (acme-cad)");
       await pick(page, "Policy", POLICY.slice(0, 6), POLICY);
       await expect.poll(() => page.getByLabel("Seats", { exact: true }).inputValue()).toBe("5");
-      expect(await page.getByLabel("Offline allowance (days)").inputValue()).toBe("30");
-      expect(await page.getByLabel("Check-in interval (days)").inputValue()).toBe("7");
-      expect(await page.getByLabel("After expiry").inputValue()).toBe("maintain_versions");
+      // the fields are filled in one render, which can land after the seats' poll saw "5"
+      await expect.poll(() => page.getByLabel("Offline allowance (days)").inputValue()).toBe("30");
+      await expect.poll(() => page.getByLabel("Check-in interval (days)").inputValue()).toBe("7");
+      await expect.poll(() => page.getByLabel("After expiry").inputValue()).toBe("maintain_versions");
       expect(await page.getByLabel("Export to PDF (export-pdf)").isChecked()).toBe(true);
       await page.getByTestId("policy-terms-note").getByText(`Terms of ${POLICY}.`).waitFor();
       await screenshot(page, "license-issue-from-policy");
