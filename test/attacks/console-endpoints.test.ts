@@ -337,6 +337,45 @@ describeEachDb("issue 17 attacks: search, bulk change, exports, activity", (getD
       ]);
     });
 
+    it("refuses to extend past year 9999 (PostgreSQL read it back as an invalid date: 500)", async () => {
+      const license = await makeLicense(db, world.customer.id, world.product.id);
+      const set = await rest("PATCH", `/licenses/${license.id}`, key("adminA"), {
+        expiresAt: "9999-12-31T23:59:59Z",
+      });
+      expect(set.status).toBe(200);
+      const renewed = await rest("POST", "/licenses/bulk-change", key("adminA"), {
+        action: "renew",
+        ids: [license.id],
+        extendDays: 3650,
+      });
+      expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
+      expect(renewed.body.refused).toEqual([
+        {
+          id: license.id,
+          key: license.key,
+          code: "INVALID_ARGUMENT",
+          reason: "extendDays: the new expiry would be after 9999-12-31",
+        },
+      ]);
+      const single = await rest("POST", `/licenses/${license.id}/renew`, key("adminA"), { extendDays: 1 });
+      expect(single.status).toBe(400);
+      expect(single.body.message).toBe("extendDays: the new expiry would be after 9999-12-31");
+      const read = await rest("GET", `/licenses/${license.id}`, key("adminA"));
+      expect(read.status).toBe(200);
+      const exported = await csv(
+        exportLicenses,
+        `/licenses/export.csv?customerId=${world.customer.id}`,
+        key("adminA"),
+      );
+      expect(exported.status).toBe(200);
+      const listed = await rest(
+        "GET",
+        `/licenses?customerId=${world.customer.id}&sort=expiresAt`,
+        key("adminA"),
+      );
+      expect(listed.status).toBe(200);
+    });
+
     it("two opposite batches at once leave every license in one consistent state", async () => {
       const batch: string[] = [];
       for (let i = 0; i < 6; i++) batch.push((await makeLicense(db, world.customer.id, world.product.id)).id);
