@@ -360,6 +360,16 @@ describeEachDb("issue 17 attacks: search, bulk change, exports, activity", (getD
       const single = await rest("POST", `/licenses/${license.id}/renew`, key("adminA"), { extendDays: 1 });
       expect(single.status).toBe(400);
       expect(single.body.message).toBe("extendDays: the new expiry would be after 9999-12-31");
+      // issued with a duration that ends after 9999: refused the same way, nothing written
+      const created = await rest("POST", "/licenses", key("adminA"), {
+        customerId: world.customer.id,
+        productId: world.product.id,
+        seatLimit: 1,
+        startsAt: "9999-06-01T00:00:00Z",
+        durationDays: 36_500,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(400);
+      expect(created.body.message).toBe("durationDays: the new expiry would be after 9999-12-31");
       const read = await rest("GET", `/licenses/${license.id}`, key("adminA"));
       expect(read.status).toBe(200);
       const exported = await csv(

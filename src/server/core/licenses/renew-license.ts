@@ -3,6 +3,7 @@ import { invalidArgument } from "../errors.ts";
 import { RELATION_MESSAGES } from "../shared/messages.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { changeLicenseStatus, type StatusChange } from "./change-status.ts";
+import { refuseBeyondLatestExpiry } from "./issue-terms.ts";
 import type { LicenseDto } from "./select.ts";
 import { ZRenewLicenseInput, type TRenewLicenseInput } from "./schemas.ts";
 
@@ -11,12 +12,6 @@ export async function renewLicense(ctx: DomainContext, input: TRenewLicenseInput
   const parsed = parseInput(ZRenewLicenseInput, input);
   return changeLicenseStatus(ctx, parsed.id, renewChange(parsed));
 }
-
-/**
- * The latest expiry an extension may reach: the latest an ISO-8601 date-time (four-digit year)
- * says, which PostgreSQL's adapter also reads back (a later one read as an invalid date: 500).
- */
-const LATEST_EXPIRY = new Date("9999-12-31T23:59:59.999Z");
 
 /**
  * The renewal as a status change, one per license (it remembers the new expiry for the event);
@@ -38,11 +33,7 @@ export function renewChange(parsed: { expiresAt?: Date | null; extendDays?: numb
         }
         const base = license.expiresAt > now ? license.expiresAt : now;
         expiresAt = new Date(base.getTime() + parsed.extendDays * 86_400_000);
-        if (expiresAt > LATEST_EXPIRY) {
-          throw invalidArgument("extendDays: the new expiry would be after 9999-12-31", [
-            { path: "extendDays", message: "the new expiry would be after 9999-12-31" },
-          ]);
-        }
+        refuseBeyondLatestExpiry(expiresAt, "extendDays");
       } else {
         expiresAt = parsed.expiresAt ?? null;
         const wrong =
