@@ -20,6 +20,24 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  */
 export const POOL_CONNECT_TIMEOUT_MS = 12_000;
 
+/**
+ * SQLite's limit of bound parameters in one statement: SQLITE_MAX_VARIABLE_NUMBER, 32766 since
+ * SQLite 3.32 (better-sqlite3 bundles a newer SQLite). Prisma assumes the old 999 unless the
+ * adapter says otherwise and refuses a query with more (P2029, an answer 500): a search's 10 000
+ * matching ids, the licenses of a name search's 1000 customers.
+ */
+export const SQLITE_MAX_BIND_VALUES = 32_766;
+
+/** The better-sqlite3 adapter, telling Prisma SQLite's real parameter limit. */
+class SqliteAdapterFactory extends PrismaBetterSqlite3 {
+  override async connect(): ReturnType<PrismaBetterSqlite3["connect"]> {
+    const adapter = await super.connect();
+    return Object.assign(adapter, {
+      getConnectionInfo: () => ({ maxBindValues: SQLITE_MAX_BIND_VALUES, supportsRelationJoins: false }),
+    });
+  }
+}
+
 export function createAdapter(
   target: DbTarget,
   options: {
@@ -41,7 +59,7 @@ export function createAdapter(
   }
   // a missing directory is made private (0700); the launcher also tightens the data directory
   mkdirSync(dirname(target.url), { recursive: true, mode: 0o700 });
-  return new PrismaBetterSqlite3({
+  return new SqliteAdapterFactory({
     url: target.url,
     timeout: options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
   });

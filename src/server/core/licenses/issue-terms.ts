@@ -59,6 +59,21 @@ export interface IssueTerms {
   policy: { id: string; name: string } | null;
 }
 
+/**
+ * The latest expiry a license may have: the latest an ISO-8601 date-time (four-digit year) says,
+ * which PostgreSQL's adapter also reads back (a later one read as an invalid date: answered 500).
+ */
+export const LATEST_EXPIRY = new Date("9999-12-31T23:59:59.999Z");
+
+/** Refuses an expiry that a duration or an extension (`path`) would put after LATEST_EXPIRY. */
+export function refuseBeyondLatestExpiry(expiresAt: Date | null | undefined, path: string): void {
+  if (expiresAt && expiresAt > LATEST_EXPIRY) {
+    throw invalidArgument(`${path}: the new expiry would be after 9999-12-31`, [
+      { path, message: "the new expiry would be after 9999-12-31" },
+    ]);
+  }
+}
+
 /** The expiry a duration gives: counted from issue now, from the first activation once it happens. */
 export function expiryOf(
   terms: Pick<TermValues, "durationDays" | "durationFrom">,
@@ -146,6 +161,7 @@ export async function resolveIssueTerms(
   } else {
     expiresAt = expiryOf(terms, startsAt, null);
   }
+  refuseBeyondLatestExpiry(expiresAt, "durationDays");
   const full: TermValues = { ...terms, gracePeriodHours };
   refuseContradictions(termContradictions(full));
   if (expiresAt && expiresAt <= startsAt) {

@@ -3,6 +3,7 @@ import { invalidArgument } from "../errors.ts";
 import { RELATION_MESSAGES } from "../shared/messages.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { changeLicenseStatus, type StatusChange } from "./change-status.ts";
+import { refuseBeyondLatestExpiry } from "./issue-terms.ts";
 import type { LicenseDto } from "./select.ts";
 import { ZRenewLicenseInput, type TRenewLicenseInput } from "./schemas.ts";
 
@@ -32,6 +33,7 @@ export function renewChange(parsed: { expiresAt?: Date | null; extendDays?: numb
         }
         const base = license.expiresAt > now ? license.expiresAt : now;
         expiresAt = new Date(base.getTime() + parsed.extendDays * 86_400_000);
+        refuseBeyondLatestExpiry(expiresAt, "extendDays");
       } else {
         expiresAt = parsed.expiresAt ?? null;
         const wrong =

@@ -18,7 +18,7 @@ import {
 import { changes, mutate } from "../shared/mutate.ts";
 import { parseInput } from "../shared/parse-input.ts";
 import { findLicenseInScope } from "./find-license.ts";
-import { expiryOf } from "./issue-terms.ts";
+import { expiryOf, refuseBeyondLatestExpiry } from "./issue-terms.ts";
 import { licenseSelect, toLicenseDto, type LicenseDto } from "./select.ts";
 import { ZUpdateLicenseInput, type TUpdateLicenseInput } from "./schemas.ts";
 
@@ -151,7 +151,10 @@ async function inheritTerms(
   for (const term of terms) {
     if (term === "entitlements") continue;
     Object.assign(data, termColumns(term, values));
-    if (term === "duration") data.expiresAt = expiryOf(values, license.startsAt, license.activatedAt);
+    if (term === "duration") {
+      data.expiresAt = expiryOf(values, license.startsAt, license.activatedAt);
+      refuseBeyondLatestExpiry(data.expiresAt, "inherit");
+    }
   }
   return { data, ...(terms.includes("entitlements") ? { entitlements: policy.entitlements } : {}) };
 }

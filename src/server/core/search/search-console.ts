@@ -17,7 +17,8 @@ export const ZSearchConsoleInput = z.object({
     .string()
     .trim()
     .min(1, "is required")
-    .max(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`),
+    .max(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`)
+    .refine((value) => !value.includes("\u0000"), "must not contain NUL characters"),
   /** results of each kind */
   limit: zQueryInt(1, 20).default(5),
 });

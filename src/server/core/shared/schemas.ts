@@ -74,7 +74,13 @@ export const zPage = <T extends z.ZodType>(item: T) =>
     pageSize: z.number().int(),
   });
 
-export const ZSearch = z.string().trim().max(200).optional();
+/** Search text: PostgreSQL text cannot hold U+0000 (the query failed as an internal error). */
+const ZSearchText = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
+export const ZSearch = ZSearchText.optional();
 
 export function parseMetadata(text: string): TMetadata {
   try {

@@ -4,6 +4,7 @@
 // atomically, so several processes and instances add up.
 import type { Db } from "../../db/client.ts";
 import type { Logger } from "../../logger.ts";
+import { normalizeLicenseKey } from "../licenses/license-key.ts";
 import { seatHolderWhere } from "../sessions/session-rules.ts";
 
 export function hourStart(at: Date): Date {
@@ -91,8 +92,11 @@ export class ActivityCounter {
     entry.validations += 1;
     if (!valid) entry.refused += 1;
     this.pending.set(key, entry);
-    if (licenseKey) {
-      const keyed = `${key} ${licenseKey}`;
+    // the key as licenses store it: the request's spelling (case, dashes, whitespace padding of
+    // any length) would miss the license at the flush and let padded keys grow the memory
+    const normalized = licenseKey ? normalizeLicenseKey(licenseKey) : null;
+    if (normalized) {
+      const keyed = `${key} ${normalized}`;
       if (this.perKey.has(keyed) || this.perKey.size < MAX_KEYS_PER_FLUSH)
         add(this.perKey, keyed, { validations: 1, refused: valid ? 0 : 1 });
     }
