@@ -36,6 +36,7 @@ export interface MutationScope {
 export async function mutate<T>(
   ctx: DomainContext,
   change: (scope: MutationScope) => Promise<T>,
+  options: { timeoutMs?: number } = {},
 ): Promise<T> {
   const now = ctx.clock.now();
   let queued = 0;
@@ -65,7 +66,7 @@ export async function mutate<T>(
         queued = await writeEvents(tx, { provider: ctx.provider, now }, events);
         return result;
       },
-      { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS },
+      { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: options.timeoutMs ?? TRANSACTION_TIMEOUT_MS },
     );
     // committed: the webhook worker of this process can claim the new deliveries now
     if (queued > 0) for (const observer of eventWriteObservers) observer();
