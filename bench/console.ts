@@ -2,7 +2,8 @@
 // the domain operations tRPC and REST call: a search by a key fragment (the list and the command
 // palette's search), the CSV export of every license (pages of 500, as the download streams them),
 // and a bulk suspend of 500 licenses in one transaction. Runs on its own:
-//   npx tsx bench/console.ts [--db sqlite|postgresql|both] [--rounds 20]
+//   node --expose-gc --import tsx bench/console.ts [--db sqlite|postgresql|both] [--rounds 20]
+// (without --expose-gc the export's heap figure includes garbage and is only reported)
 import { randomBytes } from "node:crypto";
 import { systemActor, systemClock, type DomainContext } from "../src/server/core/context.ts";
 import { bulkChangeLicenses } from "../src/server/core/licenses/bulk-change-licenses.ts";
@@ -103,6 +104,8 @@ async function run(provider: DbProvider): Promise<void> {
     for await (const page of exported.pages) {
       rows += page.length;
       bytes += Buffer.byteLength(csvText(page));
+      // with --expose-gc the live heap (what the export holds), else the peak with garbage
+      global.gc?.();
       heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
     }
     const exportSeconds = (performance.now() - t1) / 1000;
@@ -114,11 +117,12 @@ async function run(provider: DbProvider): Promise<void> {
       rows / exportSeconds >= 5000,
     );
     const growthMb = (heapPeak - heapBefore) / 1e6;
+    // with gc per page the export's rows/s above includes 200 full collections: read it without
     row(
-      `[${provider}]   heap growth during the export`,
+      `[${provider}]   heap growth during the export${global.gc ? " (live, gc per page)" : " (incl. garbage)"}`,
       `${growthMb.toFixed(0)} MB`,
       "<= 150 MB",
-      growthMb <= 150,
+      global.gc ? growthMb <= 150 : null,
     );
 
     // 500 licenses suspended in one call (one transaction, one audit record each)
