@@ -18,45 +18,10 @@ import { openApiDocument } from "../../src/server/trpc/openapi.ts";
 import { testServices } from "../support/admin-services.ts";
 import { describeEachDb, type TestDb } from "../support/db.ts";
 import { makeCustomer, makeLicense, makeProduct, makeWorld, unique } from "../support/fixtures.ts";
+import { parseCsv, records } from "../support/csv.ts";
 
 const BASE = "http://127.0.0.1:3000/api/v1";
 type Exporter = Parameters<typeof handleCsvExport>[2];
-
-/** RFC 4180 rows (quoted fields with "" and line breaks), enough to read what the server wrote. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? "";
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  if (field !== "" || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
-
-/** The rows as objects by the header's names. */
-function records(rows: string[][]): Record<string, string>[] {
-  const [header = [], ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? ""])));
-}
 
 describeEachDb("CSV exports", (getDb) => {
   let db: TestDb;

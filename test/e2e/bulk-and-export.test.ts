@@ -22,6 +22,7 @@ import {
   startAdminUi,
   STEP_TIMEOUT_MS,
 } from "./support.ts";
+import { parseCsv as parseRows, records } from "../support/csv.ts";
 
 interface License {
   id: string;
@@ -31,35 +32,9 @@ interface License {
 /** The key as the licenses table shows it (license-table.tsx's shortKey). */
 const shown = (key: string) => (key.length > 14 ? `${key.slice(0, 9)}…${key.slice(-4)}` : key);
 
-/** RFC 4180 rows, enough for the server's CSV. */
+/** The server's CSV as objects by the header's names. */
 function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? "";
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  if (field !== "" || row.length > 0) rows.push([...row, field]);
-  const [header = [], ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? ""])));
+  return records(parseRows(text));
 }
 
 describe.skipIf(browserMissing())("admin UI in a browser: bulk actions and CSV exports", () => {
